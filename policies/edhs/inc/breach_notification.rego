@@ -1,0 +1,37 @@
+# METADATA
+# title: Personal-data breaches are notified within 72 hours
+# description: |
+#   The platform notifies the supervisory authority of a personal-data breach within
+#   72 hours of becoming aware of it.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 33(1)
+# custom:
+#   id: INC-01
+#   severity: high
+#   aceeeo: [R3]
+#   rationale: |
+#     A breach of voter data that is reported late leaves voters and the EMB unable
+#     to limit the harm before the election.
+#   applies_when: Always.
+#   remediation: Fix the notification process so that breaches are notified within the deadline.
+package edhs.inc.breach_notification
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+limit := data.edhs.params.max_breach_notification_hours
+
+field := ["incident_response", "breach_notification_hours"]
+
+notified_in_time if input.incident_response.breach_notification_hours <= limit
+
+deny contains lib.finding(field, msg) if {
+	not notified_in_time
+	msg := lib.message(
+		"breach_notification_hours is {declared}; the standard allows at most {limit} hours",
+		{"declared": lib.declared(field), "limit": limit},
+	)
+}

@@ -1,0 +1,280 @@
+"""The command line: arguments and exit codes only; the work happens in the modules.
+
+Exit codes: 0 compliant, 1 not compliant (or a test/lint failure), 2 the input or the
+command is wrong. Every expected error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pyrules import __version__
+from pyrules.errors import InputError
+from pyrules.model import SEVERITIES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT = 0, 1, 2
+MAX_SHOWN_PROBLEMS = 50
+
+
+def fail_input(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def handles_input_errors(command: F) -> F:
+    """Turn the errors users can cause into one line and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pyrules.loader import LoadError
+
+        try:
+            return command(*args, **kwargs)
+        except (InputError, LoadError) as exc:
+            fail_input(str(exc))
+        except RecursionError:
+            fail_input("the input is nested too deeply to process")
+
+    return wrapper  # type: ignore[return-value]
+
+
+standard_option = click.option(
+    "--standard",
+    "standard_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of another standard version (policies/ and schemas/).",
+)
+
+
+def _standard(standard_dir: Path | None) -> Any:
+    from pyrules.standard import load_standard
+
+    return load_standard(standard_dir)
+
+
+def _version_message() -> str:
+    try:
+        standard = _standard(None)
+        return f"pyrules {__version__} (EDHS {standard.version})"
+    except InputError as exc:
+        return f"pyrules {__version__} (standard unavailable: {exc})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the pyrules and standard versions.",
+)
+def main() -> None:
+    """Check election data-handling declarations against the EDHS standard."""
+
+
+@main.command()
+@click.argument("declaration", type=click.Path(path_type=Path, dir_okay=True))
+@standard_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["text", "json"]),
+    help="Report format; repeat with --output to write several reports from one run.",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (one per --format).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="low",
+    show_default=True,
+    help="Lowest severity of a failing control that makes the run fail.",
+)
+@click.option("--color/--no-color", default=None, help="Colour the text report.")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest declaration accepted.")
+@handles_input_errors
+def check(
+    declaration: Path,
+    standard_dir: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    fail_on: str,
+    color: bool | None,
+    max_bytes: int | None,
+) -> None:
+    """Check a DECLARATION file against the standard."""
+    from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
+    from pyrules.loader import Limits
+    from pyrules.render import RenderContext, renderer
+
+    pairs = _format_outputs(formats, outputs)
+    standard = _standard(standard_dir)
+    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    checker = Checker(standard, make_engine(standard), fail_on=fail_on, limits=limits)  # type: ignore[arg-type]
+    try:
+        document = _load(declaration, limits)
+        report = checker.check_document(document)
+    except InvalidDeclaration as exc:
+        more = len(exc.lines) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''}; see pyrules validate)"
+        fail_input(exc.lines[0] + (suffix if more else ""))
+        return
+    for format_name, output in pairs:
+        use_color = _use_color(color) if output is None and format_name == "text" else False
+        context = RenderContext(color=use_color, declaration_text=document.text)
+        text = renderer(format_name)(report, context)
+        _write(text, output)
+    sys.exit(EXIT_OK if report.compliant else EXIT_NONCOMPLIANT)
+
+
+@main.command()
+@click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
+@standard_option
+@handles_input_errors
+def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
+    """Validate DECLARATIONS against the declaration schema only."""
+    from pyrules.evaluate import located
+    from pyrules.loader import LoadError, Limits
+    from pyrules.schema import validate_declaration
+
+    standard = _standard(standard_dir)
+    bad = False
+    for path in declarations:
+        try:
+            document = _load(path, Limits())
+        except LoadError as exc:
+            click.echo(str(exc), err=True)
+            bad = True
+            continue
+        problems = validate_declaration(document, standard)
+        for problem in problems[:MAX_SHOWN_PROBLEMS]:
+            click.echo(located(document, problem.pointer, problem.message), err=True)
+        if len(problems) > MAX_SHOWN_PROBLEMS:
+            click.echo(f"{path}: {len(problems) - MAX_SHOWN_PROBLEMS} more problems", err=True)
+        if problems:
+            bad = True
+        else:
+            click.echo(f"{path}: valid against EDHS {standard.version} declaration schema")
+    sys.exit(EXIT_INPUT if bad else EXIT_OK)
+
+
+@main.command()
+@standard_option
+@click.option("--format", "format_name", type=click.Choice(["table", "json"]), default="table")
+@handles_input_errors
+def controls(standard_dir: Path | None, format_name: str) -> None:
+    """List the controls of the standard."""
+    standard = _standard(standard_dir)
+    if format_name == "json":
+        import json
+
+        click.echo(json.dumps([c.model_dump() for c in standard.controls], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"EDHS {standard.version}: {len(standard.controls)} controls")
+    for column in ("ID", "Severity", "Applies", "ACEEEO", "Title"):
+        table.add_column(column, no_wrap=column != "Title")
+    for c in standard.controls:
+        table.add_row(c.id, c.severity, c.applies_when.rstrip("."), ", ".join(c.aceeeo), c.title)
+    Console(width=max(100, _terminal_width())).print(table)
+
+
+@main.command("test")
+@standard_option
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of test cases and reference.yaml [default: tests/cases].",
+)
+@click.option("--control", "control_ids", multiple=True, help="Run only this control's cases.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failing cases and the total.")
+@handles_input_errors
+def test_command(
+    standard_dir: Path | None, cases_dir: Path | None, control_ids: tuple[str, ...], quiet: bool
+) -> None:
+    """Run every control's test cases through the engine."""
+    from pyrules.testcases import CaseRunner, default_cases_dir, load_cases
+
+    standard = _standard(standard_dir)
+    reference, cases = load_cases(cases_dir or default_cases_dir())
+    if control_ids:
+        cases = [c for c in cases if c.control_id in control_ids]
+    passed = failed = 0
+    for outcome in CaseRunner(standard).run(reference, cases):
+        case = outcome.case
+        if outcome.ok:
+            passed += 1
+            if not quiet:
+                click.echo(f"ok   {case.control_id} {case.name}")
+        else:
+            failed += 1
+            click.echo(f"FAIL {case.control_id} {case.name}\n     {case.where}: {outcome.detail}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_OK if failed == 0 and passed > 0 else EXIT_NONCOMPLIANT)
+
+
+def _load(path: Path, limits: Any) -> Any:
+    from pyrules.loader import load
+
+    return load(path, limits)
+
+
+def _format_outputs(
+    formats: tuple[str, ...], outputs: tuple[Path, ...]
+) -> list[tuple[str, Path | None]]:
+    formats = formats or ("text",)
+    if not outputs:
+        if len(formats) > 1:
+            raise InputError("several --format options need one --output each")
+        return [(formats[0], None)]
+    if len(outputs) != len(formats):
+        raise InputError("give one --output for each --format")
+    return list(zip(formats, outputs, strict=True))
+
+
+def _use_color(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 120
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror})") from None

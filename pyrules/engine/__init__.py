@@ -1,0 +1,57 @@
+"""Policy engines behind one interface: the embedded regopy engine and (later) an OPA server.
+
+An engine is built once for a standard and a set of parameters, then evaluates many
+declarations. It answers, per control, whether the control applies and what `deny` holds,
+or why it could not be evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class RawFinding:
+    msg: str
+    path: str
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """What the policy of one control said about one declaration."""
+
+    applicable: bool = True
+    deny: tuple[RawFinding, ...] = ()
+    error: str | None = None
+
+
+class Engine(Protocol):
+    def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
+        """Evaluate every control of the standard against one declaration."""
+        ...
+
+
+def parse_control_output(value: Any) -> RawResult:
+    """Turn `{"applicable": bool, "deny": [{msg, path}]}` into a RawResult, refusing any
+    other shape: a policy that returns something odd has an error, it does not pass."""
+    if not isinstance(value, dict):
+        return RawResult(error=f"the policy returned {type(value).__name__}, not an object")
+    applicable = value.get("applicable")
+    deny = value.get("deny")
+    if not isinstance(applicable, bool):
+        return RawResult(error="'applicable' is not true or false (does it have a default?)")
+    if not isinstance(deny, list):
+        return RawResult(error="'deny' is not a set of findings")
+    findings = []
+    for item in deny:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("msg"), str)
+            or not isinstance(item.get("path"), str)
+            or not (item["path"] == "" or item["path"].startswith("/"))
+        ):
+            return RawResult(error=f"a finding is not {{msg, path}} with a JSON pointer: {item!r}")
+        findings.append(RawFinding(msg=item["msg"], path=item["path"]))
+    findings.sort(key=lambda f: (f.path, f.msg))
+    return RawResult(applicable=applicable, deny=tuple(findings))

@@ -1,0 +1,194 @@
+"""The embedded engine: regopy (rego-cpp), compiled once, one query per declaration.
+
+Guards against regopy 1.5 defects (each has a test in tests/engine/test_embedded.py):
+- formatting a failed output crashes the process: we never `str()` an output that is not
+  ok and read the error through the interpreter instead;
+- an unknown function, or a built-in failing inside an expression, yields an "ok" output
+  whose text is an error term, not JSON: that is an engine error, never a pass;
+- syntax errors come as byte offsets: we turn them into file:line:col;
+- the engine prints compile errors to stdout unless its log level is NONE.
+Built-in errors are made strict, so a failing built-in cannot silently empty `deny`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import regopy
+from regopy.rego_shared import (
+    RegoError,
+    rego_bundle_query,
+    rego_bundle_query_entrypoint,
+    rego_free_output,
+    rego_get_error,
+    rego_output_ok,
+    rego_output_string,
+)
+
+from pyrules.engine import RawResult, parse_control_output
+from pyrules.errors import StandardError
+from pyrules.model import Control
+from pyrules.standard import Module
+
+regopy.set_default_log_level("None")
+
+ERROR_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")
+ERROR_MESSAGE = re.compile(r"\(errormsg \d+:(?P<msg>[^)]*)\)")
+
+
+def _new_interpreter() -> regopy.Interpreter:
+    rego = regopy.Interpreter()
+    rego.log_level = regopy.LogLevel.NONE
+    rego.strict_built_in_errors = True
+    return rego
+
+
+def _ref(package: str, rule: str) -> str:
+    return f"data.{package}.{rule}"
+
+
+def all_controls_query(controls: Iterable[Control]) -> str:
+    """One query that returns every control's verdict, so a declaration costs one evaluation."""
+    items = ", ".join(
+        f'"{c.id}": {{"applicable": {_ref(c.package, "applicable")}, '
+        f'"deny": {_ref(c.package, "deny")}}}'
+        for c in controls
+    )
+    return f"result := {{{items}}}"
+
+
+def entrypoints(controls: Iterable[Control]) -> list[str]:
+    return [
+        f"{c.package.replace('.', '/')}/{rule}" for c in controls for rule in ("applicable", "deny")
+    ]
+
+
+def offset_to_line_col(source: str, offset: int) -> tuple[int, int]:
+    """rego-cpp reports byte offsets; users need line and column (both 1-based)."""
+    prefix = source.encode("utf-8")[:offset].decode("utf-8", errors="replace")
+    line = prefix.count("\n") + 1
+    column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    return line, column
+
+
+def describe_rego_error(text: str, sources: dict[str, str]) -> str:
+    """One line `file:line:col: message` from rego-cpp's error tree."""
+    message_match = ERROR_MESSAGE.search(text)
+    message = message_match.group("msg").strip() if message_match else text.strip()
+    location = ERROR_LOCATION.search(text)
+    if location and location.group("file") in sources:
+        name = location.group("file")
+        line, col = offset_to_line_col(sources[name], int(location.group("offset")))
+        return " ".join(f"{name}:{line}:{col}: {message}".split())
+    return " ".join(message.split())
+
+
+NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\u2028\u2029]')
+
+
+def to_rego_value(value: Any) -> Any:
+    """rego-cpp keeps strings JSON-escaped inside; regopy's `set_input` hands them over raw,
+    which breaks equality with literals and makes the output invalid JSON. Escaping here
+    gives the same semantics as `set_input_term` at a lower cost."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)[1:-1] if NEEDS_ESCAPE.search(value) else value
+    if isinstance(value, dict):
+        return {to_rego_value(k): to_rego_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_rego_value(v) for v in value]
+    return value
+
+
+class EmbeddedEngine:
+    """Compiles the standard's modules with one set of parameters, then evaluates inputs."""
+
+    name = "regopy"
+
+    def __init__(
+        self, modules: Iterable[Module], params: dict[str, Any], controls: Iterable[Control]
+    ) -> None:
+        self.controls = tuple(controls)
+        self._sources = {m.path: m.source for m in modules}
+        builder = _new_interpreter()
+        try:
+            builder.add_data({"edhs": {"params": params}})
+            for path, source in self._sources.items():
+                builder.add_module(path, source)
+            self._bundle = builder.build(
+                all_controls_query(self.controls), entrypoints(self.controls)
+            )
+        except RegoError as exc:
+            raise StandardError(describe_rego_error(str(exc), self._sources)) from None
+        if not self._bundle.ok():
+            raise StandardError("the standard's policies did not compile")
+        self._runner = _new_interpreter()
+
+    def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
+        self._runner.set_input(to_rego_value(declaration))
+        value, error = self._query(None)
+        if error is None and isinstance(value, dict):
+            return {c.id: parse_control_output(value.get(c.id)) for c in self.controls}
+        # One control broke the shared query: evaluate each alone to find which.
+        return {c.id: self._evaluate_one(c) for c in self.controls}
+
+    def _evaluate_one(self, control: Control) -> RawResult:
+        outcome: dict[str, Any] = {}
+        for rule in ("applicable", "deny"):
+            value, error = self._query(f"{control.package.replace('.', '/')}/{rule}")
+            if error is not None:
+                return RawResult(error=error)
+            outcome[rule] = value
+        return parse_control_output(outcome)
+
+    def _query(self, entrypoint: str | None) -> tuple[Any, str | None]:
+        """The query's value, or why there is none. Works on raw outputs so that a failed
+        output is never formatted (regopy crashes on that)."""
+        bundle_impl = self._bundle._impl
+        try:
+            if entrypoint is None:
+                impl = rego_bundle_query(self._runner._impl, bundle_impl)
+            else:
+                impl = rego_bundle_query_entrypoint(self._runner._impl, bundle_impl, entrypoint)
+        except RegoError as exc:
+            return None, describe_rego_error(str(exc), self._sources)
+        try:
+            if not rego_output_ok(impl):
+                return None, self._runtime_error()
+            text = rego_output_string(impl)
+        finally:
+            rego_free_output(impl)
+        if text == "undefined":
+            return None, "the policy's result is undefined (a rule without a default?)"
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            return None, describe_rego_error(text, self._sources)
+        return _extract(parsed, entrypoint is None)
+
+
+    def _runtime_error(self) -> str:
+        detail = rego_get_error(self._runner._impl).strip()
+        if detail:
+            return describe_rego_error(detail, self._sources)
+        return "the policy failed while evaluating (a built-in met a wrong type or value)"
+
+
+def _extract(parsed: Any, from_query: bool) -> tuple[Any, str | None]:
+    """Take the value out of regopy's result shape: bindings for the query, the first
+    expression for an entrypoint."""
+    results = parsed if isinstance(parsed, list) else [parsed]
+    if len(results) != 1 or not isinstance(results[0], dict):
+        return None, "the policy's result is undefined or ambiguous"
+    result = results[0]
+    if from_query:
+        bindings = result.get("bindings", {})
+        if "result" not in bindings:
+            return None, "the policy's result is undefined (a rule without a default?)"
+        return bindings["result"], None
+    expressions = result.get("expressions", [])
+    if len(expressions) != 1:
+        return None, "the policy's result is undefined"
+    return expressions[0], None

@@ -1,0 +1,145 @@
+"""The one pipeline: load -> validate -> engine -> findings -> Report.
+
+Every command that checks a declaration goes through `Checker`, so `check`, `test`, and
+later `assess` cannot disagree about what a status means.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyrules import __version__
+from pyrules.engine import Engine, RawResult
+from pyrules.errors import InputError
+from pyrules.loader import Document, Limits, load
+from pyrules.model import (
+    Control,
+    ControlResult,
+    Digest,
+    Finding,
+    Location,
+    Report,
+    Severity,
+    StandardInfo,
+    Status,
+    Summary,
+    severity_rank,
+)
+from pyrules.schema import Problem, validate_declaration
+from pyrules.standard import Standard
+
+
+class InvalidDeclaration(InputError):
+    """The declaration breaks the schema: every problem is one located line."""
+
+    def __init__(self, document: Document, problems: Sequence[Problem]) -> None:
+        self.lines = [located(document, p.pointer, p.message) for p in problems]
+        super().__init__(self.lines[0])
+
+
+def located(document: Document, pointer: str, message: str) -> str:
+    _, position = document.locate(pointer)
+    return f"{document.name}:{position.line}:{position.column}: {message}"
+
+
+def make_engine(standard: Standard, params: dict[str, Any] | None = None) -> Engine:
+    """The embedded engine, imported here so that commands which never evaluate stay light."""
+    from pyrules.engine.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(standard.modules, params or standard.params, standard.controls)
+
+
+@dataclass
+class Checker:
+    standard: Standard
+    engine: Engine
+    fail_on: Severity = "low"
+    limits: Limits = field(default_factory=Limits)
+
+    def check_file(self, path: str | os.PathLike[str]) -> Report:
+        return self.check_document(load(path, self.limits))
+
+    def check_document(self, document: Document) -> Report:
+        problems = validate_declaration(document, self.standard)
+        if problems:
+            raise InvalidDeclaration(document, problems)
+        raw = self.engine.evaluate(document.data)
+        results = [self._result(c, raw[c.id], document) for c in self.standard.controls]
+        return build_report(self.standard, document, results, self.fail_on)
+
+    def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
+        status = status_of(raw)
+        findings = (
+            [locate_finding(document, f.path, f.msg) for f in raw.deny]
+            if status == "fail"
+            else []
+        )
+        return ControlResult(
+            control_id=control.id,
+            title=control.title,
+            family=control.family,
+            severity=control.severity,
+            status=status,
+            findings=findings,
+            error=raw.error,
+            remediation=control.remediation,
+        )
+
+
+def status_of(raw: RawResult) -> Status:
+    """The status before waivers: an error is never a pass."""
+    if raw.error is not None:
+        return "error"
+    if not raw.applicable:
+        return "not_applicable"
+    return "fail" if raw.deny else "pass"
+
+
+def locate_finding(document: Document, path: str, message: str) -> Finding:
+    pointer, position = document.locate(path)
+    return Finding(
+        message=message,
+        path=path,
+        location=Location(
+            file=document.name, line=position.line, column=position.column, pointer=pointer
+        ),
+    )
+
+
+def is_blocking(result: ControlResult, fail_on: Severity) -> bool:
+    """An error always blocks: a control that could not be evaluated has not passed."""
+    if result.status == "error":
+        return True
+    return result.status == "fail" and severity_rank(result.severity) >= severity_rank(fail_on)
+
+
+def build_report(
+    standard: Standard,
+    document: Document,
+    results: list[ControlResult],
+    fail_on: Severity,
+) -> Report:
+    counts = {status: 0 for status in ("pass", "fail", "not_applicable", "waived", "error")}
+    for result in results:
+        counts[result.status] += 1
+    platform = document.data.get("platform", {}).get("name")
+    return Report(
+        tool_version=__version__,
+        standard=StandardInfo(version=standard.version, sha256=standard.sha256),
+        declaration=Digest(name=document.name, sha256=document.sha256),
+        platform=platform if isinstance(platform, str) else None,
+        fail_on=fail_on,
+        compliant=not any(is_blocking(r, fail_on) for r in results),
+        summary=Summary(
+            total=len(results),
+            passed=counts["pass"],
+            failed=counts["fail"],
+            not_applicable=counts["not_applicable"],
+            waived=counts["waived"],
+            errors=counts["error"],
+        ),
+        results=results,
+    )

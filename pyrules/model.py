@@ -1,0 +1,132 @@
+"""The data that flows out of an evaluation; renderers read nothing else.
+
+`schemas/report.schema.json` is generated from `Report` (see `pyrules.schema_export`) and a
+test keeps the two in sync, so consumers of the JSON output can rely on the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["critical", "high", "medium", "low"]
+Status = Literal["pass", "fail", "not_applicable", "waived", "error"]
+
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+STATUSES: tuple[Status, ...] = ("pass", "fail", "not_applicable", "waived", "error")
+
+
+def severity_rank(severity: Severity) -> int:
+    """Higher is more severe, so `rank >= rank(fail_on)` selects what fails a run."""
+    return len(SEVERITIES) - SEVERITIES.index(severity)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reference(_Frozen):
+    """A legal or soft-law source a control implements."""
+
+    ref: str = Field(description="Link to the source text.")
+    description: str = Field(description="Short citation, e.g. 'GDPR Art 33(1)'.")
+
+
+class Family(_Frozen):
+    id: str = Field(description="Family prefix of the control IDs, e.g. 'GOV'.")
+    title: str
+    description: str = ""
+
+
+class Control(_Frozen):
+    """One EDHS control, read from the METADATA of its Rego policy."""
+
+    id: str = Field(description="Stable public ID, e.g. 'INC-01'.")
+    title: str
+    description: str
+    severity: Severity
+    family: str = Field(description="Family ID, e.g. 'INC'.")
+    aceeeo: list[str] = Field(description="ACEEEO recommendations (R1-R7) it implements.")
+    rationale: str
+    applies_when: str
+    remediation: str
+    references: list[Reference]
+    package: str = Field(description="Rego package, e.g. 'edhs.inc.breach_notification'.")
+    source: str = Field(description="Policy file, relative to the standard's bundle root.")
+    line: int = Field(description="Line of the package statement in the policy file.")
+    parameters: list[str] = Field(
+        default_factory=list, description="Names of the data.edhs.params entries it reads."
+    )
+
+
+class Location(_Frozen):
+    """Where a finding sits in the declaration file."""
+
+    file: str
+    line: int
+    column: int
+    pointer: str = Field(description="JSON pointer of the nearest field the file has.")
+
+
+class Finding(_Frozen):
+    message: str
+    path: str = Field(description="JSON pointer the policy reported.")
+    location: Location | None = None
+    waived_by: str | None = Field(default=None, description="Justification of the waiver.")
+
+
+class ControlResult(_Frozen):
+    control_id: str
+    title: str
+    family: str
+    severity: Severity
+    status: Status
+    findings: list[Finding] = Field(default_factory=list)
+    error: str | None = Field(default=None, description="Why the control could not be evaluated.")
+    remediation: str = ""
+
+
+class Digest(_Frozen):
+    name: str
+    sha256: str
+
+
+class StandardInfo(_Frozen):
+    name: Literal["EDHS"] = "EDHS"
+    version: str
+    sha256: str = Field(description="Digest of the standard's bundle (policies, data, schema).")
+
+
+class Summary(_Frozen):
+    """How many controls ended in each status."""
+
+    total: int
+    passed: int
+    failed: int
+    not_applicable: int
+    waived: int
+    errors: int
+
+
+class Report(_Frozen):
+    """The outcome of checking one declaration against one standard version."""
+
+    tool: str = "pyrules"
+    tool_version: str
+    standard: StandardInfo
+    declaration: Digest
+    platform: str | None = None
+    profile: Digest | None = None
+    fail_on: Severity
+    compliant: bool = Field(
+        description="No control failed or errored at or above the fail-on severity."
+    )
+    summary: Summary
+    results: list[ControlResult]
+    generated_at: str | None = Field(
+        default=None, description="Only when asked for: reports are deterministic by default."
+    )
+
+    def failing(self) -> list[ControlResult]:
+        return [r for r in self.results if r.status in ("fail", "error")]

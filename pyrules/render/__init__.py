@@ -1,0 +1,42 @@
+"""Output formats: one module per format, each with `render(report, context) -> str`.
+
+Renderers only read a `Report` (and the declaration's text, for excerpts); they never
+evaluate anything. Modules are imported on demand so a run pays only for its formats.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from pyrules.model import Report
+
+DOCS_URL = "https://edhs.example.org"
+
+FORMATS: dict[str, str] = {
+    "text": "pyrules.render.text",
+    "json": "pyrules.render.json",
+}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    color: bool = False
+    declaration_text: str | None = None
+    docs_url: str = DOCS_URL
+
+
+class Renderer(Protocol):
+    def __call__(self, report: Report, context: RenderContext) -> str: ...
+
+
+def renderer(format_name: str) -> Renderer:
+    module = importlib.import_module(FORMATS[format_name])
+    return module.render
+
+
+def control_url(context: RenderContext, control_id: str) -> str:
+    """Where the published standard explains a control; reports link there."""
+    family = control_id.split("-")[0].lower()
+    return f"{context.docs_url}/controls/{family}/{control_id.lower()}/"

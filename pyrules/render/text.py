@@ -1,0 +1,59 @@
+"""Text for a terminal: a summary line, then what to fix, most severe first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from pyrules.model import ControlResult, Report, severity_rank
+from pyrules.render import RenderContext
+
+STATUS_COLOURS = {"fail": "red", "error": "magenta", "waived": "yellow", "pass": "green"}
+
+
+@dataclass(frozen=True)
+class _Paint:
+    enabled: bool
+
+    def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold) if self.enabled else text
+
+
+def render(report: Report, context: RenderContext) -> str:
+    paint = _Paint(context.color)
+    s = report.summary
+    verdict = "compliant" if report.compliant else "NOT compliant"
+    headline = (
+        f"{report.declaration.name}: {verdict} with EDHS {report.standard.version} "
+        f"({s.total} controls: {s.passed} pass, {s.failed} fail, "
+        f"{s.not_applicable} not applicable, {s.waived} waived, {s.errors} error)"
+    )
+    lines = [paint(headline, fg="green" if report.compliant else "red", bold=True)]
+    shown = sorted(
+        (r for r in report.results if r.status in ("fail", "error", "waived")),
+        key=lambda r: (r.status == "waived", -severity_rank(r.severity), r.control_id),
+    )
+    for result in shown:
+        lines.append("")
+        lines.extend(_control_lines(result, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _control_lines(result: ControlResult, paint: _Paint) -> list[str]:
+    label = paint(result.status.upper(), fg=STATUS_COLOURS.get(result.status), bold=True)
+    lines = [f"{label} {result.control_id} [{result.severity}] {result.title}"]
+    if result.error:
+        lines.append(f"  error: {result.error}")
+    for finding in result.findings:
+        where = (
+            f"{finding.location.file}:{finding.location.line}:{finding.location.column}"
+            if finding.location
+            else finding.path
+        )
+        lines.append(f"  {where}: {finding.message}")
+        if finding.waived_by:
+            lines.append(f"    waived: {finding.waived_by}")
+    if result.status == "fail":
+        lines.append(f"  fix: {result.remediation}")
+    return lines

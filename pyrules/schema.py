@@ -1,0 +1,99 @@
+"""Validates a loaded declaration against the standard's JSON Schema.
+
+Errors carry JSON pointers, so they are located in the file like findings are. jsonschema
+is imported here only, on first use, to keep `pyrules --help` and `pyrules controls` fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pyrules.standard import Standard, compatibility_key
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+    from pyrules.loader import Document
+
+MAX_SHOWN_VALUE = 60
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the declaration is not valid, with the field it concerns."""
+
+    pointer: str
+    message: str
+
+
+def pointer_of(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+_validators: dict[int, Validator] = {}
+
+
+def validator_for(schema: dict[str, Any]) -> Validator:
+    """One validator per schema object: building it compiles every `$ref` and pattern."""
+    validator = _validators.get(id(schema))
+    if validator is None:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        _validators[id(schema)] = validator
+    return validator
+
+
+def schema_problems(data: Any, schema: dict[str, Any]) -> list[Problem]:
+    validator = validator_for(schema)
+    problems = [_describe(error) for error in validator.iter_errors(data)]
+    return sorted(set(problems), key=lambda p: (p.pointer, p.message))
+
+
+def validate_declaration(document: Document, standard: Standard) -> list[Problem]:
+    """Schema errors, then a standard-version mismatch: both make the input unusable."""
+    problems = schema_problems(document.data, standard.schema)
+    version = document.data.get("standard_version")
+    if isinstance(version, str) and compatibility_key(version) != standard.major:
+        problems.append(
+            Problem(
+                "/standard_version",
+                f"the declaration is written for EDHS {version}, but this standard is "
+                f"EDHS {standard.version}; check it against a {version} standard "
+                "(--standard) or update it",
+            )
+        )
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
+
+
+def _describe(error: ValidationError) -> Problem:
+    """jsonschema's messages can quote a whole enum or object; users need the field and
+    the rule it breaks, in one short line."""
+    where = pointer_of(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        if len(extra) == 1:
+            return Problem(f"{where}/{extra[0]}", f"unknown field '{extra[0]}'")
+        return Problem(where, "unknown fields " + ", ".join(f"'{k}'" for k in extra))
+    if kind == "required":
+        return Problem(where, error.message.replace("property", "field"))
+    if kind == "enum":
+        return Problem(where, f"{_short(error.instance)} is not one of the allowed values")
+    if kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return Problem(where, f"{_short(error.instance)} is not of type {expected}")
+    if kind == "format":
+        return Problem(where, f"{_short(error.instance)} is not a valid {error.validator_value}")
+    if kind == "pattern":
+        return Problem(where, f"{_short(error.instance)} does not have the expected form")
+    return Problem(where, " ".join(error.message.split())[:200])

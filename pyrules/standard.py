@@ -1,0 +1,252 @@
+"""Loads one version of the standard: its controls, parameters, schema and digest.
+
+A standard is a directory holding `policies/` (an OPA bundle directory whose `.manifest`
+revision is the standard version) and `schemas/`. The controls are read from the
+`# METADATA` blocks of the policies: regopy cannot evaluate `rego.metadata.*`, so pyrules
+parses those YAML comment blocks itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pyrules.errors import StandardError
+from pyrules.model import SEVERITIES, Control, Family, Reference
+
+CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
+REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
+PARAM_USE = re.compile(r"data\.edhs\.params\.([A-Za-z_][A-Za-z0-9_]*)")
+PACKAGE_LINE = re.compile(r"^package\s+([\w.]+)\s*$", re.MULTILINE)
+
+
+def default_standard_dir() -> Path:
+    """The standard shipped in the wheel, or the repository's own when run from a checkout."""
+    packaged = Path(__file__).parent / "_standard"
+    if (packaged / "policies").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Module:
+    """One Rego file of the bundle."""
+
+    path: str  # relative to the bundle root, with forward slashes
+    source: str
+    package: str
+    package_line: int
+    annotation: dict[str, Any] | None  # the METADATA block right above `package`
+
+
+@dataclass(frozen=True)
+class Standard:
+    root: Path
+    version: str
+    modules: tuple[Module, ...]
+    controls: tuple[Control, ...]
+    families: tuple[Family, ...]
+    params: dict[str, Any]
+    sha256: str
+    _by_id: dict[str, Control] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.root / "policies"
+
+    @property
+    def schema_path(self) -> Path:
+        return self.root / "schemas" / "declaration.schema.json"
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """The declaration schema; read on first use, as listing controls does not need it."""
+        return _read_json(self.schema_path)
+
+    @cached_property
+    def major(self) -> str:
+        return compatibility_key(self.version)
+
+    def control(self, control_id: str) -> Control:
+        return self._by_id[control_id]
+
+    def has_control(self, control_id: str) -> bool:
+        return control_id in self._by_id
+
+
+def compatibility_key(version: str) -> str:
+    """Versions with the same key are compatible: the major, and for 0.x also the minor
+    (semantic versioning lets 0.x minors break)."""
+    parts = version.split(".")
+    return ".".join(parts[:2]) if parts[0] == "0" else parts[0]
+
+
+def load_standard(root: Path | None = None) -> Standard:
+    root = Path(root) if root is not None else default_standard_dir()
+    policies = root / "policies"
+    if not policies.is_dir():
+        raise StandardError(f"{root}: not a standard (no policies/ directory)")
+    version = _read_version(policies / ".manifest")
+    modules = tuple(_read_module(policies, p) for p in sorted(policies.rglob("*.rego")))
+    params = _read_json(policies / "edhs" / "params" / "data.json")
+    families = tuple(
+        _family(m) for m in modules if m.annotation and m.annotation.get("scope") == "subpackages"
+    )
+    controls = tuple(
+        sorted(
+            (_control(m) for m in modules if _is_control(m)),
+            key=lambda c: c.id,
+        )
+    )
+    by_id: dict[str, Control] = {}
+    for control in controls:
+        if control.id in by_id:
+            raise StandardError(
+                f"{control.source}:{control.line}: control ID {control.id} is also used by "
+                f"{by_id[control.id].source}"
+            )
+        by_id[control.id] = control
+    return Standard(
+        root=root,
+        version=version,
+        modules=modules,
+        controls=controls,
+        families=families,
+        params=params,
+        sha256=_digest(root),
+        _by_id=by_id,
+    )
+
+
+def _read_version(manifest: Path) -> str:
+    data = _read_json(manifest)
+    revision = data.get("revision") if isinstance(data, dict) else None
+    if not isinstance(revision, str) or not re.fullmatch(r"\d+\.\d+\.\d+", revision):
+        raise StandardError(f"{manifest}: 'revision' must be the standard version, e.g. 0.1.0")
+    return revision
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise StandardError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+
+
+def _read_module(policies: Path, path: Path) -> Module:
+    rel = path.relative_to(policies).as_posix()
+    source = path.read_text(encoding="utf-8")
+    match = PACKAGE_LINE.search(source)
+    if match is None:
+        raise StandardError(f"{rel}:1: no package statement")
+    package_line = source.count("\n", 0, match.start()) + 1
+    return Module(
+        path=rel,
+        source=source,
+        package=match.group(1),
+        package_line=package_line,
+        annotation=_annotation_above(rel, source.splitlines(), package_line),
+    )
+
+
+def _annotation_above(rel: str, lines: list[str], package_line: int) -> dict[str, Any] | None:
+    """The `# METADATA` comment block that ends right above the package statement."""
+    end = package_line - 1  # index of the package line
+    start = end
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    block = lines[start:end]
+    if not block or block[0].strip() != "# METADATA":
+        return None
+    text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in block[1:])
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = start + 2 + (mark.line if mark else 0)
+        raise StandardError(f"{rel}:{line}: METADATA is not valid YAML") from None
+    if not isinstance(data, dict):
+        raise StandardError(f"{rel}:{start + 1}: METADATA must be a mapping")
+    return data
+
+
+def _is_control(module: Module) -> bool:
+    custom = (module.annotation or {}).get("custom")
+    return isinstance(custom, dict) and "id" in custom
+
+
+def _family(module: Module) -> Family:
+    annotation = module.annotation or {}
+    custom = annotation.get("custom") or {}
+    family_id = custom.get("family")
+    if not isinstance(family_id, str) or not annotation.get("title"):
+        raise StandardError(
+            f"{module.path}:{module.package_line}: a family needs a title and custom.family"
+        )
+    return Family(
+        id=family_id,
+        title=str(annotation["title"]),
+        description=str(annotation.get("description", "")).strip(),
+    )
+
+
+def _control(module: Module) -> Control:
+    annotation = module.annotation or {}
+    custom = annotation.get("custom") or {}
+    where = f"{module.path}:{module.package_line}"
+    missing = [k for k in ("title", "description") if not annotation.get(k)]
+    missing += [f"custom.{k}" for k in REQUIRED_CUSTOM if custom.get(k) in (None, "", [])]
+    if not annotation.get("related_resources"):
+        missing.append("related_resources")
+    if missing:
+        raise StandardError(f"{where}: METADATA lacks {', '.join(missing)}")
+    control_id = str(custom["id"])
+    if not CONTROL_ID.match(control_id):
+        raise StandardError(f"{where}: control ID {control_id!r} is not of the form ABC-01")
+    if custom["severity"] not in SEVERITIES:
+        raise StandardError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    references = []
+    for item in annotation["related_resources"]:
+        if not isinstance(item, dict) or not item.get("ref"):
+            raise StandardError(f"{where}: every related_resources entry needs a ref")
+        references.append(Reference(ref=str(item["ref"]), description=str(item.get("description", ""))))
+    aceeeo = custom["aceeeo"]
+    return Control(
+        id=control_id,
+        title=str(annotation["title"]).strip(),
+        description=" ".join(str(annotation["description"]).split()),
+        severity=custom["severity"],
+        family=control_id.split("-")[0],
+        aceeeo=[str(a) for a in (aceeeo if isinstance(aceeeo, list) else [aceeeo])],
+        rationale=" ".join(str(custom["rationale"]).split()),
+        applies_when=" ".join(str(custom["applies_when"]).split()),
+        remediation=" ".join(str(custom["remediation"]).split()),
+        references=references,
+        package=module.package,
+        source=module.path,
+        line=module.package_line,
+        parameters=sorted(set(PARAM_USE.findall(module.source))),
+    )
+
+
+def _digest(root: Path) -> str:
+    """SHA-256 over every file of the standard, by relative path, so any change shows."""
+    h = hashlib.sha256()
+    for sub in ("policies", "schemas"):
+        base = root / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            rel = path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()

@@ -1,0 +1,173 @@
+"""Runs each control's test cases (`tests/cases/<ID>.yaml`) through the real pipeline.
+
+A case is a change to the reference compliant declaration (`reference.yaml` beside the
+cases): fields to set or remove by JSON pointer, optional parameter overrides, and the
+expected status and finding paths. Each changed declaration must still be valid against
+the schema, so cases only ever describe declarations a platform could submit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyrules.engine import Engine
+from pyrules.errors import InputError
+from pyrules.evaluate import make_engine, status_of
+from pyrules.loader import Document, load
+from pyrules.schema import schema_problems
+from pyrules.standard import Standard
+
+REFERENCE = "reference.yaml"
+STATUSES = ("pass", "fail", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Case:
+    control_id: str
+    name: str
+    expect: str
+    set: dict[str, Any] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    findings: tuple[str, ...] | None = None
+    where: str = ""  # file:line of the case, for messages
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    ok: bool
+    detail: str = ""
+
+
+def default_cases_dir() -> Path:
+    return Path("tests") / "cases"
+
+
+def load_cases(directory: Path) -> tuple[Document, list[Case]]:
+    """The reference declaration and every case, in file order."""
+    if not (directory / REFERENCE).is_file():
+        raise InputError(f"{directory}: no {REFERENCE} here; pass --cases DIR")
+    reference = load(directory / REFERENCE)
+    cases: list[Case] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name != REFERENCE:
+            cases.extend(_read_case_file(load(path)))
+    return reference, cases
+
+
+def _read_case_file(doc: Document) -> Iterator[Case]:
+    data = doc.data
+    control_id = data.get("control")
+    entries = data.get("cases")
+    if not isinstance(control_id, str) or not isinstance(entries, list) or not entries:
+        raise InputError(f"{doc.name}:1:1: a case file needs 'control' and a list of 'cases'")
+    if Path(doc.name).stem != control_id:
+        raise InputError(f"{doc.name}:1:1: file is named for {Path(doc.name).stem}, not {control_id}")
+    for index, entry in enumerate(entries):
+        pointer = f"/cases/{index}"
+        _, pos = doc.locate(pointer)
+        where = f"{doc.name}:{pos.line}:{pos.column}"
+        unknown = set(entry) - {"name", "expect", "set", "remove", "params", "findings"}
+        if not isinstance(entry.get("name"), str) or entry.get("expect") not in STATUSES:
+            raise InputError(f"{where}: a case needs a name and expect: {'|'.join(STATUSES)}")
+        if unknown:
+            raise InputError(f"{where}: unknown case field(s) {', '.join(sorted(unknown))}")
+        findings = entry.get("findings")
+        yield Case(
+            control_id=control_id,
+            name=entry["name"],
+            expect=entry["expect"],
+            set=dict(entry.get("set") or {}),
+            remove=tuple(entry.get("remove") or ()),
+            params=dict(entry.get("params") or {}),
+            findings=tuple(findings) if findings is not None else None,
+            where=where,
+        )
+
+
+def apply_changes(data: dict[str, Any], case: Case) -> dict[str, Any]:
+    """The reference declaration with the case's removals, then its settings, applied."""
+    changed = copy.deepcopy(data)
+    for pointer in case.remove:
+        parent, key = _parent(changed, pointer, create=False)
+        del parent[key]
+    for pointer, value in case.set.items():
+        parent, key = _parent(changed, pointer, create=True)
+        if isinstance(parent, list) and key == len(parent):
+            parent.append(copy.deepcopy(value))
+        else:
+            parent[key] = copy.deepcopy(value)
+    return changed
+
+
+def _parent(data: Any, pointer: str, *, create: bool) -> tuple[Any, Any]:
+    if not pointer.startswith("/"):
+        raise InputError(f"{pointer!r} is not a JSON pointer")
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+    node = data
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            node = node[int(part)]
+        elif part not in node and create:
+            node = node.setdefault(part, {})
+        else:
+            node = node[part]
+    last = parts[-1]
+    if isinstance(node, list):
+        return node, len(node) if last == "-" else int(last)
+    return node, last
+
+
+class CaseRunner:
+    """Runs cases with one engine per distinct parameter set, built once."""
+
+    def __init__(self, standard: Standard) -> None:
+        self.standard = standard
+        self._engines: dict[str, Engine] = {}
+
+    def engine(self, overrides: dict[str, Any]) -> Engine:
+        key = json.dumps(overrides, sort_keys=True)
+        if key not in self._engines:
+            unknown = set(overrides) - set(self.standard.params)
+            if unknown:
+                raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+            self._engines[key] = make_engine(self.standard, {**self.standard.params, **overrides})
+        return self._engines[key]
+
+    def run(self, reference: Document, cases: Iterable[Case]) -> Iterator[Outcome]:
+        for case in cases:
+            yield self.run_one(reference, case)
+
+    def run_one(self, reference: Document, case: Case) -> Outcome:
+        if not self.standard.has_control(case.control_id):
+            return Outcome(case, False, f"no control {case.control_id} in the standard")
+        try:
+            declaration = apply_changes(reference.data, case)
+            engine = self.engine(case.params)
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            return Outcome(case, False, f"the change cannot be applied: {exc!r}")
+        except InputError as exc:
+            return Outcome(case, False, str(exc))
+        problems = schema_problems(declaration, self.standard.schema)
+        if problems:
+            first = problems[0]
+            return Outcome(
+                case, False, f"the changed declaration is invalid: {first.pointer}: {first.message}"
+            )
+        raw = engine.evaluate(declaration)[case.control_id]
+        status = status_of(raw)
+        if status != case.expect:
+            reason = raw.error or "; ".join(f.msg for f in raw.deny) or "no findings"
+            return Outcome(case, False, f"expected {case.expect}, got {status} ({reason})")
+        paths = sorted({f.path for f in raw.deny})
+        if case.findings is not None and paths != sorted(set(case.findings)):
+            return Outcome(
+                case, False, f"expected findings at {sorted(case.findings)}, got {paths}"
+            )
+        return Outcome(case, True)
