@@ -1,0 +1,41 @@
+# METADATA
+# title: Significant incidents get an early warning within 24 hours
+# description: |
+#   The platform sends an early warning about a significant incident within 24 hours of
+#   becoming aware of it.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#     description: NIS2 Art 23(4)(a)
+# custom:
+#   id: INC-06
+#   severity: medium
+#   aceeeo: [R1, R2]
+#   rationale: |
+#     An early warning lets the authorities and the EMB prepare for an incident's effects
+#     on the election before the full report arrives.
+#   applies_when: Always.
+#   remediation: Add an early-warning step to the incident process, within the deadline.
+package edhs.inc.early_warning
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+limit := data.edhs.params.max_early_warning_hours
+
+field := ["incident_response", "early_warning_hours"]
+
+warned_in_time if {
+	hours := input.incident_response.early_warning_hours
+	is_number(hours)
+	hours <= limit
+}
+
+deny contains lib.finding(field, msg) if {
+	not warned_in_time
+	msg := lib.message(
+		"incident_response.early_warning_hours is {declared}; the standard allows at most {limit} hours",
+		{"declared": lib.declared(field), "limit": limit},
+	)
+}

@@ -1,0 +1,68 @@
+# METADATA
+# title: EMBs have a rapid-response channel during elections
+# description: |
+#   During each covered election period the election management body has a dedicated,
+#   staffed channel to the platform, open around the clock, that gives a first response
+#   within a few hours.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#     description: Commission Guidelines C/2024/3014 (cooperation with authorities)
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
+#     description: Code of Practice on Disinformation (elections crisis response, verify)
+# custom:
+#   id: INC-03
+#   severity: critical
+#   aceeeo: [R2, R6]
+#   rationale: |
+#     On polling day an EMB must be able to reach someone at the platform at once, or
+#     false voting information and attacks spread before anyone acts.
+#   applies_when: Always.
+#   remediation: Open a dedicated EMB channel, staff it around the clock and commit to a fast first response.
+package edhs.inc.emb_channel
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+limit := data.edhs.params.max_emb_first_response_hours
+
+available_field := ["incident_response", "emb_channel", "available"]
+
+hours_field := ["incident_response", "emb_channel", "hours"]
+
+response_field := ["incident_response", "emb_channel", "first_response_hours"]
+
+channel_available if input.incident_response.emb_channel.available == true
+
+staffed_around_the_clock if input.incident_response.emb_channel.hours == "24/7"
+
+answers_in_time if {
+	hours := input.incident_response.emb_channel.first_response_hours
+	is_number(hours)
+	hours <= limit
+}
+
+deny contains lib.finding(available_field, msg) if {
+	not channel_available
+	msg := lib.message(
+		"incident_response.emb_channel.available is {declared}; the standard requires a dedicated channel for the EMB during each covered election",
+		{"declared": lib.declared(available_field)},
+	)
+}
+
+deny contains lib.finding(hours_field, msg) if {
+	not staffed_around_the_clock
+	msg := lib.message(
+		"incident_response.emb_channel.hours is {declared}; the standard requires the channel to be staffed 24/7",
+		{"declared": lib.declared(hours_field)},
+	)
+}
+
+deny contains lib.finding(response_field, msg) if {
+	not answers_in_time
+	msg := lib.message(
+		"incident_response.emb_channel.first_response_hours is {declared}; the standard allows at most {limit} hours",
+		{"declared": lib.declared(response_field), "limit": limit},
+	)
+}

@@ -1,0 +1,62 @@
+# METADATA
+# title: The incident response plan covers elections and is exercised
+# description: |
+#   The incident response plan has election-specific scenarios and roles, and it was
+#   exercised (for instance in a tabletop exercise) within the last months before the
+#   declaration.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#     description: NIS2 Art 21(2)(b)-(c)
+#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#     description: Commission Guidelines C/2024/3014 (tabletop exercises)
+# custom:
+#   id: INC-05
+#   severity: medium
+#   aceeeo: [R1]
+#   rationale: |
+#     A plan that ignores elections, or that nobody has practised, fails when an incident
+#     hits during the election period.
+#   applies_when: Always.
+#   remediation: Add election scenarios to the plan and run an election exercise.
+package edhs.inc.response_plan
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+max_age := data.edhs.params.max_exercise_age_months
+
+covers_field := ["incident_response", "plan", "covers_elections"]
+
+exercised_field := ["incident_response", "plan", "last_exercised"]
+
+plan_covers_elections if input.incident_response.plan.covers_elections == true
+
+exercised_recently if {
+	exercised := input.incident_response.plan.last_exercised
+	submitted := input.metadata.submitted_on
+	is_string(exercised)
+	is_string(submitted)
+	not lib.older_than_months(exercised, submitted, max_age)
+}
+
+deny contains lib.finding(covers_field, msg) if {
+	not plan_covers_elections
+	msg := lib.message(
+		"incident_response.plan.covers_elections is {declared}; the standard requires the plan to have election scenarios and roles",
+		{"declared": lib.declared(covers_field)},
+	)
+}
+
+deny contains lib.finding(exercised_field, msg) if {
+	not exercised_recently
+	msg := lib.message(
+		"incident_response.plan.last_exercised is {declared}; the standard requires an exercise at most {limit} months before metadata.submitted_on ({submitted})",
+		{
+			"declared": lib.declared(exercised_field),
+			"limit": max_age,
+			"submitted": lib.declared(["metadata", "submitted_on"]),
+		},
+	)
+}

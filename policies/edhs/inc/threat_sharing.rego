@@ -1,0 +1,59 @@
+# METADATA
+# title: Threat information is shared with EMBs
+# description: |
+#   The platform shares what it learns about election-related threats (coordinated
+#   campaigns, account takeovers, foreign interference) with the election management body
+#   and the competent authorities, at least once per covered election and within hours
+#   for a serious threat.
+# related_resources:
+#   - ref: https://aceeeo.org
+#     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R2
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#     description: NIS2 Art 29 (voluntary information sharing)
+#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#     description: Commission Guidelines C/2024/3014
+# custom:
+#   id: INC-04
+#   severity: high
+#   aceeeo: [R2, R7]
+#   rationale: |
+#     An EMB can only warn voters and protect its own systems against the threats it
+#     hears about, and hears about them in time.
+#   applies_when: Always.
+#   remediation: Agree a threat-sharing procedure with the EMB, with a deadline for serious threats.
+package edhs.inc.threat_sharing
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+limit := data.edhs.params.max_threat_sharing_hours
+
+shared_field := ["incident_response", "threat_sharing", "with_emb"]
+
+hours_field := ["incident_response", "threat_sharing", "serious_threat_hours"]
+
+shares_with_emb if input.incident_response.threat_sharing.with_emb == true
+
+serious_threats_shared_in_time if {
+	hours := input.incident_response.threat_sharing.serious_threat_hours
+	is_number(hours)
+	hours <= limit
+}
+
+deny contains lib.finding(shared_field, msg) if {
+	not shares_with_emb
+	msg := lib.message(
+		"incident_response.threat_sharing.with_emb is {declared}; the standard requires detected election threats to be shared with the EMB",
+		{"declared": lib.declared(shared_field)},
+	)
+}
+
+deny contains lib.finding(hours_field, msg) if {
+	not serious_threats_shared_in_time
+	msg := lib.message(
+		"incident_response.threat_sharing.serious_threat_hours is {declared}; the standard allows at most {limit} hours",
+		{"declared": lib.declared(hours_field), "limit": limit},
+	)
+}
