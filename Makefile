@@ -1,0 +1,37 @@
+# Two commands do all set-up: `make check` (check a bundled example) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE ?= examples/declarations/aurora-social.yaml
+
+.PHONY: check check-failing test lint bench install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Check the bundled compliant example (exit 0 when compliant).
+check: $(STAMP)
+	$(BIN)/pyrules check $(EXAMPLE)
+
+## Check the bundled non-compliant example (exits 1 and lists every failing control).
+check-failing: $(STAMP)
+	$(BIN)/pyrules check examples/declarations/kestrel-video.yaml
+
+## The whole test suite: lint, the standard's own checks, every control's cases, pytest.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pyrules test --quiet
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist site .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,5 @@
+"""`python -m pyrules` runs the CLI."""
+
+from pyrules.cli import main
+
+main()

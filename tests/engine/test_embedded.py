@@ -1,0 +1,150 @@
+"""The embedded engine turns every regopy defect we know of into an `error`, never a pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrules.engine import RawResult
+from pyrules.engine.embedded import EmbeddedEngine, describe_rego_error, offset_to_line_col
+from pyrules.errors import StandardError
+from pyrules.model import Control
+from pyrules.standard import Module
+
+
+def control(package: str, control_id: str = "TST-01") -> Control:
+    return Control(
+        id=control_id,
+        title="t",
+        description="d",
+        severity="high",
+        family="TST",
+        aceeeo=["R1"],
+        rationale="r",
+        applies_when="Always.",
+        remediation="m",
+        references=[],
+        package=package,
+        source=f"{package}.rego",
+        line=1,
+    )
+
+
+def engine(*sources: str) -> EmbeddedEngine:
+    modules = []
+    controls = []
+    for index, source in enumerate(sources):
+        package = source.split("package ", 1)[1].split()[0]
+        modules.append(Module(f"p{index}.rego", source, package, 1, None))
+        controls.append(control(package, f"TST-{index + 1:02d}"))
+    return EmbeddedEngine(modules, {"limit": 3}, controls)
+
+
+GOOD = """package tst.good
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "too many", "path": "/n"} if input.n > data.edhs.params.limit
+"""
+
+
+def test_one_query_gives_every_control_its_verdict() -> None:
+    results = engine(GOOD).evaluate({"n": 5})
+    assert results["TST-01"].deny[0].msg == "too many"
+    assert engine(GOOD).evaluate({"n": 1})["TST-01"] == RawResult(applicable=True)
+
+
+def test_a_failing_builtin_is_an_error_not_a_pass() -> None:
+    broken = """package tst.broken
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "x", "path": ""} if 1 / input.zero > 0
+"""
+    results = engine(GOOD, broken).evaluate({"n": 5, "zero": 0})
+    assert results["TST-02"].error
+    # The healthy control is still evaluated on its own.
+    assert results["TST-01"].deny and results["TST-01"].error is None
+
+
+def test_an_unknown_function_is_an_error_not_a_pass() -> None:
+    # regopy answers "ok" with an error term instead of JSON here.
+    unknown = """package tst.unknown
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "x", "path": ""} if object.get(input, ["list", 9], 0) == 1
+"""
+    result = engine(unknown).evaluate({"list": [1]})["TST-01"]
+    assert result.error is not None
+
+
+def test_a_rule_without_default_is_an_error() -> None:
+    no_default = """package tst.nodefault
+
+import rego.v1
+
+applicable if input.yes
+
+deny contains {"msg": "x", "path": ""} if false
+"""
+    assert engine(no_default).evaluate({})["TST-01"].error
+
+
+def test_a_malformed_finding_is_an_error() -> None:
+    bad_path = """package tst.badpath
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "x", "path": "no-leading-slash"} if true
+"""
+    assert "JSON pointer" in engine(bad_path).evaluate({})["TST-01"].error
+
+
+def test_strings_with_quotes_and_newlines_survive_the_engine() -> None:
+    # regopy hands raw strings to rego-cpp, which expects them escaped: equality with a
+    # literal fails and the output stops being JSON unless pyrules escapes them.
+    echo = """package tst.echo
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": input.name, "path": "/name"} if input.name == "a \\"quoted\\"\\nname"
+"""
+    result = engine(echo).evaluate({"name": 'a "quoted"\nname'})["TST-01"]
+    assert result.error is None
+    assert result.deny[0].msg == 'a "quoted"\nname'
+
+
+def test_a_syntax_error_is_reported_at_file_line_column() -> None:
+    broken = "package tst.syntax\n\nimport rego.v1\n\nallow if {\n  input.a ==\n}\n"
+    with pytest.raises(StandardError) as excinfo:
+        engine(broken)
+    assert str(excinfo.value).startswith("p0.rego:6:")
+    assert "\n" not in str(excinfo.value)
+
+
+def test_the_engine_prints_nothing_itself(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(StandardError):
+        engine("package tst.noisy\n\nimport rego.v1\n\nallow if {\n  input.a ==\n}\n")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_byte_offsets_become_lines_and_columns() -> None:
+    source = "line one\nsé two\nthree"
+    assert offset_to_line_col(source, 0) == (1, 1)
+    assert offset_to_line_col(source, len(b"line one\ns\xc3\xa9 ")) == (2, 4)
+
+
+def test_error_trees_become_one_line() -> None:
+    tree = "(rego-errorseq\n  (error 8:a.rego|11|2\n    (errormsg 7:Boom it)\n))"
+    assert describe_rego_error(tree, {"a.rego": "package a\n\nx := 1\n"}) == "a.rego:3:1: Boom it"
