@@ -1,0 +1,63 @@
+# METADATA
+# title: A current DPIA covers election-related processing
+# description: |
+#   A data protection impact assessment covers political advertising, targeting and
+#   election-integrity processing, and was reviewed no more than a set number of months
+#   (12 by default) before the declaration was submitted.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 35
+#   - ref: https://www.edpb.europa.eu/our-work-tools/our-documents/guidelines/guidelines-082020-targeting-social-media-users_en
+#     description: EDPB Guidelines 8/2020 on the targeting of social media users
+# custom:
+#   id: GOV-03
+#   severity: high
+#   aceeeo: [R3, R4]
+#   rationale: |
+#     Targeting and profiling voters is high-risk processing; an assessment that leaves it
+#     out, or that predates the campaign, cannot show the risks to voters were weighed.
+#   applies_when: Always.
+#   remediation: Carry out or review the DPIA so that it covers election-related processing and is current.
+package edhs.gov.dpia_current
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+max_age := data.edhs.params.max_dpia_age_months
+
+coverage_field := ["governance", "dpia", "covers_election_processing"]
+
+review_field := ["governance", "dpia", "last_reviewed"]
+
+submitted_on := input.metadata.submitted_on
+
+covers_election_processing if input.governance.dpia.covers_election_processing == true
+
+reviewed_recently if {
+	reviewed := input.governance.dpia.last_reviewed
+	is_string(reviewed)
+	is_string(submitted_on)
+	not lib.older_than_months(reviewed, submitted_on, max_age)
+}
+
+deny contains lib.finding(coverage_field, msg) if {
+	not covers_election_processing
+	msg := lib.message(
+		"governance.dpia.covers_election_processing is {declared}; the standard requires a DPIA that covers political advertising, targeting and election-integrity processing",
+		{"declared": lib.declared(coverage_field)},
+	)
+}
+
+deny contains lib.finding(review_field, msg) if {
+	not reviewed_recently
+	msg := lib.message(
+		"governance.dpia.last_reviewed is {declared}; the standard requires a review no more than {limit} months before metadata.submitted_on ({submitted})",
+		{
+			"declared": lib.declared(review_field),
+			"limit": max_age,
+			"submitted": lib.declared(["metadata", "submitted_on"]),
+		},
+	)
+}

@@ -1,0 +1,53 @@
+# METADATA
+# title: A data protection officer is designated and reachable
+# description: |
+#   The platform names a data protection officer and publishes a contact address, an
+#   email address or a web address, that voters and election management bodies can use.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 37–39
+# custom:
+#   id: GOV-01
+#   severity: high
+#   aceeeo: [R3]
+#   rationale: |
+#     An election management body needs an accountable counterpart for questions about
+#     voters' data, and voters need someone to turn to.
+#   applies_when: Always.
+#   remediation: Designate a data protection officer and publish an email address or web address to reach them.
+package edhs.gov.dpo_designated
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+designated_field := ["governance", "dpo", "designated"]
+
+contact_field := ["governance", "dpo", "contact"]
+
+dpo_designated if input.governance.dpo.designated == true
+
+dpo_reachable if email_address(input.governance.dpo.contact)
+
+dpo_reachable if web_address(input.governance.dpo.contact)
+
+email_address(contact) if regex.match(`^[^@\s]+@[^@\s]+\.[^@\s]+$`, contact)
+
+web_address(contact) if regex.match(`^https?://[^/\s]+\.[^\s]+$`, contact)
+
+deny contains lib.finding(designated_field, msg) if {
+	not dpo_designated
+	msg := lib.message(
+		"governance.dpo.designated is {declared}; the standard requires a designated data protection officer",
+		{"declared": lib.declared(designated_field)},
+	)
+}
+
+deny contains lib.finding(contact_field, msg) if {
+	not dpo_reachable
+	msg := lib.message(
+		"governance.dpo.contact is {declared}; the standard requires an email address or web address where voters and EMBs can reach the data protection officer",
+		{"declared": lib.declared(contact_field)},
+	)
+}

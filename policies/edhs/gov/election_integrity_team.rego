@@ -1,0 +1,61 @@
+# METADATA
+# title: An election integrity team exists for each covered election
+# description: |
+#   The platform sets up a dedicated internal team with named responsibility for each
+#   election the declaration covers, able to work in every language of those elections
+#   and with knowledge of the local context.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#     description: Commission Guidelines C/2024/3014 (election teams)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 35(1)
+# custom:
+#   id: GOV-04
+#   severity: high
+#   aceeeo: [R6, R7]
+#   rationale: |
+#     Threats to an election surface in its own languages and context; a team that cannot
+#     read them cannot act on them in time.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Set up the election team and staff it for every election language.
+package edhs.gov.election_integrity_team
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+established_field := ["integrity", "election_team", "established"]
+
+languages_field := ["integrity", "election_team", "languages"]
+
+team_languages := object.get(input, languages_field, [])
+
+missing_languages := lib.missing_languages(team_languages) if is_array(team_languages)
+
+missing_languages := lib.election_languages if not is_array(team_languages)
+
+team_established if input.integrity.election_team.established == true
+
+covers_every_election_language if {
+	is_array(team_languages)
+	count(missing_languages) == 0
+}
+
+deny contains lib.finding(established_field, msg) if {
+	not team_established
+	msg := lib.message(
+		"integrity.election_team.established is {declared}; the standard requires a dedicated election team for each covered election",
+		{"declared": lib.declared(established_field)},
+	)
+}
+
+deny contains lib.finding(languages_field, msg) if {
+	not covers_every_election_language
+	msg := lib.message(
+		"integrity.election_team.languages is {declared}; the standard requires every election language, and {missing} are missing",
+		{"declared": lib.declared(languages_field), "missing": missing_languages},
+	)
+}

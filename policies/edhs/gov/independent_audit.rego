@@ -1,0 +1,64 @@
+# METADATA
+# title: An independent audit is performed yearly
+# description: |
+#   An independent audit of the platform's DSA obligations was completed no more than
+#   12 months before the declaration was submitted, and its report is published.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 37 (independent audit)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 42(4) (publication of the audit report)
+# custom:
+#   id: GOV-06
+#   severity: medium
+#   aceeeo: [R6]
+#   rationale: |
+#     A recent, published independent audit lets the EMB and the public rely on the
+#     platform's claims without taking its word for them.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Commission the independent audit and publish its report.
+package edhs.gov.independent_audit
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+max_age := data.edhs.params.max_audit_age_months
+
+submitted_on := input.metadata.submitted_on
+
+completed_field := ["governance", "independent_audit", "last_completed"]
+
+report_field := ["governance", "independent_audit", "report_url"]
+
+audited_recently if {
+	completed := input.governance.independent_audit.last_completed
+	is_string(completed)
+	is_string(submitted_on)
+	not lib.older_than_months(completed, submitted_on, max_age)
+}
+
+report_published if lib.non_empty_text(report_field)
+
+deny contains lib.finding(completed_field, msg) if {
+	not audited_recently
+	msg := lib.message(
+		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before metadata.submitted_on ({submitted})",
+		{
+			"declared": lib.declared(completed_field),
+			"limit": max_age,
+			"submitted": lib.declared(["metadata", "submitted_on"]),
+		},
+	)
+}
+
+deny contains lib.finding(report_field, msg) if {
+	not report_published
+	msg := lib.message(
+		"governance.independent_audit.report_url is {declared}; the standard requires the address where the audit report is published",
+		{"declared": lib.declared(report_field)},
+	)
+}

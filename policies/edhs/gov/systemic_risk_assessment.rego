@@ -1,0 +1,65 @@
+# METADATA
+# title: Systemic risks to electoral processes are assessed yearly
+# description: |
+#   The platform's systemic-risk assessment explicitly covers negative effects on civic
+#   discourse and electoral processes, and was completed no more than a set number of
+#   months (12 by default) before the declaration was submitted.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 34(1)(c) (civic discourse and electoral processes)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 34(1) (at least once every year)
+# custom:
+#   id: GOV-05
+#   severity: high
+#   aceeeo: [R7]
+#   rationale: |
+#     A very large platform can shape civic discourse; an assessment that leaves out
+#     electoral processes, or is out of date, misses the risks of the coming vote.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Include electoral processes in the systemic-risk assessment and keep it current.
+package edhs.gov.systemic_risk_assessment
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+max_age := data.edhs.params.max_risk_assessment_age_months
+
+submitted_on := input.metadata.submitted_on
+
+coverage_field := ["governance", "risk_assessment", "covers_electoral_processes"]
+
+completed_field := ["governance", "risk_assessment", "last_completed"]
+
+covers_electoral_processes if input.governance.risk_assessment.covers_electoral_processes == true
+
+completed_recently if {
+	completed := input.governance.risk_assessment.last_completed
+	is_string(completed)
+	is_string(submitted_on)
+	not lib.older_than_months(completed, submitted_on, max_age)
+}
+
+deny contains lib.finding(coverage_field, msg) if {
+	not covers_electoral_processes
+	msg := lib.message(
+		"governance.risk_assessment.covers_electoral_processes is {declared}; the standard requires the systemic-risk assessment to cover civic discourse and electoral processes",
+		{"declared": lib.declared(coverage_field)},
+	)
+}
+
+deny contains lib.finding(completed_field, msg) if {
+	not completed_recently
+	msg := lib.message(
+		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before metadata.submitted_on ({submitted})",
+		{
+			"declared": lib.declared(completed_field),
+			"limit": max_age,
+			"submitted": lib.declared(["metadata", "submitted_on"]),
+		},
+	)
+}
