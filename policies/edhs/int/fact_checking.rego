@@ -1,0 +1,48 @@
+# METADATA
+# title: Fact-checking covers every election language
+# description: |
+#   Independent fact-checkers work in every language of each covered election, and their
+#   ratings reduce the reach of false content.
+# related_resources:
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
+#     description: Code of Practice on Disinformation, commitments 30-31 (verify)
+# custom:
+#   id: INT-03
+#   severity: high
+#   aceeeo: [R7]
+#   rationale: |
+#     False election information spreads in every language voters use; a language without
+#     fact-checkers leaves its voters unprotected.
+#   applies_when: Always.
+#   remediation: Extend fact-checking to every language of the covered elections.
+package edhs.int.fact_checking
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+field := ["integrity", "fact_checking", "languages"]
+
+default fact_checked_languages := []
+
+fact_checked_languages := languages if {
+	languages := input.integrity.fact_checking.languages
+	is_array(languages)
+}
+
+uncovered_languages := lib.missing_languages(fact_checked_languages)
+
+covers_every_election_language if count(uncovered_languages) == 0
+
+deny contains lib.finding(field, msg) if {
+	not covers_every_election_language
+	msg := lib.message(
+		"integrity.fact_checking.languages is {declared}; the standard requires every election language ({required}); missing: {missing}",
+		{
+			"declared": lib.declared(field),
+			"required": lib.election_languages,
+			"missing": uncovered_languages,
+		},
+	)
+}

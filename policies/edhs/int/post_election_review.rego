@@ -1,0 +1,55 @@
+# METADATA
+# title: A post-election review is published
+# description: |
+#   A very large platform commits to publish, within a few months after each covered
+#   election, a review of how its election measures worked.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#     description: Commission Guidelines C/2024/3014 (post-election review)
+# custom:
+#   id: INT-06
+#   severity: medium
+#   aceeeo: [R6, R7]
+#   rationale: |
+#     A public review shows EMBs and voters what worked and what failed, and improves the
+#     measures for the next election.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Commit to publish a post-election review within the deadline.
+package edhs.int.post_election_review
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+limit := data.edhs.params.max_post_election_review_months
+
+committed_field := ["integrity", "post_election_review", "committed"]
+
+months_field := ["integrity", "post_election_review", "within_months"]
+
+review_committed if input.integrity.post_election_review.committed == true
+
+published_in_time if {
+	months := input.integrity.post_election_review.within_months
+	is_number(months)
+	months <= limit
+}
+
+deny contains lib.finding(committed_field, msg) if {
+	not review_committed
+	msg := lib.message(
+		"integrity.post_election_review.committed is {declared}; the standard requires a commitment to publish a review after each covered election",
+		{"declared": lib.declared(committed_field)},
+	)
+}
+
+deny contains lib.finding(months_field, msg) if {
+	not published_in_time
+	msg := lib.message(
+		"integrity.post_election_review.within_months is {declared}; the standard requires the review within {limit} months after the election",
+		{"declared": lib.declared(months_field), "limit": limit},
+	)
+}
