@@ -1,0 +1,1019 @@
+"""Read a declaration (YAML or JSON) into plain JSON data plus a source map.
+
+Every later stage (schema, engine, renderers) reports problems as JSON pointers; the
+source map turns those pointers back into ``file:line:column`` so that a user can find
+the line to change.  Declarations come from outside (platforms send them to election
+bodies), so the loader is also the place where hostile input is stopped: size, nesting,
+node count, alias expansion ("billion laughs"), duplicate keys, encoding and tags.
+
+YAML is parsed from PyYAML's *event stream* (libyaml's C parser when available) by an
+iterative walker, so no input can exhaust the Python stack, and every limit is checked
+while the events arrive rather than after a full tree has been built.  JSON is parsed
+by a small iterative parser of our own, because PyYAML (YAML 1.1) does not read JSON
+faithfully: it reads ``1e5`` as a string, rejects tab indentation and accepts comments.
+
+Decisions (see tests/test_loader.py for examples):
+
+- Plain YAML scalars resolve as ``yaml.safe_load`` (YAML 1.1) does: ``yes``/``no``/
+  ``on``/``off`` are booleans, ``017`` is octal 15, ``1:30`` is 90, ``1e5`` is text.
+  The one exception: timestamps stay strings (``2026-10-01`` -> ``"2026-10-01"``),
+  because the JSON Schema checks dates as strings.
+- Keys must be strings.  A key that YAML 1.1 reads as something else (``on:``,
+  ``no:``, ``2024:``, ``~:``) is refused with a hint to quote it, instead of silently
+  becoming ``True`` or ``2024``.
+- Merge keys (``<<: *base`` and ``<<: [*a, *b]``) work as in ``safe_load``: explicit
+  keys win, then the first listed mapping.  Only aliases can be merged.
+- Aliases are copied, so ``data`` is a tree and no two places share one object; the
+  positions of copied content point at the text of the anchored original.
+- Alias expansions are counted transitively (an alias of a node that itself holds 9
+  aliases counts 10), and expanded nodes count towards ``max_nodes``, so a billion
+  laughs is refused after a few hundred events, whatever its shape.
+- ``max_nodes`` counts every scalar (keys included), mapping, sequence and every node
+  brought in by an alias.
+- Line and column are 1-based and count characters (not bytes); a tab is one column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import stat
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from json.decoder import JSONDecodeError, scanstring
+from typing import Any, Literal
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+try:  # libyaml: about 10x faster than the pure-Python parser.
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _CParser = None
+
+__all__ = ["Document", "Limits", "LoadError", "Position", "load", "loads"]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A place in the source, as editors count it: both 1-based."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep a hostile or broken declaration from exhausting the checker."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    max_alias_expansions: int = 100
+    max_nodes: int = 1_000_000
+
+
+class LoadError(Exception):
+    """One clear line for users: 'FILE:LINE:COL: message'."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        # Passing every field to Exception keeps the error picklable (worker processes).
+        super().__init__(path, line, column, message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = _one_line(message)
+
+    def __str__(self) -> str:
+        return f"{_one_line(self.path)}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded declaration: the data, and where each part of it was written."""
+
+    name: str
+    data: dict[str, Any]
+    positions: Mapping[str, Position]
+    text: str
+    sha256: str
+
+    def locate(self, pointer: str) -> tuple[str, Position]:
+        """The nearest existing pointer (itself or its closest ancestor) and its position.
+
+        Findings often name a field that is missing; the best place to show is then the
+        parent that should contain it.
+        """
+        positions = self.positions
+        while pointer and pointer not in positions:
+            pointer = pointer.rpartition("/")[0]
+        return pointer, positions.get(pointer, _ROOT)
+
+
+_ROOT = Position(1, 1)
+_MIB = 1024 * 1024
+
+
+def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
+    """Read and parse a declaration file; every failure is a `LoadError` naming the file."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise LoadError(name, 1, 1, "no such file") from None
+    except NotADirectoryError:
+        raise LoadError(name, 1, 1, "no such file") from None
+    except PermissionError:
+        raise LoadError(name, 1, 1, "permission denied") from None
+    except OSError as exc:
+        raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
+    except ValueError:  # e.g. a NUL byte in the name
+        raise LoadError(name, 1, 1, "not a valid file name") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise LoadError(name, 1, 1, "is a directory, not a file")
+    if info.st_size > limits.max_bytes:
+        raise LoadError(name, 1, 1, _too_big(info.st_size, limits.max_bytes))
+    try:
+        with open(name, "rb") as handle:
+            # Never trust stat alone (pipes, files that grow): read at most one byte more.
+            raw = handle.read(limits.max_bytes + 1)
+    except PermissionError:
+        raise LoadError(name, 1, 1, "permission denied") from None
+    except IsADirectoryError:
+        raise LoadError(name, 1, 1, "is a directory, not a file") from None
+    except OSError as exc:
+        raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
+    except MemoryError:
+        raise LoadError(name, 1, 1, "not enough memory to read the file") from None
+    if len(raw) > limits.max_bytes:
+        raise LoadError(name, 1, 1, _too_big(None, limits.max_bytes))
+    return loads(raw, name, limits=limits)
+
+
+def loads(
+    raw: bytes,
+    name: str,
+    *,
+    fmt: Literal["yaml", "json"] | None = None,
+    limits: Limits = Limits(),
+) -> Document:
+    """Parse a declaration already in memory; `name` is only used in messages."""
+    if fmt is None:
+        fmt = "json" if name.lower().endswith(".json") else "yaml"
+    elif fmt not in ("yaml", "json"):
+        raise ValueError(f"fmt must be 'yaml' or 'json', not {fmt!r}")
+    if len(raw) > limits.max_bytes:
+        raise LoadError(name, 1, 1, _too_big(len(raw), limits.max_bytes))
+    text = _decode(raw, name)
+    if not text.strip():
+        raise LoadError(name, 1, 1, "the file is empty")
+    try:
+        if fmt == "json":
+            data, positions = _parse_json(text, name, limits)
+        else:
+            data, positions = _parse_yaml(text, name, limits)
+    except RecursionError:
+        raise LoadError(name, 1, 1, "the file is nested too deeply to read") from None
+    except MemoryError:
+        raise LoadError(name, 1, 1, "not enough memory to read the file") from None
+    return Document(name, data, positions, text, hashlib.sha256(raw).hexdigest())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text or "\r" in text:
+        return " ".join(text.split())
+    return text
+
+
+def _os_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or "input/output error"
+    return reason[:1].lower() + reason[1:]
+
+
+def _size(n: int) -> str:
+    if n >= _MIB:
+        return f"{n / _MIB:.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n} bytes"
+
+
+def _limit(n: int) -> str:
+    for unit, size in (("MiB", _MIB), ("KiB", 1024)):
+        if n >= size:
+            return f"{n // size} {unit}" if n % size == 0 else f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    if size is None:  # only known to be over: we stopped reading there
+        return f"file is larger than the limit of {_limit(limit)}"
+    return f"file is {_size(size)}; the limit is {_limit(limit)}"
+
+
+def _q(text: str) -> str:
+    """Quote user text for a message, escaping anything that could break the line."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _escape(key: str) -> str:
+    """RFC 6901 escaping of one pointer segment."""
+    if "~" in key or "/" in key:
+        return key.replace("~", "~0").replace("/", "~1")
+    return key
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """Strict UTF-8, BOM dropped; a bad byte is reported where an editor shows it."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+        line_start = raw.rfind(b"\n", 0, bad) + 1
+        line = raw.count(b"\n", 0, bad) + 1
+        column = len(raw[line_start:bad].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            name, line, column, f"invalid UTF-8 (byte 0x{raw[bad]:02x}); save the file as UTF-8"
+        ) from None
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _copy(value: Any) -> Any:
+    """Deep copy of JSON data without recursion (depth is only bounded by the limits)."""
+    if type(value) is dict:
+        top: Any = {}
+    elif type(value) is list:
+        top = []
+    else:
+        return value
+    work = [(value, top)]
+    while work:
+        src, dst = work.pop()
+        if type(src) is dict:
+            for key, item in src.items():
+                if type(item) is dict or type(item) is list:
+                    new: Any = {} if type(item) is dict else []
+                    work.append((item, new))
+                    item = new
+                dst[key] = item
+        else:
+            for item in src:
+                if type(item) is dict or type(item) is list:
+                    new = {} if type(item) is dict else []
+                    work.append((item, new))
+                    item = new
+                dst.append(item)
+    return top
+
+
+# --------------------------------------------------------------------------- YAML
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_YAML + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ, _TIMESTAMP = _YAML + "map", _YAML + "seq", _YAML + "timestamp"
+_ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq"
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    _INT: _CONSTRUCTOR.construct_yaml_int,
+    _FLOAT: _CONSTRUCTOR.construct_yaml_float,
+    _BOOL: _CONSTRUCTOR.construct_yaml_bool,
+    _NULL: _CONSTRUCTOR.construct_yaml_null,
+}
+_NESTING_PROBLEM = "exceeded maximum nesting depth"  # libyaml's own cap (1000 levels)
+_MISSING: Any = object()
+_NOT_MERGEABLE = "a merge key '<<' takes aliases of mappings (e.g. <<: *base)"
+
+
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python event parser, when libyaml is missing or gave up."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+class _Fail(Exception):
+    """A refusal found by the walker, before the file name is attached."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Frame:
+    """One open mapping or sequence while walking the event stream."""
+
+    __slots__ = (
+        "anchor",
+        "container",
+        "deepest",
+        "derefs",
+        "entries",
+        "is_map",
+        "key",
+        "key_pointer",
+        "mark",
+        "merges",
+        "merging",
+        "nodes",
+        "pointer",
+    )
+
+    def __init__(
+        self,
+        is_map: bool,
+        container: Any,
+        pointer: str,
+        anchor: str | None,
+        entries: int,
+        nodes: int,
+        derefs: int,
+        deepest: int,
+        mark: Any,
+    ) -> None:
+        self.is_map = is_map
+        self.mark = mark
+        self.container = container
+        self.pointer = pointer
+        self.anchor = anchor
+        self.entries = entries
+        self.nodes = nodes
+        self.derefs = derefs
+        self.deepest = deepest
+        self.key: str | None = None
+        self.key_pointer = ""
+        self.merges: list[_Anchor] | None = None
+        self.merging = False  # a sequence that only lists aliases for a '<<' key
+
+
+class _Anchor:
+    """What an alias needs to expand an anchored node, and what it will cost."""
+
+    __slots__ = ("derefs", "end", "height", "is_map", "mark", "nodes", "pointer", "start", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        is_map: bool,
+        pointer: str,
+        start: int,
+        end: int,
+        nodes: int,
+        height: int,
+        derefs: int,
+        mark: Any,
+    ) -> None:
+        self.value = value
+        self.is_map = is_map
+        self.pointer = pointer  # where the original is; its entries are [start:end]
+        self.start = start
+        self.end = end
+        self.nodes = nodes  # nodes added by one expansion
+        self.height = height  # levels of nesting added by one expansion
+        self.derefs = derefs  # aliases expanded inside the original
+        self.mark = mark
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar the way safe_load reads it, except that timestamps stay text."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    construct = _CONSTRUCT.get(tag)
+    if construct is None:  # str, timestamp, merge ('<<' as a value), value ('=')
+        return value
+    result = construct(yaml.ScalarNode(tag, value))
+    if tag == _FLOAT and not math.isfinite(result):
+        raise ValueError(f"{value} is not a finite number; JSON has no NaN or infinity")
+    return result
+
+
+def _tagged(tag: str, value: str) -> Any:
+    """A scalar with an explicit tag: only the JSON-compatible standard tags."""
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    construct = _CONSTRUCT.get(tag)
+    if construct is None:
+        raise ValueError(f"tag {_short_tag(tag)} is not allowed; use only {_ALLOWED_TAGS}")
+    try:
+        result = construct(yaml.ScalarNode(tag, value))
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f"{_q(value)} is not a valid {_short_tag(tag)}") from None
+    if tag == _FLOAT and not math.isfinite(result):
+        raise ValueError(f"{value} is not a finite number; JSON has no NaN or infinity")
+    return result
+
+
+def _parse_yaml(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Position]]:
+    use_c = _CParser is not None
+    while True:
+        parser: Any = None
+        try:
+            # The Python reader checks characters in its constructor: inside the try.
+            parser = _CParser(text) if use_c else _PyParser(text)
+            entries: list[tuple[str, Any]] = []
+            root = _walk(parser.get_event, entries, limits)
+        except _Fail as fail:
+            mark = fail.mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            raise LoadError(name, line, column, fail.message) from None
+        except yaml.MarkedYAMLError as exc:
+            if use_c and exc.problem == _NESTING_PROBLEM:
+                # libyaml refuses >1000 levels while scanning ahead, before we see the
+                # events; the Python parser finds the exact place our own limit is hit.
+                use_c = False
+                continue
+            raise _syntax_error(name, exc) from None
+        except yaml.reader.ReaderError as exc:
+            # libyaml counts UTF-8 bytes, the Python reader counts characters.
+            index = (
+                len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+                if use_c
+                else exc.position
+            )
+            line, column = _line_col(text, index)
+            message = f"character U+{exc.character:04X} is not allowed in YAML"
+            raise LoadError(name, line, column, message) from None
+        except yaml.YAMLError as exc:
+            raise LoadError(name, 1, 1, " ".join(str(exc).split())) from None
+        finally:
+            dispose = getattr(parser, "dispose", None)  # frees libyaml's buffers
+            if dispose is not None:
+                dispose()
+        positions = {"": _ROOT}
+        for pointer, mark in entries:
+            positions[pointer] = Position(mark.line + 1, mark.column + 1)
+        return root, positions
+
+
+def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or exc.context or "invalid YAML"
+    context_mark = exc.context_mark
+    if exc.problem and exc.context and context_mark is not None:
+        where = f"line {context_mark.line + 1}, column {context_mark.column + 1}"
+        message = f"{message} ({exc.context} at {where})"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return LoadError(name, line, column, "invalid YAML: " + message)
+
+
+def _walk(
+    get_event: Callable[[], Any], entries: list[tuple[str, Any]], limits: Limits
+) -> dict[str, Any]:
+    """Build the data from events, recording (pointer, start mark) for every node.
+
+    One loop, an explicit stack, no recursion: the depth of the input cannot reach the
+    Python stack.  Kept flat and branchy on purpose: it runs for every node.
+    """
+    max_depth = limits.max_depth
+    max_nodes = limits.max_nodes
+    max_derefs = limits.max_alias_expansions
+    add = entries.append
+    stack: list[_Frame] = []
+    anchors: dict[str, _Anchor] = {}
+    cache: dict[str, Any] = {}  # plain scalar -> value; declarations repeat values a lot
+    missing = _MISSING
+    root: Any = None
+    has_root = False
+    documents = 0
+    nodes = 0
+    derefs = 0
+
+    while True:
+        event = get_event()
+        cls = event.__class__
+
+        if cls is ScalarEvent:
+            mark = event.start_mark
+            nodes += 1
+            if nodes > max_nodes:
+                raise _Fail(mark, f"more than {max_nodes} nodes; the file is too large to check")
+            tag = event.tag
+            raw = event.value
+            try:
+                if tag is None and event.implicit[0]:
+                    value = cache.get(raw, missing)
+                    if value is missing:
+                        value = cache[raw] = _plain(raw)
+                elif tag is None or tag == "!":
+                    value = raw
+                else:
+                    value = _tagged(tag, raw)
+            except ValueError as exc:
+                raise _Fail(mark, str(exc)) from None
+            if not stack:
+                raise _Fail(mark, f"the declaration must be a mapping, found {_kind(value)}")
+            frame = stack[-1]
+            if frame.is_map:
+                if frame.key is None:
+                    if raw == "<<" and tag is None and event.implicit[0]:
+                        _merge_key(frame, mark)
+                    else:
+                        _key(frame, value, raw, mark, entries)
+                    if event.anchor is not None:
+                        _define(anchors, stack, event.anchor, value, mark)
+                    continue
+                if frame.key is _MERGING:
+                    raise _Fail(mark, _NOT_MERGEABLE)
+                frame.container[frame.key] = value
+                frame.key = None
+            elif frame.merging:
+                raise _Fail(mark, _NOT_MERGEABLE)
+            else:
+                container = frame.container
+                add((f"{frame.pointer}/{len(container)}", mark))
+                container.append(value)
+            if event.anchor is not None:
+                _define(anchors, stack, event.anchor, value, mark)
+
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            mark = event.start_mark
+            is_map = cls is MappingStartEvent
+            nodes += 1
+            if nodes > max_nodes:
+                raise _Fail(mark, f"more than {max_nodes} nodes; the file is too large to check")
+            depth = len(stack) + 1
+            if depth > max_depth:
+                raise _Fail(mark, f"nesting is deeper than {max_depth} levels")
+            tag = event.tag
+            if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
+                what = "a mapping" if is_map else "a list"
+                raise _Fail(
+                    mark,
+                    f"tag {_short_tag(tag)} is not allowed on {what}; use only {_ALLOWED_TAGS}",
+                )
+            container: Any = {} if is_map else []
+            if not stack:
+                if not is_map:
+                    raise _Fail(mark, "the declaration must be a mapping, found a list")
+                root = container
+                has_root = True
+                pointer = ""
+            else:
+                frame = stack[-1]
+                if frame.is_map:
+                    if frame.key is None:
+                        what = "a mapping" if is_map else "a list"
+                        raise _Fail(mark, f"a key must be a string, found {what}")
+                    if frame.key is _MERGING:
+                        if is_map:
+                            raise _Fail(mark, _NOT_MERGEABLE)
+                        merging = _Frame(False, None, "", None, 0, nodes, derefs, depth, mark)
+                        merging.merging = True
+                        stack.append(merging)
+                        continue
+                    pointer = frame.key_pointer
+                    frame.container[frame.key] = container
+                    frame.key = None
+                elif frame.merging:
+                    raise _Fail(mark, _NOT_MERGEABLE)
+                else:
+                    pointer = f"{frame.pointer}/{len(frame.container)}"
+                    add((pointer, mark))
+                    frame.container.append(container)
+            anchor_name = event.anchor
+            if anchor_name is not None:
+                _check_new_anchor(anchors, stack, anchor_name, mark)
+            stack.append(
+                _Frame(
+                    is_map,
+                    container,
+                    pointer,
+                    anchor_name,
+                    len(entries),
+                    nodes,
+                    derefs,
+                    depth,
+                    mark,
+                )
+            )
+
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            if frame.merging:
+                stack[-1].key = None
+                continue
+            if frame.merges:
+                _apply_merges(frame, entries)
+            if stack and frame.deepest > stack[-1].deepest:
+                stack[-1].deepest = frame.deepest
+            if frame.anchor is not None:
+                anchors[frame.anchor] = _Anchor(
+                    frame.container,
+                    frame.is_map,
+                    frame.pointer,
+                    frame.entries,
+                    len(entries),
+                    nodes - frame.nodes + 1,
+                    frame.deepest - len(stack),
+                    derefs - frame.derefs,
+                    frame.mark,
+                )
+
+        elif cls is AliasEvent:
+            mark = event.start_mark
+            name = event.anchor
+            anchor = anchors.get(name)
+            if anchor is None:
+                if any(frame.anchor == name for frame in stack):
+                    raise _Fail(mark, f"alias *{name} refers to a node that contains it")
+                raise _Fail(mark, f"alias *{name} has no anchor &{name} before it")
+            derefs += 1 + anchor.derefs
+            if derefs > max_derefs:
+                raise _Fail(
+                    mark,
+                    f"aliases expand more than {max_derefs} times; refusing a possible "
+                    "'billion laughs' document",
+                )
+            nodes += anchor.nodes
+            if nodes > max_nodes:
+                raise _Fail(mark, f"more than {max_nodes} nodes once aliases are expanded")
+            if not stack:
+                raise _Fail(mark, "the declaration must be a mapping, found an alias")
+            frame = stack[-1]
+            value = anchor.value
+            if frame.merging or (frame.is_map and frame.key is _MERGING):
+                # The members of the merged mapping become members of the target.
+                target = stack[-2] if frame.merging else frame
+                depth = len(stack) - frame.merging + anchor.height - 1
+                if depth > max_depth:
+                    raise _Fail(
+                        mark, f"nesting is deeper than {max_depth} levels once *{name} is merged"
+                    )
+                _merge_source(target, anchor, mark)
+                if depth > target.deepest:
+                    target.deepest = depth
+                if not frame.merging:
+                    frame.key = None
+                continue
+            if frame.is_map and frame.key is None:
+                _key(frame, value, f"*{name}", mark, entries)
+                continue
+            depth = len(stack) + anchor.height
+            if depth > max_depth:
+                raise _Fail(
+                    mark, f"nesting is deeper than {max_depth} levels once *{name} is expanded"
+                )
+            if frame.is_map:
+                pointer = frame.key_pointer
+                frame.container[frame.key] = _copy(value)
+                frame.key = None
+            else:
+                pointer = f"{frame.pointer}/{len(frame.container)}"
+                add((pointer, mark))
+                frame.container.append(_copy(value))
+            if anchor.end > anchor.start:
+                cut = len(anchor.pointer)
+                entries.extend(
+                    (pointer + inner[cut:], inner_mark)
+                    for inner, inner_mark in entries[anchor.start : anchor.end]
+                )
+            if depth > frame.deepest:
+                frame.deepest = depth
+
+        elif cls is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Fail(
+                    event.start_mark,
+                    "a second YAML document starts here; a declaration is one document",
+                )
+
+        elif cls is StreamEndEvent:
+            if not has_root:
+                raise _Fail(None, "the file is empty (it holds only comments)")
+            return root
+
+
+class _Merging(str):
+    """Marks a mapping whose next value belongs to a '<<' merge key."""
+
+
+_MERGING: Any = _Merging("<<")
+
+
+def _key(frame: _Frame, value: Any, raw: str, mark: Any, entries: list[tuple[str, Any]]) -> None:
+    if type(value) is not str:
+        if isinstance(value, dict | list):
+            raise _Fail(mark, f"a key must be a string, found {_kind(value)} ({raw})")
+        if raw == "":
+            raise _Fail(mark, "a key is empty; write the key before the ':'")
+        what = (
+            _kind(value)
+            if value is None or not isinstance(value, bool)
+            else f"the boolean {json.dumps(value)}"
+        )
+        raise _Fail(
+            mark,
+            f'the key {raw} is read as {what}, not as text; write it in quotes ("{raw}")',
+        )
+    if value in frame.container:
+        pointer = f"{frame.pointer}/{_escape(value)}"
+        first = next(m for p, m in entries if p == pointer)
+        raise _Fail(mark, f"duplicate key {_q(value)} (first defined at line {first.line + 1})")
+    frame.key = value
+    frame.key_pointer = pointer = f"{frame.pointer}/{_escape(value)}"
+    entries.append((pointer, mark))
+
+
+def _merge_key(frame: _Frame, mark: Any) -> None:
+    if frame.merges is not None:
+        raise _Fail(mark, 'duplicate key "<<"; list every merged alias in one: <<: [*a, *b]')
+    frame.merges = []
+    frame.key = _MERGING
+
+
+def _merge_source(frame: _Frame, anchor: _Anchor, mark: Any) -> None:
+    if not anchor.is_map or type(anchor.value) is not dict:
+        raise _Fail(mark, _NOT_MERGEABLE)
+    assert frame.merges is not None
+    frame.merges.append(anchor)
+
+
+def _apply_merges(frame: _Frame, entries: list[tuple[str, Any]]) -> None:
+    """Merge keys, safe_load semantics: explicit keys win, then the first source."""
+    container = frame.container
+    assert frame.merges is not None
+    for anchor in frame.merges:
+        added = set()
+        for key, value in anchor.value.items():
+            if key not in container:
+                container[key] = _copy(value)
+                added.add(_escape(key))
+        if not added:
+            continue
+        cut = len(anchor.pointer)
+        entries.extend(
+            (frame.pointer + inner[cut:], mark)
+            for inner, mark in entries[anchor.start : anchor.end]
+            if inner[cut + 1 :].partition("/")[0] in added
+        )
+
+
+def _define(
+    anchors: dict[str, _Anchor], stack: list[_Frame], name: str, value: Any, mark: Any
+) -> None:
+    _check_new_anchor(anchors, stack, name, mark)
+    anchors[name] = _Anchor(value, False, "", 0, 0, 1, 0, 0, mark)
+
+
+def _check_new_anchor(
+    anchors: dict[str, _Anchor], stack: list[_Frame], name: str, mark: Any
+) -> None:
+    """safe_load refuses a second anchor of the same name; so do we (it hides data)."""
+    first = anchors.get(name)
+    if first is not None:
+        raise _Fail(mark, f"anchor &{name} is defined twice (first at line {first.mark.line + 1})")
+    for frame in stack:
+        if frame.anchor == name:
+            line = frame.mark.line + 1
+            raise _Fail(mark, f"anchor &{name} is defined twice (first at line {line})")
+
+
+# --------------------------------------------------------------------------- JSON
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_A_NUMBER = re.compile(r"-?(?:NaN|Infinity)")
+_JSON_STRING_ERRORS = {
+    "Unterminated string starting at": "unterminated string",
+    "Invalid control character at": "control character in a string; escape it (e.g. \\n)",
+    "Invalid \\escape": "invalid escape in a string",
+    "Invalid \\uXXXX escape": "invalid \\u escape in a string",
+}
+
+
+def _describe(text: str, index: int) -> str:
+    if index >= len(text):
+        return "the end of the file"
+    match = _NOT_A_NUMBER.match(text, index)
+    if match is not None:
+        return _q(match.group()) + " (JSON has no NaN or infinity)"
+    if text[index] == "'":
+        return "a single quote (JSON strings use double quotes)"
+    if text.startswith(("//", "/*"), index):
+        return "a comment (JSON has no comments)"
+    return _q(text[index])
+
+
+def _parse_json(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Position]]:
+    """Strict RFC 8259 JSON, iteratively, with the key position of every member."""
+    max_depth = limits.max_depth
+    max_nodes = limits.max_nodes
+    check_surrogates = "\\u" in text
+    ws = _WS.match
+    number = _NUMBER.match
+    n = len(text)
+    pointers: list[str] = []
+    starts: list[int] = []
+    # Each frame: [container, pointer, is_object, pending key]
+    stack: list[list[Any]] = []
+    root: Any = None
+    nodes = 0
+    pointer = ""
+    i = ws(text, 0).end()
+
+    def fail(index: int, message: str) -> LoadError:
+        line, column = _line_col(text, index)
+        return LoadError(name, line, column, "invalid JSON: " + message)
+
+    def string(index: int) -> tuple[str, int]:
+        try:
+            value, end = scanstring(text, index + 1, True)
+        except JSONDecodeError as exc:
+            reason = _JSON_STRING_ERRORS.get(exc.msg, exc.msg)
+            raise fail(exc.pos, reason) from None
+        if check_surrogates and _SURROGATE.search(value):
+            raise fail(index, "a \\u escape in this string is half of a surrogate pair")
+        return value, end
+
+    while True:
+        # ---- a value starts at i; `pointer` is its place
+        start = i
+        c = text[i] if i < n else ""
+        nodes += 1
+        if nodes > max_nodes:
+            raise fail(start, f"more than {max_nodes} nodes; the file is too large to check")
+        if c == "{" or c == "[":
+            if len(stack) >= max_depth:
+                raise fail(start, f"nesting is deeper than {max_depth} levels")
+            value: Any = {} if c == "{" else []
+            i = ws(text, i + 1).end()
+            if stack:
+                top = stack[-1]
+                if top[2]:
+                    top[0][top[3]] = value
+                else:
+                    top[0].append(value)
+            elif c == "[":
+                raise LoadError(name, 1, 1, "the declaration must be a mapping, found a list")
+            else:
+                root = value
+            close = "}" if c == "{" else "]"
+            if text.startswith(close, i):
+                i += 1
+            else:
+                stack.append([value, pointer, c == "{", None])
+                if c == "[":
+                    pointer = pointer + "/0"
+                    pointers.append(pointer)
+                    starts.append(i)
+                    continue
+                # first key of an object: handled below, with the other keys
+                i = _json_key(text, i, stack[-1], pointers, starts, string, fail, ws, None)
+                pointer = pointers[-1]
+                nodes += 1  # the key, as in YAML
+                continue
+        else:
+            if c == '"':
+                value, i = string(i)
+            elif c == "t" and text.startswith("true", i):
+                value, i = True, i + 4
+            elif c == "f" and text.startswith("false", i):
+                value, i = False, i + 5
+            elif c == "n" and text.startswith("null", i):
+                value, i = None, i + 4
+            else:
+                match = number(text, i) if c and c in "-0123456789" else None
+                if match is None:
+                    raise fail(start, f"expected a value, found {_describe(text, start)}")
+                i = match.end()
+                literal = match.group()
+                if i < n and text[i] in "0123456789":
+                    raise fail(start, "a number cannot start with 0 (JSON has no octal)")
+                try:
+                    if match.group(1) is None and match.group(2) is None:
+                        value = int(literal)
+                    else:
+                        value = float(literal)
+                except ValueError:
+                    raise fail(start, "number has too many digits") from None
+                if value in (math.inf, -math.inf):
+                    raise fail(start, f"number {literal} is too large")
+            if not stack:
+                raise LoadError(
+                    name, 1, 1, f"the declaration must be a mapping, found {_kind(value)}"
+                )
+            top = stack[-1]
+            if top[2]:
+                top[0][top[3]] = value
+            else:
+                top[0].append(value)
+
+        # ---- after a value: ',' or the end of the enclosing container
+        while True:
+            i = ws(text, i).end()
+            if not stack:
+                if i < n:
+                    raise fail(i, f"unexpected {_describe(text, i)} after the top-level value")
+                positions = {"": _ROOT}
+                if pointers:
+                    line_starts = [0]
+                    line_starts.extend(m.end() for m in re.finditer("\n", text))
+                    for ptr, index in zip(pointers, starts, strict=True):
+                        row = bisect_right(line_starts, index)
+                        positions[ptr] = Position(row, index - line_starts[row - 1] + 1)
+                return root, positions
+            top = stack[-1]
+            c = text[i] if i < n else ""
+            if c == ",":
+                comma = i
+                i = ws(text, i + 1).end()
+                if top[2]:
+                    i = _json_key(text, i, top, pointers, starts, string, fail, ws, comma)
+                    pointer = pointers[-1]
+                    nodes += 1  # the key, as in YAML
+                else:
+                    if text.startswith("]", i):
+                        raise fail(comma, "trailing comma before ']'")
+                    pointer = f"{top[1]}/{len(top[0])}"
+                    pointers.append(pointer)
+                    starts.append(i)
+                break
+            if c == ("}" if top[2] else "]"):
+                i += 1
+                stack.pop()
+                continue
+            expected = "',' or '}'" if top[2] else "',' or ']'"
+            raise fail(i, f"expected {expected}, found {_describe(text, i)}")
+
+
+def _json_key(
+    text: str,
+    i: int,
+    frame: list[Any],
+    pointers: list[str],
+    starts: list[int],
+    string: Callable[[int], tuple[str, int]],
+    fail: Callable[[int, str], LoadError],
+    ws: Callable[..., Any],
+    comma: int | None,
+) -> int:
+    """Read `"key":` at i; record the member's pointer at the key; return the value's index."""
+    if not text.startswith('"', i):
+        if comma is not None and text.startswith("}", i):
+            raise fail(comma, "trailing comma before '}'")
+        raise fail(i, f"expected a key in double quotes, found {_describe(text, i)}")
+    key, end = string(i)
+    obj = frame[0]
+    pointer = f"{frame[1]}/{_escape(key)}"
+    if key in obj:
+        first = starts[pointers.index(pointer)]
+        line = text.count("\n", 0, first) + 1
+        raise fail(i, f"duplicate key {_q(key)} (first defined at line {line})")
+    obj[key] = None  # reserve the key now so a duplicate is caught in document order
+    frame[3] = key
+    pointers.append(pointer)
+    starts.append(i)
+    end = ws(text, end).end()
+    if not text.startswith(":", end):
+        raise fail(end, f"expected ':' after the key, found {_describe(text, end)}")
+    return ws(text, end + 1).end()
