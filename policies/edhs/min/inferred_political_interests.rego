@@ -1,0 +1,49 @@
+# METADATA
+# title: Inferred political interests are not kept or shared
+# description: |
+#   The platform does not store interest segments that infer users' political opinions
+#   for advertising, and does not share such segments with third parties.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 5(1)(c), Art 9
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 26(3)
+# custom:
+#   id: MIN-04
+#   severity: high
+#   aceeeo: [R3]
+#   rationale: |
+#     An inferred political interest is special-category data the user never gave; kept
+#     or passed on, it lets others target or pressure voters by their presumed opinions.
+#   applies_when: Always.
+#   remediation: Stop storing inferred political-interest segments and stop sharing them.
+package edhs.min.inferred_political_interests
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+stored_field := ["processing", "inferred_political_interests", "stored"]
+
+shared_field := ["processing", "inferred_political_interests", "shared"]
+
+not_stored if input.processing.inferred_political_interests.stored == false
+
+not_shared if input.processing.inferred_political_interests.shared == false
+
+deny contains lib.finding(stored_field, msg) if {
+	not not_stored
+	msg := lib.message(
+		"processing.inferred_political_interests.stored is {declared}; the standard requires that inferred political-interest segments are not stored",
+		{"declared": lib.declared(stored_field)},
+	)
+}
+
+deny contains lib.finding(shared_field, msg) if {
+	not not_shared
+	msg := lib.message(
+		"processing.inferred_political_interests.shared is {declared}; the standard requires that inferred political-interest segments are not shared with third parties",
+		{"declared": lib.declared(shared_field)},
+	)
+}

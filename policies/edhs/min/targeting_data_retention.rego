@@ -1,0 +1,45 @@
+# METADATA
+# title: Targeting data has a bounded retention
+# description: |
+#   Personal data used to target political ads is deleted at the latest twelve months
+#   (a national profile may set fewer) after the end of the campaign it served.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 5(1)(e)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 19 (verify)
+# custom:
+#   id: MIN-03
+#   severity: high
+#   aceeeo: [R3]
+#   rationale: |
+#     Targeting data kept after the campaign becomes a standing profile of voters'
+#     political interests, ready to be reused or leaked before the next election.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Shorten the retention of targeting data and automate its deletion.
+package edhs.min.targeting_data_retention
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+max_months := data.edhs.params.max_targeting_retention_months
+
+field := ["retention", "targeting_data_months"]
+
+retention_bounded if {
+	months := input.retention.targeting_data_months
+	is_number(months)
+	months <= max_months
+}
+
+deny contains lib.finding(field, msg) if {
+	not retention_bounded
+	msg := lib.message(
+		"retention.targeting_data_months is {declared}; the standard allows at most {limit} months after the campaign",
+		{"declared": lib.declared(field), "limit": max_months},
+	)
+}
