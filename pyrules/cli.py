@@ -156,7 +156,7 @@ def check(
 def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
     """Validate DECLARATIONS against the declaration schema only."""
     from pyrules.evaluate import located
-    from pyrules.loader import LoadError, Limits
+    from pyrules.loader import Limits, LoadError
     from pyrules.schema import validate_declaration
 
     standard = _standard(standard_dir)
@@ -278,3 +278,33 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{output}: cannot write ({exc.strerror})") from None
+
+
+@main.command("lint")
+@standard_option
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of test cases [default: tests/cases].",
+)
+@click.option(
+    "--catalogue",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The catalogue the controls must match [default: standard/catalogue.md if present].",
+)
+@handles_input_errors
+def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: Path | None) -> None:
+    """Check the standard itself: METADATA, catalogue, cases, paths, parameters."""
+    from pyrules.lint import lint
+    from pyrules.testcases import default_cases_dir
+
+    standard = _standard(standard_dir)
+    default_catalogue = Path("standard") / "catalogue.md"
+    if catalogue is None and default_catalogue.is_file():
+        catalogue = default_catalogue
+    problems = lint(standard, cases_dir or default_cases_dir(), catalogue)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"{len(standard.controls)} controls checked, {len(problems)} problems")
+    sys.exit(EXIT_NONCOMPLIANT if problems else EXIT_OK)

@@ -73,9 +73,7 @@ class Checker:
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
         status = status_of(raw)
         findings = (
-            [locate_finding(document, f.path, f.msg) for f in raw.deny]
-            if status == "fail"
-            else []
+            [locate_finding(document, f.path, f.msg) for f in raw.deny] if status == "fail" else []
         )
         return ControlResult(
             control_id=control.id,

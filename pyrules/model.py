@@ -85,11 +85,38 @@ class ControlResult(_Frozen):
     findings: list[Finding] = Field(default_factory=list)
     error: str | None = Field(default=None, description="Why the control could not be evaluated.")
     remediation: str = ""
+    aceeeo: list[str] = Field(
+        default_factory=list, description="ACEEEO recommendations (R1-R7) the control implements."
+    )
 
 
 class Digest(_Frozen):
     name: str
     sha256: str
+
+
+WaiverStatus = Literal["applied", "expired", "unused"]
+
+
+class WaiverResult(_Frozen):
+    """One entry of the waiver file and what it did in this run.
+
+    Kept in the report so that a waived control can be traced to who approved it and
+    until when, and so that every format can show expired and unused waivers.
+    """
+
+    control_id: str
+    path: str | None = Field(default=None, description="JSON pointer it is limited to, if any.")
+    justification: str
+    approved_by: str
+    expires: str = Field(description="Last day the waiver is valid (YYYY-MM-DD).")
+    status: WaiverStatus = Field(
+        description="applied: it waived findings; expired: it is past its date and waived "
+        "nothing (the run fails); unused: it matched no finding."
+    )
+    waived_findings: int = Field(description="How many findings it waived.")
+    location: Location = Field(description="Where the waiver is written in the waiver file.")
+    message: str = Field(description="One line saying what happened to the waiver.")
 
 
 class StandardInfo(_Frozen):
@@ -120,13 +147,25 @@ class Report(_Frozen):
     profile: Digest | None = None
     fail_on: Severity
     compliant: bool = Field(
-        description="No control failed or errored at or above the fail-on severity."
+        description="No control failed or errored at or above the fail-on severity, and no "
+        "waiver has expired."
     )
     summary: Summary
     results: list[ControlResult]
+    waiver_file: Digest | None = Field(default=None, description="The waiver file applied, if any.")
+    waivers: list[WaiverResult] = Field(
+        default_factory=list, description="Every waiver of the waiver file, in file order."
+    )
     generated_at: str | None = Field(
         default=None, description="Only when asked for: reports are deterministic by default."
     )
 
     def failing(self) -> list[ControlResult]:
         return [r for r in self.results if r.status in ("fail", "error")]
+
+    def waiver_notices(self) -> list[WaiverResult]:
+        """Waivers a reader must act on: expired ones (they fail the run), then unused ones."""
+        return sorted(
+            (w for w in self.waivers if w.status != "applied"),
+            key=lambda w: (w.status != "expired", w.location.line),
+        )

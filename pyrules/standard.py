@@ -218,7 +218,9 @@ def _control(module: Module) -> Control:
     for item in annotation["related_resources"]:
         if not isinstance(item, dict) or not item.get("ref"):
             raise StandardError(f"{where}: every related_resources entry needs a ref")
-        references.append(Reference(ref=str(item["ref"]), description=str(item.get("description", ""))))
+        references.append(
+            Reference(ref=str(item["ref"]), description=str(item.get("description", "")))
+        )
     aceeeo = custom["aceeeo"]
     return Control(
         id=control_id,

@@ -68,7 +68,9 @@ def _read_case_file(doc: Document) -> Iterator[Case]:
     if not isinstance(control_id, str) or not isinstance(entries, list) or not entries:
         raise InputError(f"{doc.name}:1:1: a case file needs 'control' and a list of 'cases'")
     if Path(doc.name).stem != control_id:
-        raise InputError(f"{doc.name}:1:1: file is named for {Path(doc.name).stem}, not {control_id}")
+        raise InputError(
+            f"{doc.name}:1:1: file is named for {Path(doc.name).stem}, not {control_id}"
+        )
     for index, entry in enumerate(entries):
         pointer = f"/cases/{index}"
         _, pos = doc.locate(pointer)

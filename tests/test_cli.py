@@ -125,9 +125,18 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     with big.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
     cases["50 MiB file"] = (big, "big.yaml:")
-    cases["10,000-level nesting"] = (write("deep.yaml", "a: " + "[" * 10_000 + "]" * 10_000), "deep.yaml:")
-    cases["deep json"] = (write("deep.json", '{"a": ' + "[" * 10_000 + "]" * 10_000 + "}"), "deep.json:")
-    cases["invalid utf-8"] = (write("latin1.yaml", b"platform:\n  name: caf\xe9\n"), "latin1.yaml:2:")
+    cases["10,000-level nesting"] = (
+        write("deep.yaml", "a: " + "[" * 10_000 + "]" * 10_000),
+        "deep.yaml:",
+    )
+    cases["deep json"] = (
+        write("deep.json", '{"a": ' + "[" * 10_000 + "]" * 10_000 + "}"),
+        "deep.json:",
+    )
+    cases["invalid utf-8"] = (
+        write("latin1.yaml", b"platform:\n  name: caf\xe9\n"),
+        "latin1.yaml:2:",
+    )
     cases["a list, not a mapping"] = (write("list.yaml", "- 1\n- 2\n"), "list.yaml:")
     cases["wrong standard version"] = (
         write("v9.yaml", valid.replace('standard_version: "0.1.0"', 'standard_version: "9.0.0"')),

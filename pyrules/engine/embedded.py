@@ -168,7 +168,6 @@ class EmbeddedEngine:
             return None, describe_rego_error(text, self._sources)
         return _extract(parsed, entrypoint is None)
 
-
     def _runtime_error(self) -> str:
         detail = rego_get_error(self._runner._impl).strip()
         if detail:

@@ -1,0 +1,213 @@
+"""The standard checks itself: METADATA, IDs against the catalogue, test cases, paths,
+parameters and schema coverage. Each problem is one line `file:line: message`.
+
+The reads of a policy are found statically in its Rego source: `input.a.b` references,
+`some x in input.a.b` iterations (then `x.c`), and path arrays such as `["a", "b", i]`
+passed to the lib helpers. That is enough for the plain style policies/README.md asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyrules.loader import load
+from pyrules.standard import Module, Standard
+
+CATALOGUE_ENTRY = re.compile(
+    r"^\*\*(?P<id>[A-Z]{3}-\d{2}) (?P<title>.+?)\*\* · (?P<severity>\w+) · "
+    r"(?P<aceeeo>R\d(?:, R\d)*) · (?P<condition>\S+)",
+    re.MULTILINE,
+)
+INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
+ITERATION = re.compile(r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(\w+)((?:\.[A-Za-z_]\w*)*)")
+PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
+PARAM_REF = re.compile(r"data\.edhs\.params\.([A-Za-z_]\w*)")
+READ_BY_PYRULES = {("standard_version",)}  # the version check, before any policy runs
+CONDITIONS = {
+    "always": "Always.",
+    "sells_political_ads": "Platforms that accept political ads.",
+    "vlop": "Very large online platforms (DSA Art 33).",
+}
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _catalogue_problems(standard, catalogue) if catalogue else []
+    problems += _case_problems(standard, cases_dir)
+    problems += _reference_problems(standard)
+    problems += _message_problems(standard)
+    return problems
+
+
+def _policy(standard: Standard, module: Module) -> str:
+    return f"policies/{module.path}:{module.package_line}"
+
+
+def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem]:
+    text = catalogue.read_text(encoding="utf-8")
+    entries = {m["id"]: m for m in CATALOGUE_ENTRY.finditer(text)}
+    ids = {c.id for c in standard.controls}
+    for control in standard.controls:
+        where = f"policies/{control.source}:{control.line}"
+        entry = entries.get(control.id)
+        if entry is None:
+            yield Problem(where, f"{control.id} is not in the catalogue")
+            continue
+        if entry["severity"] != control.severity:
+            yield Problem(
+                where, f"severity {control.severity}; the catalogue says {entry['severity']}"
+            )
+        if entry["aceeeo"].split(", ") != control.aceeeo:
+            yield Problem(where, f"ACEEEO {control.aceeeo}; the catalogue says {entry['aceeeo']}")
+        expected = CONDITIONS.get(entry["condition"])
+        if expected and control.applies_when != expected:
+            yield Problem(where, f"applies_when should be {expected!r}")
+        if entry["title"].strip() != control.title:
+            yield Problem(where, f"title differs from the catalogue: {entry['title']!r}")
+    for missing in sorted(set(entries) - ids):
+        line = text.count("\n", 0, entries[missing].start()) + 1
+        yield Problem(f"{catalogue.name}:{line}", f"{missing} has no policy")
+
+
+def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:
+    for control in standard.controls:
+        path = cases_dir / f"{control.id}.yaml"
+        if not path.is_file():
+            yield Problem(f"policies/{control.source}:{control.line}", f"no test cases ({path})")
+            continue
+        cases = load(path).data.get("cases") or []
+        expects = {c.get("expect") for c in cases if isinstance(c, dict)}
+        for needed in ("pass", "fail"):
+            if needed not in expects:
+                yield Problem(f"{path}:1", f"no '{needed}' case for {control.id}")
+        if control.applies_when != "Always." and "not_applicable" not in expects:
+            yield Problem(f"{path}:1", f"no 'not_applicable' case for {control.id}")
+
+
+def _message_problems(standard: Standard) -> Iterator[Problem]:
+    for module in _control_modules(standard):
+        for number, line in enumerate(module.source.splitlines(), 1):
+            if "sprintf(" in line and not line.lstrip().startswith("#"):
+                yield Problem(
+                    f"policies/{module.path}:{number}",
+                    "build messages with lib.message, not sprintf",
+                )
+
+
+def _control_modules(standard: Standard) -> list[Module]:
+    packages = {c.package for c in standard.controls}
+    return [m for m in standard.modules if m.package in packages]
+
+
+def schema_fields(schema: dict[str, Any]) -> dict[Path_, dict[str, Any]]:
+    """Every field of the declaration schema by path ('*' for list items)."""
+    defs = schema.get("$defs", {})
+    fields: dict[Path_, dict[str, Any]] = {}
+
+    def visit(node: dict[str, Any], path: Path_) -> None:
+        if "$ref" in node:
+            node = {
+                **defs[node["$ref"].split("/")[-1]],
+                **{k: v for k, v in node.items() if k != "$ref"},
+            }
+        if path:
+            fields[path] = node
+        for key, child in node.get("properties", {}).items():
+            visit(child, (*path, key))
+        if isinstance(node.get("items"), dict):
+            visit(node["items"], (*path, "*"))
+
+    visit(schema, ())
+    return fields
+
+
+def reads(source: str) -> set[Path_]:
+    """The declaration paths a Rego source reads or reports on."""
+    found: set[Path_] = set()
+    aliases: dict[str, Path_] = {"input": ()}
+    iterations = ITERATION.findall(source)
+    for _ in range(len(iterations)):  # aliases of aliases, e.g. `some l in election.languages`
+        for _index, name, root, rest in iterations:
+            if root in aliases:
+                aliases[name] = (*aliases[root], *_segments(rest), "*")
+    del aliases["input"]
+    for match in INPUT_REF.finditer(source):
+        found.add(_segments(match.group(1)))
+    for alias, base in aliases.items():
+        for match in re.finditer(rf"\b{alias}((?:\.[A-Za-z_]\w*)+)", source):
+            found.add(base + _segments(match.group(1)))
+        found.add(base)
+    for match in PATH_ARRAY.finditer(source):
+        items = [i.strip() for i in match.group(0)[1:-1].split(",")]
+        found.add(tuple(i.strip('"') if i.startswith('"') else "*" for i in items))
+    return found
+
+
+def _segments(ref: str) -> Path_:
+    parts = re.findall(r"\.([A-Za-z_]\w*)|\[([^\]]*)\]", ref)
+    return tuple(
+        name if name else (index.strip('"') if index.startswith('"') else "*")
+        for name, index in parts
+    )
+
+
+def _reference_problems(standard: Standard) -> Iterator[Problem]:
+    fields = schema_fields(standard.schema)
+    read: set[Path_] = set()
+    for module in standard.modules:
+        module_reads = reads(module.source)
+        read |= module_reads
+        for path in sorted(module_reads):
+            if path and path[0] in {k[0] for k in fields} and path not in fields:
+                yield Problem(
+                    f"policies/{module.path}:{_line_of(module.source, path[-1])}",
+                    f"reads {'.'.join(path)}, which the declaration schema does not have",
+                )
+        for param in sorted(set(PARAM_REF.findall(module.source))):
+            if param not in standard.params:
+                yield Problem(
+                    f"policies/{module.path}:{_line_of(module.source, param)}",
+                    f"reads parameter {param}, which params/data.json does not define",
+                )
+    used_params = {p for m in standard.modules for p in PARAM_REF.findall(m.source)}
+    for param in sorted(set(standard.params) - used_params):
+        yield Problem("policies/edhs/params/data.json:1", f"parameter {param} is read by no policy")
+    read_prefixes = {path[:n] for path in read | READ_BY_PYRULES for n in range(1, len(path) + 1)}
+    for path, node in sorted(fields.items()):
+        if path[-1] == "*" or not _is_leaf(node) or _informational(fields, path):
+            continue  # list items are read with their list
+        if path not in read_prefixes:
+            yield Problem(
+                "schemas/declaration.schema.json:1",
+                f"field {'.'.join(path)} is read by no control; read it or mark it x-informational",
+            )
+
+
+def _is_leaf(node: dict[str, Any]) -> bool:
+    return "properties" not in node and not (
+        isinstance(node.get("items"), dict) and "properties" in node["items"]
+    )
+
+
+def _informational(fields: dict[Path_, dict[str, Any]], path: Path_) -> bool:
+    return any(fields.get(path[:n], {}).get("x-informational") for n in range(1, len(path) + 1))
+
+
+def _line_of(source: str, needle: str) -> int:
+    index = source.find(needle)
+    return source.count("\n", 0, index) + 1 if index >= 0 else 1

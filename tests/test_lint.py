@@ -1,0 +1,89 @@
+"""`pyrules lint`: the standard checks itself, and says where each problem is."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pyrules.lint import lint, reads, schema_fields
+from pyrules.standard import load_standard
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_shipped_standard_has_no_problems() -> None:
+    problems = lint(load_standard(), ROOT / "tests" / "cases", ROOT / "standard" / "catalogue.md")
+    assert [str(p) for p in problems] == []
+
+
+def test_reads_follow_input_references_iterations_and_path_arrays() -> None:
+    source = """
+field := ["incident_response", "breach_notification_hours"]
+ok if input.security.tls.minimum_version == "1.3"
+deny contains x if {
+	some i, purpose in input.processing.purposes
+	purpose.legal_basis == "none"
+	x := lib.finding(["processing", "purposes", i, "legal_basis"], "m")
+}
+langs contains l if {
+	some election in input.metadata.elections
+	some l in election.languages
+}
+"""
+    assert reads(source) >= {
+        ("incident_response", "breach_notification_hours"),
+        ("security", "tls", "minimum_version"),
+        ("processing", "purposes", "*", "legal_basis"),
+        ("metadata", "elections", "*", "languages", "*"),
+    }
+
+
+def test_schema_fields_are_listed_by_path() -> None:
+    fields = schema_fields(load_standard().schema)
+    assert ("processing", "purposes", "*", "legal_basis") in fields
+    assert ("metadata", "elections", "*", "voting_age") in fields
+
+
+def _copy_standard(tmp_path: Path) -> Path:
+    for part in ("policies", "schemas"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = _copy_standard(tmp_path)
+    policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    policy.write_text(
+        policy.read_text().replace(
+            "input.incident_response.breach_notification_hours",
+            "input.incident_response.breach_notify_hours",
+        )
+    )
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    assert any(
+        "breach_notification.rego" in p and "incident_response.breach_notify_hours" in p
+        for p in problems
+    ), problems
+
+
+def test_an_unknown_parameter_and_a_sprintf_message_are_reported(tmp_path: Path) -> None:
+    root = _copy_standard(tmp_path)
+    policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    policy.write_text(
+        policy.read_text()
+        .replace("params.max_breach_notification_hours", "params.max_breach_hours")
+        .replace("lib.message(", "sprintf(")
+    )
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    assert any("parameter max_breach_hours" in p for p in problems)
+    assert any("not sprintf" in p for p in problems)
+
+
+def test_a_control_without_a_fail_case_is_reported(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "tests" / "cases", cases)
+    (cases / "INC-01.yaml").write_text(
+        "control: INC-01\ncases:\n  - name: only a pass\n    expect: pass\n"
+    )
+    problems = [str(p) for p in lint(load_standard(), cases, None)]
+    assert any("INC-01.yaml:1: no 'fail' case" in p for p in problems)
