@@ -1,0 +1,71 @@
+# METADATA
+# title: Every political ad is labelled
+# description: |
+#   Each political ad carries a clear, prominent label saying that it is a political
+#   advertisement, and the label is shown in every format in which the platform serves
+#   political ads.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 11(1)(a)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 26(1)(a)
+# custom:
+#   id: ADS-01
+#   severity: high
+#   aceeeo: [R6]
+#   rationale: |
+#     Voters can only weigh a message for what it is when they can tell, in every
+#     format, that it is paid political advertising.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Show the political-advertisement label in every format political ads are served in.
+package edhs.ads.ad_labelling
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+label_field := ["political_ads", "labelling", "label_shown"]
+
+served_field := ["political_ads", "formats"]
+
+labelled_field := ["political_ads", "labelling", "formats"]
+
+served_formats := {format | some format in input.political_ads.formats}
+
+labelled_formats := {format | some format in input.political_ads.labelling.formats}
+
+unlabelled_formats := served_formats - labelled_formats
+
+label_shown if input.political_ads.labelling.label_shown == true
+
+# The formats political ads are served in must be stated, or their labelling cannot be checked.
+served_formats_stated if is_array(input.political_ads.formats)
+
+covers_every_format if {
+	is_array(input.political_ads.labelling.formats)
+	count(unlabelled_formats) == 0
+}
+
+deny contains lib.finding(label_field, msg) if {
+	not label_shown
+	msg := lib.message(
+		"political_ads.labelling.label_shown is {declared}; the standard requires every political ad to carry a clear political-advertisement label",
+		{"declared": lib.declared(label_field)},
+	)
+}
+
+deny contains lib.finding(served_field, msg) if {
+	not served_formats_stated
+	msg := "political_ads.formats is not stated; the standard requires the declaration to list every format political ads are served in, so that their labelling can be checked"
+}
+
+deny contains lib.finding(labelled_field, msg) if {
+	not covers_every_format
+	msg := lib.message(
+		"political_ads.labelling.formats is {declared}, leaving {unlabelled} unlabelled; the standard requires the label in every format political ads are served in",
+		{"declared": lib.declared(labelled_field), "unlabelled": unlabelled_formats},
+	)
+}

@@ -1,0 +1,42 @@
+# METADATA
+# title: Records of political-ad services are kept seven years
+# description: |
+#   The information on each political-ad service the platform provides (contract,
+#   sponsor, amounts, targeting) is kept for at least seven years.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 9
+# custom:
+#   id: ADS-07
+#   severity: medium
+#   aceeeo: [R3]
+#   rationale: |
+#     Authorities and EMBs investigating a campaign, sometimes years later, need the
+#     records of who bought which political-ad service and how it was targeted.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Keep the records of every political-ad service for the required number of years.
+package edhs.ads.ad_records_retention
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+limit := data.edhs.params.min_record_retention_years
+
+field := ["retention", "political_ad_records_years"]
+
+records_kept_long_enough if {
+	is_number(input.retention.political_ad_records_years)
+	input.retention.political_ad_records_years >= limit
+}
+
+deny contains lib.finding(field, msg) if {
+	not records_kept_long_enough
+	msg := lib.message(
+		"retention.political_ad_records_years is {declared}; the standard requires political-ad service records to be kept for at least {limit} years",
+		{"declared": lib.declared(field), "limit": limit},
+	)
+}

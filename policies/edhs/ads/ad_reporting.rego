@@ -1,0 +1,56 @@
+# METADATA
+# title: Anyone can report a possibly non-compliant political ad
+# description: |
+#   Anyone can report, free of charge and from the ad itself, a political ad they think
+#   breaks the rules, and the platform acts on such reports diligently.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 15
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 16
+# custom:
+#   id: ADS-08
+#   severity: medium
+#   aceeeo: [R6]
+#   rationale: |
+#     A non-compliant ad does its harm while the campaign runs, so reporting it must be
+#     easy and the platform must act before the vote.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Add a report option to every political ad and staff its handling to meet the deadline.
+package edhs.ads.ad_reporting
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+limit := data.edhs.params.max_ad_report_response_hours
+
+available_field := ["political_ads", "reporting_mechanism", "available_on_ad"]
+
+response_field := ["political_ads", "reporting_mechanism", "median_response_hours"]
+
+reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_ad == true
+
+reports_handled_in_time if {
+	is_number(input.political_ads.reporting_mechanism.median_response_hours)
+	input.political_ads.reporting_mechanism.median_response_hours <= limit
+}
+
+deny contains lib.finding(available_field, msg) if {
+	not reportable_from_the_ad
+	msg := lib.message(
+		"political_ads.reporting_mechanism.available_on_ad is {declared}; the standard requires a free report option on the ad itself",
+		{"declared": lib.declared(available_field)},
+	)
+}
+
+deny contains lib.finding(response_field, msg) if {
+	not reports_handled_in_time
+	msg := lib.message(
+		"political_ads.reporting_mechanism.median_response_hours is {declared}; the standard allows at most {limit} hours",
+		{"declared": lib.declared(response_field), "limit": limit},
+	)
+}

@@ -1,0 +1,83 @@
+# METADATA
+# title: A public, searchable ad repository is kept long enough
+# description: |
+#   Every political ad and its transparency notice is kept in a repository that anyone can
+#   consult, search by several criteria and query through an API, for at least seven
+#   years after the ad last ran.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 13
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 12 (notices kept 7 years)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: "DSA Art 39 (VLOPs: at least one year after the last presentation)"
+# custom:
+#   id: ADS-06
+#   severity: high
+#   aceeeo: [R2, R6]
+#   rationale: |
+#     EMBs, researchers and journalists can only scrutinise a campaign after the fact if
+#     its ads stay public, searchable and machine-readable long enough.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Make the repository public, searchable and reachable by API, and extend its retention.
+package edhs.ads.ad_repository
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+limit := data.edhs.params.min_repository_retention_years
+
+public_field := ["political_ads", "repository", "public"]
+
+api_field := ["political_ads", "repository", "api"]
+
+searchable_field := ["political_ads", "repository", "searchable"]
+
+retention_field := ["political_ads", "repository", "retention_years"]
+
+publicly_accessible if input.political_ads.repository.public == true
+
+reachable_by_api if input.political_ads.repository.api == true
+
+searchable if input.political_ads.repository.searchable == true
+
+kept_long_enough if {
+	is_number(input.political_ads.repository.retention_years)
+	input.political_ads.repository.retention_years >= limit
+}
+
+deny contains lib.finding(public_field, msg) if {
+	not publicly_accessible
+	msg := lib.message(
+		"political_ads.repository.public is {declared}; the standard requires anyone to be able to consult the ad repository",
+		{"declared": lib.declared(public_field)},
+	)
+}
+
+deny contains lib.finding(api_field, msg) if {
+	not reachable_by_api
+	msg := lib.message(
+		"political_ads.repository.api is {declared}; the standard requires the ad repository to be reachable through an API",
+		{"declared": lib.declared(api_field)},
+	)
+}
+
+deny contains lib.finding(searchable_field, msg) if {
+	not searchable
+	msg := lib.message(
+		"political_ads.repository.searchable is {declared}; the standard requires the ad repository to be searchable by several criteria",
+		{"declared": lib.declared(searchable_field)},
+	)
+}
+
+deny contains lib.finding(retention_field, msg) if {
+	not kept_long_enough
+	msg := lib.message(
+		"political_ads.repository.retention_years is {declared}; the standard requires ads to stay in the repository for at least {limit} years",
+		{"declared": lib.declared(retention_field), "limit": limit},
+	)
+}

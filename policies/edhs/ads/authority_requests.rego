@@ -1,0 +1,42 @@
+# METADATA
+# title: Authorities and EMBs get ad data on request, fast
+# description: |
+#   Competent authorities, including EMBs where national law designates them, receive the
+#   political-ad information they request within a set number of days.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 16–17 (verify deadlines)
+# custom:
+#   id: ADS-09
+#   severity: high
+#   aceeeo: [R2]
+#   rationale: |
+#     An authority checking a campaign during the election period needs the ad data while
+#     it can still act, not after the vote.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Commit to a response deadline for authority requests and staff the process to meet it.
+package edhs.ads.authority_requests
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+limit := data.edhs.params.max_authority_response_days
+
+field := ["political_ads", "authority_requests", "max_response_days"]
+
+answered_in_time if {
+	is_number(input.political_ads.authority_requests.max_response_days)
+	input.political_ads.authority_requests.max_response_days <= limit
+}
+
+deny contains lib.finding(field, msg) if {
+	not answered_in_time
+	msg := lib.message(
+		"political_ads.authority_requests.max_response_days is {declared}; the standard allows at most {limit} days",
+		{"declared": lib.declared(field), "limit": limit},
+	)
+}

@@ -1,0 +1,42 @@
+# METADATA
+# title: No third-country sponsors in the three months before a vote
+# description: |
+#   In the months before an election or referendum, the platform serves no political ads
+#   for sponsors established outside the EU or controlled from outside it.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 5(2)
+# custom:
+#   id: ADS-05
+#   severity: critical
+#   aceeeo: [R6, R7]
+#   rationale: |
+#     Paid political messages from outside the Union in the final months of a campaign
+#     are a direct channel for foreign interference in the vote.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Enforce the blackout on third-country sponsors for the required months before each vote.
+package edhs.ads.third_country_blackout
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+limit := data.edhs.params.third_country_blackout_months
+
+field := ["political_ads", "third_country_sponsor_blackout_months"]
+
+blackout_long_enough if {
+	is_number(input.political_ads.third_country_sponsor_blackout_months)
+	input.political_ads.third_country_sponsor_blackout_months >= limit
+}
+
+deny contains lib.finding(field, msg) if {
+	not blackout_long_enough
+	msg := lib.message(
+		"political_ads.third_country_sponsor_blackout_months is {declared}; the standard requires no third-country sponsors for at least {limit} months before a vote",
+		{"declared": lib.declared(field), "limit": limit},
+	)
+}

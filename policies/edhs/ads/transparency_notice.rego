@@ -1,0 +1,50 @@
+# METADATA
+# title: Each ad links to a complete transparency notice
+# description: |
+#   Each political ad links to a transparency notice that gives at least the sponsor's
+#   identity and contact, the period of dissemination, the amounts spent and other
+#   benefits, the sources of the funds, the election or referendum concerned, whether
+#   targeting was used, and how to report a non-compliant ad.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 11(1)(d)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 12(1)
+# custom:
+#   id: ADS-03
+#   severity: high
+#   aceeeo: [R6]
+#   rationale: |
+#     The notice is where voters, journalists and EMBs find who paid how much, from
+#     which funds and to reach whom; an incomplete notice hides exactly that.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Add every required item to the transparency notice.
+package edhs.ads.transparency_notice
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+field := ["political_ads", "transparency_notice", "fields"]
+
+required_fields := {name | some name in data.edhs.params.required_notice_fields}
+
+given_fields := {name | some name in input.political_ads.transparency_notice.fields}
+
+missing_fields := required_fields - given_fields
+
+notice_complete if {
+	is_array(input.political_ads.transparency_notice.fields)
+	count(missing_fields) == 0
+}
+
+deny contains lib.finding(field, msg) if {
+	not notice_complete
+	msg := lib.message(
+		"political_ads.transparency_notice.fields lacks {missing}; the standard requires the notice to give every one of {required}",
+		{"missing": missing_fields, "required": required_fields},
+	)
+}
