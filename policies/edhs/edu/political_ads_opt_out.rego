@@ -1,0 +1,36 @@
+# METADATA
+# title: Users can opt out of political ads
+# description: |
+#   Users can choose not to be shown political ads.
+# related_resources:
+#   - ref: https://aceeeo.org
+#     description: ACEEEO R4
+# custom:
+#   id: EDU-03
+#   severity: low
+#   aceeeo: [R4, R5]
+#   rationale: |
+#     Letting voters switch political ads off is good practice that puts them in control
+#     of how campaigns use their attention and their data.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Add a setting that lets users opt out of political ads.
+package edhs.edu.political_ads_opt_out
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+field := ["political_ads", "user_controls", "opt_out_available"]
+
+opt_out_offered if input.political_ads.user_controls.opt_out_available == true
+
+deny contains lib.finding(field, msg) if {
+	not opt_out_offered
+	msg := lib.message(
+		"political_ads.user_controls.opt_out_available is {declared}; the standard requires users to be able to opt out of political ads",
+		{"declared": lib.declared(field)},
+	)
+}

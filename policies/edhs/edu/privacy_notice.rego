@@ -1,0 +1,58 @@
+# METADATA
+# title: The privacy notice explains election-related processing plainly
+# description: |
+#   The privacy notice has a plain-language section on election-related processing, and
+#   the notice is available in every language of the covered elections.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 12(1)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 13
+# custom:
+#   id: EDU-01
+#   severity: medium
+#   aceeeo: [R5]
+#   rationale: |
+#     Voters can only understand and object to how their data is used around an election
+#     if that is explained plainly, in a language they read.
+#   applies_when: Always.
+#   remediation: Add a plain-language election section to the privacy notice and translate it into every election language.
+package edhs.edu.privacy_notice
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+section_field := ["user_information", "privacy_notice", "election_section"]
+
+languages_field := ["user_information", "privacy_notice", "languages"]
+
+untranslated_languages := lib.missing_languages(object.get(input, languages_field, []))
+
+has_election_section if input.user_information.privacy_notice.election_section == true
+
+in_every_election_language if {
+	is_array(input.user_information.privacy_notice.languages)
+	count(untranslated_languages) == 0
+}
+
+deny contains lib.finding(section_field, msg) if {
+	not has_election_section
+	msg := lib.message(
+		"user_information.privacy_notice.election_section is {declared}; the standard requires a plain-language section on election-related processing",
+		{"declared": lib.declared(section_field)},
+	)
+}
+
+deny contains lib.finding(languages_field, msg) if {
+	not in_every_election_language
+	msg := lib.message(
+		"user_information.privacy_notice.languages is {declared}, missing {missing}; the standard requires the notice in every language of the covered elections ({required})",
+		{
+			"declared": lib.declared(languages_field),
+			"missing": untranslated_languages,
+			"required": lib.election_languages,
+		},
+	)
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: Users can see why they saw a political ad
+# description: |
+#   From each political ad, users can see why it was shown to them: the main targeting
+#   and delivery parameters used to reach them.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 26(1)(d)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 19(1)(c) (verify)
+# custom:
+#   id: EDU-02
+#   severity: high
+#   aceeeo: [R4, R5]
+#   rationale: |
+#     Knowing why an ad reached them lets voters recognise when they are being targeted
+#     on their profile and judge the message accordingly.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Add a "why am I seeing this ad" explanation to every political ad.
+package edhs.edu.why_am_i_seeing_this
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+field := ["political_ads", "why_am_i_seeing_this"]
+
+explanation_offered if input.political_ads.why_am_i_seeing_this == true
+
+deny contains lib.finding(field, msg) if {
+	not explanation_offered
+	msg := lib.message(
+		"political_ads.why_am_i_seeing_this is {declared}; the standard requires users to see, from each political ad, why it was shown to them",
+		{"declared": lib.declared(field)},
+	)
+}
