@@ -1,0 +1,64 @@
+# METADATA
+# title: The EMB has a named point of contact
+# description: |
+#   The declaration names a point of contact for election management bodies, with an
+#   email address, serving every member state the declaration covers.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 11-12 (points of contact)
+#   - ref: https://aceeeo.org
+#     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R2
+# custom:
+#   id: ACC-05
+#   severity: medium
+#   aceeeo: [R2]
+#   rationale: |
+#     An EMB that does not know whom to write to loses the hours that matter when
+#     something goes wrong during an election.
+#   applies_when: Always.
+#   remediation: Name an EMB contact with an email address for each covered jurisdiction.
+package edhs.acc.emb_contact
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+email_field := ["governance", "emb_contact", "email"]
+
+jurisdictions_field := ["governance", "emb_contact", "jurisdictions"]
+
+contact_has_email if lib.non_empty_text(email_field)
+
+covered_jurisdictions := {code | some code in input.metadata.jurisdictions}
+
+default served_jurisdictions := []
+
+served_jurisdictions := codes if {
+	codes := input.governance.emb_contact.jurisdictions
+	is_array(codes)
+}
+
+unserved_jurisdictions := covered_jurisdictions - {code | some code in served_jurisdictions}
+
+serves_every_jurisdiction if count(unserved_jurisdictions) == 0
+
+deny contains lib.finding(email_field, msg) if {
+	not contact_has_email
+	msg := lib.message(
+		"governance.emb_contact.email is {declared}; the standard requires an email address for the EMB contact",
+		{"declared": lib.declared(email_field)},
+	)
+}
+
+deny contains lib.finding(jurisdictions_field, msg) if {
+	not serves_every_jurisdiction
+	msg := lib.message(
+		"governance.emb_contact.jurisdictions is {declared}; the standard requires every covered jurisdiction ({required}); missing: {missing}",
+		{
+			"declared": lib.declared(jurisdictions_field),
+			"required": covered_jurisdictions,
+			"missing": unserved_jurisdictions,
+		},
+	)
+}

@@ -1,0 +1,65 @@
+# METADATA
+# title: Illegal election content can be notified and is handled fast
+# description: |
+#   Anyone can notify illegal election-related content, the platform handles those
+#   notices within hours, and users can appeal its moderation decisions.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 16, Art 20
+# custom:
+#   id: ACC-04
+#   severity: high
+#   aceeeo: [R6]
+#   rationale: |
+#     Illegal election content, such as false polling information, does its harm within
+#     days; fast handling limits it, and appeals protect legitimate political speech.
+#   applies_when: Always.
+#   remediation: Offer notice and action for election content, handle notices faster and add appeals.
+package edhs.acc.notice_and_action
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+limit := data.edhs.params.max_notice_handling_hours
+
+notices_field := ["moderation", "notice_and_action", "available"]
+
+hours_field := ["moderation", "election_notices_median_hours"]
+
+appeals_field := ["moderation", "appeals_available"]
+
+anyone_can_notify if input.moderation.notice_and_action.available == true
+
+notices_handled_fast if {
+	hours := input.moderation.election_notices_median_hours
+	is_number(hours)
+	hours <= limit
+}
+
+decisions_can_be_appealed if input.moderation.appeals_available == true
+
+deny contains lib.finding(notices_field, msg) if {
+	not anyone_can_notify
+	msg := lib.message(
+		"moderation.notice_and_action.available is {declared}; the standard requires a mechanism through which anyone can notify illegal content",
+		{"declared": lib.declared(notices_field)},
+	)
+}
+
+deny contains lib.finding(hours_field, msg) if {
+	not notices_handled_fast
+	msg := lib.message(
+		"moderation.election_notices_median_hours is {declared}; the standard allows a median of at most {limit} hours",
+		{"declared": lib.declared(hours_field), "limit": limit},
+	)
+}
+
+deny contains lib.finding(appeals_field, msg) if {
+	not decisions_can_be_appealed
+	msg := lib.message(
+		"moderation.appeals_available is {declared}; the standard requires users to be able to appeal moderation decisions",
+		{"declared": lib.declared(appeals_field)},
+	)
+}

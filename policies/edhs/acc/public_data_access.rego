@@ -1,0 +1,37 @@
+# METADATA
+# title: Publicly accessible data is available to researchers
+# description: |
+#   A very large platform lets researchers access the data publicly accessible on its
+#   service, for instance through an API.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 40(12)
+# custom:
+#   id: ACC-02
+#   severity: medium
+#   aceeeo: [R2, R7]
+#   rationale: |
+#     Access to public data lets researchers and civil society track disinformation
+#     campaigns around an election as they happen.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Open a research API for publicly accessible data.
+package edhs.acc.public_data_access
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+field := ["data_access", "public_data_api"]
+
+public_data_open_to_researchers if input.data_access.public_data_api == true
+
+deny contains lib.finding(field, msg) if {
+	not public_data_open_to_researchers
+	msg := lib.message(
+		"data_access.public_data_api is {declared}; the standard requires researchers to have access to publicly accessible data",
+		{"declared": lib.declared(field)},
+	)
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: Vetted researchers can access data
+# description: |
+#   A very large platform publishes the process through which vetted researchers request
+#   access to its data to study systemic risks, electoral ones among them.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 40(4)
+# custom:
+#   id: ACC-01
+#   severity: high
+#   aceeeo: [R2, R7]
+#   rationale: |
+#     Independent research is how EMBs and the public learn whether a platform's risks to
+#     elections are real and whether its measures work.
+#   applies_when: Very large online platforms (DSA Art 33).
+#   remediation: Publish the process for vetted researchers to request data access.
+package edhs.acc.vetted_researcher_access
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.platform.is_vlop == true
+
+field := ["data_access", "vetted_researchers", "process_url"]
+
+access_process_published if lib.non_empty_text(field)
+
+deny contains lib.finding(field, msg) if {
+	not access_process_published
+	msg := lib.message(
+		"data_access.vetted_researchers.process_url is {declared}; the standard requires the address of the published access process for vetted researchers",
+		{"declared": lib.declared(field)},
+	)
+}
