@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pyrules import __version__
@@ -26,10 +27,12 @@ from pyrules.model import (
     StandardInfo,
     Status,
     Summary,
+    WaiverResult,
     severity_rank,
 )
 from pyrules.schema import Problem, validate_declaration
 from pyrules.standard import Standard
+from pyrules.waivers import WaiverFile, apply_waivers
 
 
 class InvalidDeclaration(InputError):
@@ -58,6 +61,8 @@ class Checker:
     engine: Engine
     fail_on: Severity = "low"
     limits: Limits = field(default_factory=Limits)
+    waivers: WaiverFile | None = None
+    today: date | None = None  # when waivers expire; injectable for reproducible runs
 
     def check_file(self, path: str | os.PathLike[str]) -> Report:
         return self.check_document(load(path, self.limits))
@@ -68,7 +73,17 @@ class Checker:
             raise InvalidDeclaration(document, problems)
         raw = self.engine.evaluate(document.data)
         results = [self._result(c, raw[c.id], document) for c in self.standard.controls]
-        return build_report(self.standard, document, results, self.fail_on)
+        if self.waivers is None:
+            return build_report(self.standard, document, results, self.fail_on)
+        applied = apply_waivers(results, self.waivers.waivers, self.today or date.today())
+        return build_report(
+            self.standard,
+            document,
+            applied.results,
+            self.fail_on,
+            waiver_file=self.waivers.digest,
+            waivers=applied.waivers,
+        )
 
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
         status = status_of(raw)
@@ -84,6 +99,7 @@ class Checker:
             findings=findings,
             error=raw.error,
             remediation=control.remediation,
+            aceeeo=list(control.aceeeo),
         )
 
 
@@ -119,7 +135,11 @@ def build_report(
     document: Document,
     results: list[ControlResult],
     fail_on: Severity,
+    *,
+    waiver_file: Digest | None = None,
+    waivers: Sequence[WaiverResult] = (),
 ) -> Report:
+    """An expired waiver fails the run: the exception it granted is no longer approved."""
     counts = {status: 0 for status in ("pass", "fail", "not_applicable", "waived", "error")}
     for result in results:
         counts[result.status] += 1
@@ -130,7 +150,8 @@ def build_report(
         declaration=Digest(name=document.name, sha256=document.sha256),
         platform=platform if isinstance(platform, str) else None,
         fail_on=fail_on,
-        compliant=not any(is_blocking(r, fail_on) for r in results),
+        compliant=not any(is_blocking(r, fail_on) for r in results)
+        and not any(w.status == "expired" for w in waivers),
         summary=Summary(
             total=len(results),
             passed=counts["pass"],
@@ -140,4 +161,6 @@ def build_report(
             errors=counts["error"],
         ),
         results=results,
+        waiver_file=waiver_file,
+        waivers=list(waivers),
     )
