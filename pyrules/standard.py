@@ -169,7 +169,7 @@ def _annotation_above(rel: str, lines: list[str], package_line: int) -> dict[str
         return None
     text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in block[1:])
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 2 + (mark.line if mark else 0)

@@ -12,9 +12,14 @@ Built-in errors are made strict, so a failing built-in cannot silently empty `de
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import regopy
@@ -102,29 +107,63 @@ def to_rego_value(value: Any) -> Any:
     return value
 
 
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(os.environ.get("PYRULES_CACHE_DIR") or Path(base) / "pyrules")
+
+
 class EmbeddedEngine:
-    """Compiles the standard's modules with one set of parameters, then evaluates inputs."""
+    """Compiles the standard's modules with one set of parameters, then evaluates inputs.
+
+    Compiling the standard takes tens of milliseconds, loading a compiled bundle a few, so
+    compiled bundles are cached on disk by the digest of everything that went into them.
+    """
 
     name = "regopy"
 
     def __init__(
-        self, modules: Iterable[Module], params: dict[str, Any], controls: Iterable[Control]
+        self,
+        modules: Iterable[Module],
+        params: dict[str, Any],
+        controls: Iterable[Control],
+        cache_dir: Path | None = None,
     ) -> None:
         self.controls = tuple(controls)
         self._sources = {m.path: m.source for m in modules}
+        self._runner = _new_interpreter()
+        query, points = all_controls_query(self.controls), entrypoints(self.controls)
+        cache = (cache_dir or default_cache_dir()) / f"{self._key(params, query, points)}.rbb"
+        self._bundle = self._load_cached(cache) or self._build(params, query, points, cache)
+
+    def _key(self, params: dict[str, Any], query: str, points: list[str]) -> str:
+        h = hashlib.sha256(regopy.__version__.encode())
+        h.update(json.dumps([params, query, points, sorted(self._sources.items())]).encode())
+        return h.hexdigest()
+
+    def _load_cached(self, cache: Path) -> regopy.Bundle | None:
+        if not cache.is_file():
+            return None
+        try:
+            bundle = self._runner.load_bundle(str(cache), regopy.BundleFormat.Binary)
+        except RegoError:
+            return None
+        return bundle if bundle.ok() else None
+
+    def _build(
+        self, params: dict[str, Any], query: str, points: list[str], cache: Path
+    ) -> regopy.Bundle:
         builder = _new_interpreter()
         try:
             builder.add_data({"edhs": {"params": params}})
             for path, source in self._sources.items():
                 builder.add_module(path, source)
-            self._bundle = builder.build(
-                all_controls_query(self.controls), entrypoints(self.controls)
-            )
+            bundle = builder.build(query, points)
         except RegoError as exc:
             raise StandardError(describe_rego_error(str(exc), self._sources)) from None
-        if not self._bundle.ok():
+        if not bundle.ok():
             raise StandardError("the standard's policies did not compile")
-        self._runner = _new_interpreter()
+        _save_quietly(builder, bundle, cache)
+        return bundle
 
     def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
         self._runner.set_input(to_rego_value(declaration))
@@ -173,6 +212,19 @@ class EmbeddedEngine:
         if detail:
             return describe_rego_error(detail, self._sources)
         return "the policy failed while evaluating (a built-in met a wrong type or value)"
+
+
+def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Path) -> None:
+    """The cache only saves time: a read-only or full disk must not fail a check."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        os.close(fd)
+        builder.save_bundle(temporary, bundle, regopy.BundleFormat.Binary)
+        os.replace(temporary, cache)
+    except (OSError, RegoError):
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
 
 
 def _extract(parsed: Any, from_query: bool) -> tuple[Any, str | None]:

@@ -148,3 +148,18 @@ def test_byte_offsets_become_lines_and_columns() -> None:
 def test_error_trees_become_one_line() -> None:
     tree = "(rego-errorseq\n  (error 8:a.rego|11|2\n    (errormsg 7:Boom it)\n))"
     assert describe_rego_error(tree, {"a.rego": "package a\n\nx := 1\n"}) == "a.rego:3:1: Boom it"
+
+
+def test_a_compiled_bundle_is_cached_and_a_corrupt_cache_is_ignored(tmp_path) -> None:
+    modules = [Module("p0.rego", GOOD, "tst.good", 1, None)]
+    first = EmbeddedEngine(modules, {"limit": 3}, [control("tst.good")], cache_dir=tmp_path)
+    cached = list(tmp_path.glob("*.rbb"))
+    assert len(cached) == 1
+    again = EmbeddedEngine(modules, {"limit": 3}, [control("tst.good")], cache_dir=tmp_path)
+    assert again.evaluate({"n": 5}) == first.evaluate({"n": 5})
+    cached[0].write_bytes(b"not a bundle")
+    rebuilt = EmbeddedEngine(modules, {"limit": 3}, [control("tst.good")], cache_dir=tmp_path)
+    assert rebuilt.evaluate({"n": 5})["TST-01"].deny
+    # Other parameters are another bundle.
+    EmbeddedEngine(modules, {"limit": 9}, [control("tst.good")], cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.rbb"))) == 2
