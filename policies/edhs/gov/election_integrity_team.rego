@@ -55,7 +55,11 @@ deny contains lib.finding(established_field, msg) if {
 deny contains lib.finding(languages_field, msg) if {
 	not covers_every_election_language
 	msg := lib.message(
-		"integrity.election_team.languages is {declared}; the standard requires every election language, and {missing} are missing",
-		{"declared": lib.declared(languages_field), "missing": missing_languages},
+		"integrity.election_team.languages is {declared}; the standard requires every election language ({required}); missing: {missing}",
+		{
+			"declared": lib.declared(languages_field),
+			"required": lib.election_languages,
+			"missing": missing_languages,
+		},
 	)
 }
