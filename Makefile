@@ -27,6 +27,7 @@ check-failing: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pyrules lint
 	$(BIN)/pyrules test --quiet
 	$(BIN)/python -m pytest
 
