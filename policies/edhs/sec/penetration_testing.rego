@@ -1,0 +1,49 @@
+# METADATA
+# title: Security is tested regularly
+# description: |
+#   An independent penetration test of the systems that handle election-related data was
+#   done no more than a set number of months (12 by default) before the declaration was
+#   submitted.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art 32(1)(d)
+# custom:
+#   id: SEC-05
+#   severity: high
+#   aceeeo: [R1]
+#   rationale: |
+#     Only a recent test shows that the safeguards still hold against current attacks
+#     before voters' data is at its most sought-after.
+#   applies_when: Always.
+#   remediation: Schedule an independent penetration test before the election.
+package edhs.sec.penetration_testing
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := true
+
+max_age := data.edhs.params.max_pentest_age_months
+
+submitted_on := input.metadata.submitted_on
+
+field := ["security", "testing", "last_penetration_test"]
+
+tested_recently if {
+	tested := input.security.testing.last_penetration_test
+	is_string(tested)
+	is_string(submitted_on)
+	not lib.older_than_months(tested, submitted_on, max_age)
+}
+
+deny contains lib.finding(field, msg) if {
+	not tested_recently
+	msg := lib.message(
+		"security.testing.last_penetration_test is {declared}; the standard requires a test no more than {limit} months before metadata.submitted_on ({submitted})",
+		{
+			"declared": lib.declared(field),
+			"limit": max_age,
+			"submitted": lib.declared(["metadata", "submitted_on"]),
+		},
+	)
+}
