@@ -1,0 +1,84 @@
+# METADATA
+# title: No political targeting of people below voting age
+# description: |
+#   Political-ad targeting excludes anyone known with reasonable certainty to be younger
+#   than the voting age minus one year, and no political ad is targeted on the profiling
+#   of minors. As one platform-wide minimum must satisfy every covered election, the
+#   highest voting age among them counts.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 18(2)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 28(2)
+# custom:
+#   id: TGT-02
+#   severity: critical
+#   aceeeo: [R3]
+#   rationale: |
+#     Children cannot vote and are easily influenced; EU law bars targeting political ads
+#     at anyone more than a year below voting age and ads based on profiling minors.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Raise the minimum targetable age to one year below the highest voting age, and exclude minors from profiling-based political ads.
+package edhs.tgt.minors_not_targeted
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+age_field := ["political_ads", "targeting", "minimum_target_age"]
+
+minors_field := ["political_ads", "targeting", "minors_excluded"]
+
+# The voting ages the covered elections state.
+stated_voting_ages := {age |
+	some election in input.metadata.elections
+	age := election.voting_age
+	is_number(age)
+}
+
+elections_state_voting_age if count(stated_voting_ages) > 0
+
+# The strictest covered jurisdiction sets the platform-wide limit; the standard's
+# default applies when no election states a voting age.
+voting_age := max(stated_voting_ages) if elections_state_voting_age
+
+voting_age := data.edhs.params.default_voting_age if not elections_state_voting_age
+
+# Where the voting age comes from, for the message.
+voting_age_origin := "the highest voting age of the covered elections" if elections_state_voting_age
+
+voting_age_origin := "the default voting age (no covered election states one)" if not elections_state_voting_age
+
+youngest_targetable_age := voting_age - 1
+
+targets_no_one_too_young if {
+	age := input.political_ads.targeting.minimum_target_age
+	is_number(age)
+	age >= youngest_targetable_age
+}
+
+minors_excluded if input.political_ads.targeting.minors_excluded == true
+
+deny contains lib.finding(age_field, msg) if {
+	not targets_no_one_too_young
+	msg := lib.message(
+		"political_ads.targeting.minimum_target_age is {declared}; the standard requires at least {limit}, one year below {origin} ({voting_age})",
+		{
+			"declared": lib.declared(age_field),
+			"limit": youngest_targetable_age,
+			"origin": voting_age_origin,
+			"voting_age": voting_age,
+		},
+	)
+}
+
+deny contains lib.finding(minors_field, msg) if {
+	not minors_excluded
+	msg := lib.message(
+		"political_ads.targeting.minors_excluded is {declared}; the standard requires that no political ad is targeted on the profiling of minors",
+		{"declared": lib.declared(minors_field)},
+	)
+}

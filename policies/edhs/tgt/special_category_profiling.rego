@@ -1,0 +1,72 @@
+# METADATA
+# title: No profiling on special-category data for political ads
+# description: |
+#   Political ads are never targeted or delivered using profiling based on special
+#   categories of personal data (political opinions, religion, ethnic origin, health,
+#   sexual orientation, biometrics), whether the data was declared by the user or
+#   inferred.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 18(1)(c)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#     description: DSA Art 26(3)
+# custom:
+#   id: TGT-01
+#   severity: critical
+#   aceeeo: [R3]
+#   rationale: |
+#     Targeting voters by their opinions, faith or origin is the micro-targeting that
+#     EU law bans outright for political ads: it divides the electorate and invites
+#     manipulation.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Remove special-category data and criteria from political-ad targeting.
+package edhs.tgt.special_category_profiling
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+usage_field := ["political_ads", "targeting", "uses_special_category_data"]
+
+criteria_field := ["political_ads", "targeting", "criteria"]
+
+# A data category is special when it is, or lies below, one of the special categories
+# of the standard (a national profile may add more).
+special_category(category) if {
+	some rule in data.edhs.params.special_categories
+	lib.category_within(category, rule)
+}
+
+no_special_category_data_used if input.political_ads.targeting.uses_special_category_data == false
+
+criteria_declared if is_array(input.political_ads.targeting.criteria)
+
+# The targeting criteria that are special categories of data.
+special_criteria := {criterion |
+	some criterion in input.political_ads.targeting.criteria
+	special_category(criterion)
+}
+
+deny contains lib.finding(usage_field, msg) if {
+	not no_special_category_data_used
+	msg := lib.message(
+		"political_ads.targeting.uses_special_category_data is {declared}; the standard forbids profiling on special-category data for political ads",
+		{"declared": lib.declared(usage_field)},
+	)
+}
+
+deny contains lib.finding(criteria_field, msg) if {
+	not criteria_declared
+	msg := "political_ads.targeting.criteria is not stated; the standard requires the targeting criteria to be declared so that special categories of data can be ruled out"
+}
+
+deny contains lib.finding(criteria_field, msg) if {
+	count(special_criteria) > 0
+	msg := lib.message(
+		"political_ads.targeting.criteria includes special categories of data ({special}); the standard forbids them for political ads",
+		{"special": special_criteria},
+	)
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: An internal policy on political targeting is published
+# description: |
+#   The platform adopts, and publishes, an internal policy that describes how it uses
+#   targeting and ad-delivery techniques for political ads.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#     description: TTPA Art 19(1)(a)
+# custom:
+#   id: TGT-05
+#   severity: high
+#   aceeeo: [R4, R6]
+#   rationale: |
+#     Voters, sponsors and EMBs can only hold the platform to rules they can read; a
+#     published targeting policy makes its political-ad practices open to scrutiny.
+#   applies_when: Platforms that accept political ads.
+#   remediation: Publish the internal policy on political-ad targeting and give its address.
+package edhs.tgt.targeting_policy_published
+
+import data.edhs.lib
+import rego.v1
+
+default applicable := false
+
+applicable if input.political_ads.accepted == true
+
+field := ["political_ads", "targeting", "internal_policy_url"]
+
+policy_published if lib.non_empty_text(field)
+
+deny contains lib.finding(field, msg) if {
+	not policy_published
+	msg := lib.message(
+		"political_ads.targeting.internal_policy_url is {declared}; the standard requires the address of the published political-ad targeting policy",
+		{"declared": lib.declared(field)},
+	)
+}
