@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ import click
 from pyrules import __version__
 from pyrules.errors import InputError
 from pyrules.model import SEVERITIES
+from pyrules.render import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,13 +91,15 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("declaration", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument(
+    "declarations", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True)
+)
 @standard_option
 @click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(list(FORMATS)),
     help="Report format; repeat with --output to write several reports from one run.",
 )
 @click.option(
@@ -114,39 +118,71 @@ def main() -> None:
 )
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Largest declaration accepted.")
+@click.option(
+    "--waivers",
+    "waivers_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Waiver file: accepted exceptions with justification and expiry.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) waivers expire against, for reproducible runs [default: today].",
+)
 @handles_input_errors
 def check(
-    declaration: Path,
+    declarations: tuple[Path, ...],
     standard_dir: Path | None,
     formats: tuple[str, ...],
     outputs: tuple[Path, ...],
     fail_on: str,
     color: bool | None,
     max_bytes: int | None,
+    waivers_path: Path | None,
+    today: datetime | None,
 ) -> None:
-    """Check a DECLARATION file against the standard."""
+    """Check DECLARATIONS against the standard (several only with the text format, as a
+    pre-commit hook passes them)."""
     from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
     from pyrules.loader import Limits
     from pyrules.render import RenderContext, renderer
 
     pairs = _format_outputs(formats, outputs)
+    if len(declarations) > 1 and pairs != [("text", None)]:
+        raise InputError("several declarations need the text format on stdout; run check per file")
     standard = _standard(standard_dir)
     limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
-    checker = Checker(standard, make_engine(standard), fail_on=fail_on, limits=limits)  # type: ignore[arg-type]
-    try:
-        document = _load(declaration, limits)
-        report = checker.check_document(document)
-    except InvalidDeclaration as exc:
-        more = len(exc.lines) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''}; see pyrules validate)"
-        fail_input(exc.lines[0] + (suffix if more else ""))
-        return
-    for format_name, output in pairs:
-        use_color = _use_color(color) if output is None and format_name == "text" else False
-        context = RenderContext(color=use_color, declaration_text=document.text)
-        text = renderer(format_name)(report, context)
-        _write(text, output)
-    sys.exit(EXIT_OK if report.compliant else EXIT_NONCOMPLIANT)
+    waivers = None
+    if waivers_path is not None:
+        from pyrules.waivers import load_waivers
+
+        waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
+    checker = Checker(
+        standard,
+        make_engine(standard),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        limits=limits,
+        waivers=waivers,
+        today=today.date() if today else None,
+    )
+    exit_code = EXIT_OK
+    for declaration in declarations:
+        try:
+            document = _load(declaration, limits)
+            report = checker.check_document(document)
+        except InvalidDeclaration as exc:
+            more = len(exc.lines) - 1
+            suffix = f" (and {more} more problem{'s' if more > 1 else ''}; see pyrules validate)"
+            fail_input(exc.lines[0] + (suffix if more else ""))
+            return
+        for format_name, output in pairs:
+            use_color = _use_color(color) if output is None and format_name == "text" else False
+            context = RenderContext(color=use_color, declaration_text=document.text)
+            text = renderer(format_name)(report, context)
+            _write(text, output)
+        if not report.compliant:
+            exit_code = EXIT_NONCOMPLIANT
+    sys.exit(exit_code)
 
 
 @main.command()

@@ -17,6 +17,10 @@ DOCS_URL = "https://edhs.example.org"
 FORMATS: dict[str, str] = {
     "text": "pyrules.render.text",
     "json": "pyrules.render.json",
+    "sarif": "pyrules.render.sarif",
+    "junit": "pyrules.render.junit",
+    "markdown": "pyrules.render.markdown",
+    "html": "pyrules.render.html",
 }
 
 

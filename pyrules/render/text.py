@@ -37,6 +37,13 @@ def render(report: Report, context: RenderContext) -> str:
     for result in shown:
         lines.append("")
         lines.extend(_control_lines(result, paint))
+    for waiver in report.waiver_notices():
+        expired = waiver.status == "expired"
+        label = paint(
+            "EXPIRED WAIVER" if expired else "UNUSED WAIVER", fg="red" if expired else "yellow"
+        )
+        where = f"{waiver.location.file}:{waiver.location.line}:{waiver.location.column}"
+        lines.extend(["", f"{label} {where}: {waiver.message}"])
     return "\n".join(lines) + "\n"
 
 
