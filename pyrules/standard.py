@@ -25,6 +25,10 @@ CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
 PARAM_USE = re.compile(r"data\.edhs\.params\.([A-Za-z_][A-Za-z0-9_]*)")
 PACKAGE_LINE = re.compile(r"^package\s+([\w.]+)\s*$", re.MULTILINE)
+RULE_HEAD = re.compile(r"^(?:default\s+)?([a-z_]\w*)\b", re.MULTILINE)
+CALL = re.compile(r"\b([a-z_]\w*)\(")
+LIB_CALL = re.compile(r"\blib\.([a-z_]\w*)")
+LIB_PACKAGE = "edhs.lib"
 
 
 def default_standard_dir() -> Path:
@@ -99,9 +103,10 @@ def load_standard(root: Path | None = None) -> Standard:
     families = tuple(
         _family(m) for m in modules if m.annotation and m.annotation.get("scope") == "subpackages"
     )
+    lib_params = _lib_parameters(modules)
     controls = tuple(
         sorted(
-            (_control(m) for m in modules if _is_control(m)),
+            (_control(m, lib_params) for m in modules if _is_control(m)),
             key=lambda c: c.id,
         )
     )
@@ -199,7 +204,33 @@ def _family(module: Module) -> Family:
     )
 
 
-def _control(module: Module) -> Control:
+def _lib_parameters(modules: tuple[Module, ...]) -> dict[str, set[str]]:
+    """The parameters each shared lib rule reads, directly or through other lib rules, so a
+    control that calls `lib.special_category` is known to read `special_categories`."""
+    bodies: dict[str, str] = {}
+    for module in modules:
+        if module.package != LIB_PACKAGE:
+            continue
+        heads = list(RULE_HEAD.finditer(module.source))
+        for head, following in zip(heads, [*heads[1:], None], strict=True):
+            end = following.start() if following else len(module.source)
+            name = head.group(1)
+            bodies[name] = bodies.get(name, "") + module.source[head.start() : end]
+    reads = {name: set(PARAM_USE.findall(body)) for name, body in bodies.items()}
+    calls = {
+        name: set(CALL.findall(body)) & bodies.keys() - {name} for name, body in bodies.items()
+    }
+    changed = True
+    while changed:  # propagate through calls between lib rules until nothing changes
+        changed = False
+        for name, callees in calls.items():
+            merged = reads[name].union(*(reads[c] for c in callees))
+            changed |= merged != reads[name]
+            reads[name] = merged
+    return reads
+
+
+def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
     annotation = module.annotation or {}
     custom = annotation.get("custom") or {}
     where = f"{module.path}:{module.package_line}"
@@ -236,7 +267,11 @@ def _control(module: Module) -> Control:
         package=module.package,
         source=module.path,
         line=module.package_line,
-        parameters=sorted(set(PARAM_USE.findall(module.source))),
+        parameters=sorted(
+            set(PARAM_USE.findall(module.source)).union(
+                *(lib_params.get(name, set()) for name in LIB_CALL.findall(module.source))
+            )
+        ),
     )
 
 

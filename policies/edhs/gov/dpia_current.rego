@@ -35,12 +35,7 @@ submitted_on := input.metadata.submitted_on
 
 covers_election_processing if input.governance.dpia.covers_election_processing == true
 
-reviewed_recently if {
-	reviewed := input.governance.dpia.last_reviewed
-	is_string(reviewed)
-	is_string(submitted_on)
-	not lib.older_than_months(reviewed, submitted_on, max_age)
-}
+reviewed_recently if lib.within_months(input.governance.dpia.last_reviewed, submitted_on, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_election_processing

@@ -34,12 +34,7 @@ completed_field := ["governance", "independent_audit", "last_completed"]
 
 report_field := ["governance", "independent_audit", "report_url"]
 
-audited_recently if {
-	completed := input.governance.independent_audit.last_completed
-	is_string(completed)
-	is_string(submitted_on)
-	not lib.older_than_months(completed, submitted_on, max_age)
-}
+audited_recently if lib.within_months(input.governance.independent_audit.last_completed, submitted_on, max_age)
 
 report_published if lib.non_empty_text(report_field)
 

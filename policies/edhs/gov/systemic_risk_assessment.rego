@@ -37,12 +37,7 @@ completed_field := ["governance", "risk_assessment", "last_completed"]
 
 covers_electoral_processes if input.governance.risk_assessment.covers_electoral_processes == true
 
-completed_recently if {
-	completed := input.governance.risk_assessment.last_completed
-	is_string(completed)
-	is_string(submitted_on)
-	not lib.older_than_months(completed, submitted_on, max_age)
-}
+completed_recently if lib.within_months(input.governance.risk_assessment.last_completed, submitted_on, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_electoral_processes

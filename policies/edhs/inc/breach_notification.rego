@@ -31,7 +31,7 @@ notified_in_time if input.incident_response.breach_notification_hours <= limit
 deny contains lib.finding(field, msg) if {
 	not notified_in_time
 	msg := lib.message(
-		"breach_notification_hours is {declared}; the standard allows at most {limit} hours",
+		"incident_response.breach_notification_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(field), "limit": limit},
 	)
 }

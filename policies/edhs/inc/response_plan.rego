@@ -33,13 +33,7 @@ exercised_field := ["incident_response", "plan", "last_exercised"]
 
 plan_covers_elections if input.incident_response.plan.covers_elections == true
 
-exercised_recently if {
-	exercised := input.incident_response.plan.last_exercised
-	submitted := input.metadata.submitted_on
-	is_string(exercised)
-	is_string(submitted)
-	not lib.older_than_months(exercised, submitted, max_age)
-}
+exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, input.metadata.submitted_on, max_age)
 
 deny contains lib.finding(covers_field, msg) if {
 	not plan_covers_elections

@@ -28,17 +28,10 @@ default applicable := true
 
 purposes_field := ["processing", "purposes"]
 
-# A data category is special when it is, or lies below, one of the special categories
-# of the standard (a national profile may add more).
-special_category(category) if {
-	some rule in data.edhs.params.special_categories
-	lib.category_within(category, rule)
-}
-
 # The special categories of data a purpose declares.
 special_categories_of(purpose) := {category |
 	some category in purpose.data_categories
-	special_category(category)
+	lib.special_category(category)
 }
 
 processes_special_categories(purpose) if count(special_categories_of(purpose)) > 0

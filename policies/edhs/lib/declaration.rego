@@ -73,7 +73,14 @@ election_languages contains language if {
 }
 
 # The election languages missing from a declared list of languages.
-missing_languages(languages) := election_languages - {l | some l in languages}
+missing_languages(languages) := missing(election_languages, languages)
+
+# The required items a declared list lacks: all of them when the list is not stated.
+missing(required, declared) := {item | some item in required; not item in listed(declared)}
+
+listed(value) := {item | some item in value} if is_array(value)
+
+listed(value) := set() if not is_array(value)
 
 # Dates are "YYYY-MM-DD" texts. A date is older than n months when it lies before the
 # same day n months earlier than the reference date.
@@ -82,6 +89,14 @@ older_than_months(date, reference, n) if month_number(reference) - month_number(
 older_than_months(date, reference, n) if {
 	month_number(reference) - month_number(date) == n
 	day_of_month(reference) > day_of_month(date)
+}
+
+# True when date lies no more than n months before reference; false or undefined when
+# either date is not stated, so a missing date never passes.
+within_months(date, reference, n) if {
+	is_string(date)
+	is_string(reference)
+	not older_than_months(date, reference, n)
 }
 
 month_number(date) := (to_number(parts[0]) * 12) + to_number(parts[1]) if parts := split(date, "-")

@@ -29,12 +29,7 @@ submitted_on := input.metadata.submitted_on
 
 field := ["security", "testing", "last_penetration_test"]
 
-tested_recently if {
-	tested := input.security.testing.last_penetration_test
-	is_string(tested)
-	is_string(submitted_on)
-	not lib.older_than_months(tested, submitted_on, max_age)
-}
+tested_recently if lib.within_months(input.security.testing.last_penetration_test, submitted_on, max_age)
 
 deny contains lib.finding(field, msg) if {
 	not tested_recently

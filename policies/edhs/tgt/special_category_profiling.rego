@@ -33,13 +33,6 @@ usage_field := ["political_ads", "targeting", "uses_special_category_data"]
 
 criteria_field := ["political_ads", "targeting", "criteria"]
 
-# A data category is special when it is, or lies below, one of the special categories
-# of the standard (a national profile may add more).
-special_category(category) if {
-	some rule in data.edhs.params.special_categories
-	lib.category_within(category, rule)
-}
-
 no_special_category_data_used if input.political_ads.targeting.uses_special_category_data == false
 
 criteria_declared if is_array(input.political_ads.targeting.criteria)
@@ -47,7 +40,7 @@ criteria_declared if is_array(input.political_ads.targeting.criteria)
 # The targeting criteria that are special categories of data.
 special_criteria := {criterion |
 	some criterion in input.political_ads.targeting.criteria
-	special_category(criterion)
+	lib.special_category(criterion)
 }
 
 deny contains lib.finding(usage_field, msg) if {

@@ -1,0 +1,78 @@
+"""Loading a standard: controls from METADATA, families, parameters, version and digest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pyrules.errors import StandardError
+from pyrules.standard import compatibility_key, load_standard
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = Path("policies/edhs/inc/breach_notification.rego")
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    for part in ("policies", "schemas"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def test_the_standard_has_sixty_controls_in_ten_families() -> None:
+    standard = load_standard()
+    assert standard.version == "0.1.0"
+    assert len(standard.controls) == 60
+    assert sorted(f.id for f in standard.families) == [
+        "ACC", "ADS", "EDU", "GOV", "INC", "INT", "LAW", "MIN", "SEC", "TGT",
+    ]  # fmt: skip
+    assert {c.family for c in standard.controls} == {f.id for f in standard.families}
+
+
+def test_a_control_is_read_from_its_metadata() -> None:
+    control = load_standard().control("INC-01")
+    assert control.title == "Personal-data breaches are notified within 72 hours"
+    assert control.severity == "high" and control.aceeeo == ["R3"]
+    assert control.references[0].description == "GDPR Art 33(1)"
+    assert control.source == "edhs/inc/breach_notification.rego"
+    assert control.package == "edhs.inc.breach_notification"
+    assert control.parameters == ["max_breach_notification_hours"]
+
+
+def test_parameters_read_through_the_shared_lib_are_known() -> None:
+    assert load_standard().control("LAW-02").parameters == ["special_categories"]
+
+
+def test_the_digest_changes_with_any_file(copy: Path) -> None:
+    before = load_standard(copy).sha256
+    policy = copy / POLICY
+    policy.write_text(policy.read_text() + "\n")
+    assert load_standard(copy).sha256 != before
+
+
+def test_missing_metadata_is_reported_at_the_package_line(copy: Path) -> None:
+    policy = copy / POLICY
+    policy.write_text(policy.read_text().replace("#   severity: high\n", ""))
+    with pytest.raises(StandardError, match=r"inc/breach_notification.rego:\d+: .*custom.severity"):
+        load_standard(copy)
+
+
+def test_a_duplicate_control_id_is_refused(copy: Path) -> None:
+    policy = copy / "policies/edhs/inc/early_warning.rego"
+    policy.write_text(policy.read_text().replace("id: INC-06", "id: INC-01"))
+    with pytest.raises(StandardError, match="INC-01 is also used"):
+        load_standard(copy)
+
+
+def test_a_directory_without_policies_is_not_a_standard(tmp_path: Path) -> None:
+    with pytest.raises(StandardError, match="not a standard"):
+        load_standard(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("version", "key"), [("0.1.0", "0.1"), ("0.1.7", "0.1"), ("1.2.0", "1"), ("2.0.0", "2")]
+)
+def test_versions_are_compatible_within_a_major_and_a_zero_minor(version: str, key: str) -> None:
+    assert compatibility_key(version) == key
