@@ -32,14 +32,7 @@ contact_has_email if lib.non_empty_text(email_field)
 
 covered_jurisdictions := {code | some code in input.metadata.jurisdictions}
 
-default served_jurisdictions := []
-
-served_jurisdictions := codes if {
-	codes := input.governance.emb_contact.jurisdictions
-	is_array(codes)
-}
-
-unserved_jurisdictions := covered_jurisdictions - {code | some code in served_jurisdictions}
+unserved_jurisdictions := lib.missing(covered_jurisdictions, object.get(input, jurisdictions_field, []))
 
 serves_every_jurisdiction if count(unserved_jurisdictions) == 0
 

@@ -30,14 +30,7 @@ field := ["integrity", "election_measures", "phases"]
 
 election_phases := ["pre_election", "election_day", "post_election"]
 
-default planned_phases := []
-
-planned_phases := phases if {
-	phases := input.integrity.election_measures.phases
-	is_array(phases)
-}
-
-uncovered_phases := [phase | some phase in election_phases; not phase in planned_phases]
+uncovered_phases := lib.missing(election_phases, object.get(input, field, []))
 
 covers_every_phase if count(uncovered_phases) == 0
 

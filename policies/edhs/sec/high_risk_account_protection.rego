@@ -30,9 +30,7 @@ offered_field := ["integrity", "high_risk_account_protection", "offered"]
 
 covers_field := ["integrity", "high_risk_account_protection", "covers"]
 
-covered_groups := {group | some group in input.integrity.high_risk_account_protection.covers}
-
-missing_groups := required_groups - covered_groups
+missing_groups := lib.missing(required_groups, object.get(input, covers_field, []))
 
 programme_offered if input.integrity.high_risk_account_protection.offered == true
 
