@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE ?= examples/declarations/aurora-social.yaml
 
-.PHONY: check check-failing test lint bench install clean
+.PHONY: check check-failing test lint bench install clean browser
 
 install: $(STAMP)
 
@@ -24,12 +24,18 @@ check-failing: $(STAMP)
 	$(BIN)/pyrules check examples/declarations/kestrel-video.yaml
 
 ## The whole test suite: lint, the standard's own checks, every control's cases, pytest.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pyrules lint
 	$(BIN)/pyrules test --quiet
 	$(BIN)/python -m pytest
+
+## Debian's Chromium for the HTML report's browser test; installed when missing (as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "chromium is missing: run 'sudo make browser' (the HTML browser test skips)"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
