@@ -1,0 +1,111 @@
+"""The pre-commit hooks, run as a platform's repository runs them: `pre-commit try-repo`.
+
+pre-commit installs this repository into its own virtualenv with pip (from the committed
+state plus tracked changes), so these tests also prove that the package installs and
+ships its standard. They take a few seconds once pip's cache is warm.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "declarations"
+HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+
+
+def test_the_hooks_check_and_validate_declarations_with_the_python_language() -> None:
+    by_id = {hook["id"]: hook for hook in HOOKS}
+    assert set(by_id) == {"pyrules-check", "pyrules-validate"}
+    assert by_id["pyrules-check"]["entry"] == "pyrules check"
+    assert by_id["pyrules-validate"]["entry"] == "pyrules validate"
+    assert {hook["language"] for hook in HOOKS} == {"python"}
+
+
+@pytest.mark.parametrize(
+    ("path", "matched"),
+    [
+        ("edhs.yaml", True),
+        ("edhs-declaration.yml", True),
+        ("compliance/declaration-2026.json", True),
+        ("a/b/edhs_platform.yaml", True),
+        ("edhs.waivers.yaml", False),
+        ("compliance/edhs-waivers.yml", False),
+        (".github/workflows/ci.yml", False),
+        ("my-edhs.yaml", False),
+        ("edhs/config.yaml", False),
+        ("edhs.yaml.bak", False),
+    ],
+)
+def test_which_files_the_hooks_run_on(path: str, matched: bool) -> None:
+    for hook in HOOKS:
+        runs = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
+        assert runs is matched, (hook["id"], path)
+
+
+def _git_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    env["NO_COLOR"] = "1"
+    return env
+
+
+@pytest.fixture
+def platform_repo(tmp_path: Path) -> Path:
+    """A platform's repository with two declarations named as the hooks expect."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout of pyrules")
+    repo = tmp_path / "platform"
+    repo.mkdir()
+    shutil.copy(EXAMPLES / "aurora-social.yaml", repo / "edhs-declaration.yaml")
+    shutil.copy(EXAMPLES / "kestrel-video.yaml", repo / "declaration-kestrel.yaml")
+    env = _git_env(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    return repo
+
+
+def try_repo(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files", *files],
+        cwd=repo,
+        env=_git_env(repo.parent),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_the_check_hook_passes_a_compliant_declaration(platform_repo: Path) -> None:
+    result = try_repo(platform_repo, "pyrules-check", "edhs-declaration.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"EDHS declaration check\.+Passed", result.stdout)
+
+
+def test_the_check_hook_fails_a_noncompliant_declaration_and_shows_the_finding(
+    platform_repo: Path,
+) -> None:
+    result = try_repo(platform_repo, "pyrules-check", "declaration-kestrel.yaml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"EDHS declaration check\.+Failed", result.stdout)
+    assert "FAIL INC-01 [high]" in result.stdout
+    assert re.search(
+        r"declaration-kestrel\.yaml:\d+:\d+: \S*breach_notification_hours is 96", result.stdout
+    )
+
+
+def test_the_validate_hook_accepts_both_valid_declarations(platform_repo: Path) -> None:
+    result = try_repo(
+        platform_repo, "pyrules-validate", "edhs-declaration.yaml", "declaration-kestrel.yaml"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"EDHS declaration schema\.+Passed", result.stdout)
