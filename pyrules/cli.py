@@ -344,3 +344,92 @@ def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: P
         click.echo(str(problem))
     click.echo(f"{len(standard.controls)} controls checked, {len(problems)} problems")
     sys.exit(EXIT_NONCOMPLIANT if problems else EXIT_OK)
+
+
+@main.group()
+def docs() -> None:
+    """Publish the standard as a MkDocs Material site."""
+
+
+def _docs_options(command: F) -> F:
+    options = [
+        standard_option,
+        click.option(
+            "--cases",
+            "cases_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Test cases, for each control's examples [default: tests/cases].",
+        ),
+        click.option(
+            "--docs",
+            "docs_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("docs"),
+            show_default=True,
+            help="Hand-written pages and data files.",
+        ),
+        click.option(
+            "--sources",
+            "sources_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("build") / "docs-src",
+            show_default=True,
+            help="Where the generated MkDocs sources go (emptied first).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@docs.command("build")
+@_docs_options
+@click.option(
+    "--out",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where the site goes.",
+)
+@handles_input_errors
+def docs_build(
+    standard_dir: Path | None,
+    cases_dir: Path | None,
+    docs_dir: Path,
+    sources_dir: Path,
+    site_dir: Path,
+) -> None:
+    """Generate the sources and build the site with mkdocs build --strict."""
+    from pyrules.docs.build import build_docs
+    from pyrules.docs.site import DocsBuildError
+    from pyrules.testcases import default_cases_dir
+
+    standard = _standard(standard_dir)
+    try:
+        result = build_docs(
+            standard, docs_dir, cases_dir or default_cases_dir(), sources_dir, site_dir
+        )
+    except DocsBuildError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    assert result.site is not None
+    click.echo(
+        f"EDHS {standard.version}: {result.pages} pages ({result.control_pages} controls) "
+        f"built into {site_dir} in {result.site.seconds:.1f} s; open {site_dir / 'index.html'}"
+    )
+
+
+@docs.command("generate")
+@_docs_options
+@handles_input_errors
+def docs_generate(
+    standard_dir: Path | None, cases_dir: Path | None, docs_dir: Path, sources_dir: Path
+) -> None:
+    """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
+    from pyrules.docs.build import generate_sources
+    from pyrules.testcases import default_cases_dir
+
+    standard = _standard(standard_dir)
+    result = generate_sources(standard, docs_dir, cases_dir or default_cases_dir(), sources_dir)
+    click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")

@@ -1,0 +1,43 @@
+"""The `pyrules docs` commands' work: generate the sources, then build the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyrules.docs.site import BuiltSite, build_site, require_docs_tools
+from pyrules.standard import Standard
+
+DEFAULT_SOURCES = Path("build") / "docs-src"
+DEFAULT_SITE = Path("site")
+DEFAULT_DOCS = Path("docs")
+
+
+@dataclass(frozen=True)
+class DocsResult:
+    pages: int
+    control_pages: int
+    sources_dir: Path
+    site: BuiltSite | None
+
+
+def generate_sources(
+    standard: Standard, docs_dir: Path, cases_dir: Path, sources_dir: Path
+) -> DocsResult:
+    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays)."""
+    require_docs_tools()
+    from pyrules.docs.generate import generate
+
+    sources = generate(standard, docs_dir, cases_dir)
+    sources.write(sources_dir)
+    pages = sources.pages
+    controls = [p for p in pages if p.startswith("controls/") and p.count("/") == 3]
+    return DocsResult(len(pages), len(controls), sources_dir, None)
+
+
+def build_docs(
+    standard: Standard, docs_dir: Path, cases_dir: Path, sources_dir: Path, site_dir: Path
+) -> DocsResult:
+    generated = generate_sources(standard, docs_dir, cases_dir, sources_dir)
+    site = build_site(sources_dir, site_dir)
+    return DocsResult(generated.pages, generated.control_pages, sources_dir, site)

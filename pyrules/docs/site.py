@@ -1,0 +1,72 @@
+"""Builds generated sources into a site with `mkdocs build --strict`.
+
+MkDocs runs in a child process, exactly as a committee member would run it by hand, so
+the site does not depend on how pyrules was started. Any warning fails the build, even
+one MkDocs does not count in strict mode (such as a theme's notices on stderr).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyrules.errors import InputError
+
+REQUIRED = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jinja2": "Jinja2"}
+
+
+class DocsBuildError(Exception):
+    """MkDocs refused the sources: a broken link, a missing page, a warning."""
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    site_dir: Path
+    seconds: float
+    log: str
+
+
+def require_docs_tools() -> None:
+    """Fail with the install command instead of an ImportError deep inside the build."""
+    missing = [pkg for module, pkg in REQUIRED.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise InputError(
+            f"building the docs needs {', '.join(missing)}: pip install 'pyrules[docs]'"
+        )
+
+
+def build_site(sources_dir: Path, site_dir: Path) -> BuiltSite:
+    """Run `mkdocs build --strict` on sources_dir/mkdocs.yml into site_dir."""
+    started = time.perf_counter()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--clean",
+        "--config-file",
+        str((sources_dir / "mkdocs.yml").resolve()),
+        "--site-dir",
+        str(site_dir.resolve()),
+    ]
+    done = subprocess.run(
+        command,
+        cwd=sources_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = (done.stdout + done.stderr).strip()
+    warnings = [line for line in log.splitlines() if line.lstrip().startswith(("WARNING", "ERROR"))]
+    if done.returncode != 0 or warnings:
+        shown = "\n".join(warnings) or log
+        raise DocsBuildError(f"mkdocs build --strict failed:\n{shown}")
+    return BuiltSite(site_dir=site_dir, seconds=time.perf_counter() - started, log=log)
