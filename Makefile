@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE ?= examples/declarations/aurora-social.yaml
 
-.PHONY: check check-failing test lint bench install clean browser
+.PHONY: check check-failing test lint bench install clean browser docs
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "chromium is missing: run 'sudo make browser' (the HTML browser test skips)"; fi; }
+
+## Publish the standard: generate build/docs-src/ and build site/ with mkdocs --strict.
+docs: $(STAMP)
+	$(BIN)/pyrules docs build
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
