@@ -56,6 +56,8 @@ def _suite(root: ET.Element, name: str, report: Report) -> ET.Element:
         ("declaration.sha256", report.declaration.sha256),
         ("platform", report.platform or ""),
         ("fail_on", report.fail_on),
+        ("profile", report.profile.name if report.profile else ""),
+        ("profile.sha256", report.profile.sha256 if report.profile else ""),
     ):
         ET.SubElement(properties, "property", name=key, value=value)
     return suite

@@ -147,6 +147,10 @@ def _footer(report: Report) -> str:
         f"(sha256 `{report.standard.sha256[:12]}`)",
         f"declaration sha256 `{report.declaration.sha256[:12]}`",
     ]
+    if report.profile:
+        parts.append(
+            f"profile `{_code(report.profile.name)}` (sha256 `{report.profile.sha256[:12]}`)"
+        )
     if report.waiver_file:
         parts.append(
             f"waivers `{_code(report.waiver_file.name)}` "

@@ -75,6 +75,8 @@ def render(report: Report, context: RenderContext) -> str:
                     "platform": report.platform,
                     "compliant": report.compliant,
                     "failOn": report.fail_on,
+                    "profile": report.profile.model_dump() if report.profile else None,
+                    "waiverFile": report.waiver_file.model_dump() if report.waiver_file else None,
                 },
             }
         ],

@@ -71,3 +71,16 @@ def test_hostile_text_cannot_inject_markup(hostile: Report) -> None:
     assert "<script>" not in text
     assert "\\<script\\>" in text
     assert "\\| \\*\\*bold\\*\\*" in text  # a pipe cannot split the table row
+
+
+def test_the_footer_names_versions_and_digests_including_a_profile(noncompliant: Report) -> None:
+    from pyrules.model import Digest
+
+    profiled = noncompliant.model_copy(
+        update={"profile": Digest(name="national.yaml", sha256="ab" * 32)}
+    )
+    footer = md(profiled).splitlines()[-1]
+    assert footer.startswith("<sub>pyrules ")
+    assert f"`{noncompliant.declaration.sha256[:12]}`" in footer
+    assert f"`{noncompliant.standard.sha256[:12]}`" in footer
+    assert "profile `national.yaml` (sha256 `abababababab`)" in footer

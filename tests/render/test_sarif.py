@@ -154,3 +154,13 @@ def test_artifact_uris_are_relative_to_the_working_directory(
     assert artifact_uri(str(tmp_path / "sub" / "edhs.yaml")) == "sub/edhs.yaml"
     outside = Path(tmp_path.anchor) / "elsewhere" / "edhs.yaml"
     assert artifact_uri(str(outside)).startswith("file:///")
+
+
+def test_the_run_names_the_profile_and_waiver_file_used(waived: Report) -> None:
+    from pyrules.model import Digest
+
+    profiled = waived.model_copy(update={"profile": Digest(name="national.yaml", sha256="ab" * 32)})
+    properties = sarif(profiled)["runs"][0]["properties"]
+    assert properties["profile"] == {"name": "national.yaml", "sha256": "ab" * 32}
+    assert waived.waiver_file is not None
+    assert properties["waiverFile"]["sha256"] == waived.waiver_file.sha256
