@@ -257,3 +257,15 @@ def test_the_same_inputs_and_date_give_the_same_bytes(tmp_path: Path) -> None:
     )
     args = (NONCOMPLIANT, "--waivers", path, "--today", "2026-06-01", "--format", "json")
     assert pyrules("check", *args).stdout == pyrules("check", *args).stdout
+
+
+def test_the_example_waiver_file_waives_one_control_and_has_one_expired_waiver() -> None:
+    example = ROOT / "examples" / "waivers" / "kestrel-video.yaml"
+    code, report = report_of(NONCOMPLIANT, "--waivers", example, "--today", "2026-09-15")
+    assert code == 1
+    assert [(w["control_id"], w["status"]) for w in report["waivers"]] == [
+        ("INC-01", "applied"),
+        ("SEC-02", "expired"),
+    ]
+    statuses = {r["control_id"]: r["status"] for r in report["results"]}
+    assert statuses["INC-01"] == "waived" and statuses["SEC-02"] == "fail"
