@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyrules import __version__
 from pyrules.engine import Engine, RawResult
@@ -34,6 +34,9 @@ from pyrules.schema import Problem, validate_declaration
 from pyrules.standard import Standard
 from pyrules.waivers import WaiverFile, apply_waivers
 
+if TYPE_CHECKING:
+    from pyrules.profile import Profile
+
 
 class InvalidDeclaration(InputError):
     """The declaration breaks the schema: every problem is one located line."""
@@ -49,7 +52,9 @@ def located(document: Document, pointer: str, message: str) -> str:
 
 
 def make_engine(standard: Standard, params: dict[str, Any] | None = None) -> Engine:
-    """The embedded engine, imported here so that commands which never evaluate stay light."""
+    """The embedded engine, imported here so that commands which never evaluate stay light.
+
+    With a profile, pass `profile.params(standard.params)`: one compiled bundle per set."""
     from pyrules.engine.embedded import EmbeddedEngine
 
     return EmbeddedEngine(standard.modules, params or standard.params, standard.controls)
@@ -63,6 +68,7 @@ class Checker:
     limits: Limits = field(default_factory=Limits)
     waivers: WaiverFile | None = None
     today: date | None = None  # when waivers expire; injectable for reproducible runs
+    profile: Profile | None = None  # its parameters must be the engine's (see make_engine)
 
     def check_file(self, path: str | os.PathLike[str]) -> Report:
         return self.check_document(load(path, self.limits))
@@ -72,9 +78,12 @@ class Checker:
         if problems:
             raise InvalidDeclaration(document, problems)
         raw = self.engine.evaluate(document.data)
-        results = [self._result(c, raw[c.id], document) for c in self.standard.controls]
+        profile = self.profile
+        controls = [c for c in self.standard.controls if profile is None or profile.applies(c.id)]
+        results = [self._result(c, raw[c.id], document) for c in controls]
+        digest = profile.digest if profile else None
         if self.waivers is None:
-            return build_report(self.standard, document, results, self.fail_on)
+            return build_report(self.standard, document, results, self.fail_on, profile=digest)
         applied = apply_waivers(results, self.waivers.waivers, self.today or date.today())
         return build_report(
             self.standard,
@@ -83,6 +92,7 @@ class Checker:
             self.fail_on,
             waiver_file=self.waivers.digest,
             waivers=applied.waivers,
+            profile=digest,
         )
 
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
@@ -94,7 +104,7 @@ class Checker:
             control_id=control.id,
             title=control.title,
             family=control.family,
-            severity=control.severity,
+            severity=self.profile.severity(control) if self.profile else control.severity,
             status=status,
             findings=findings,
             error=raw.error,
@@ -138,6 +148,7 @@ def build_report(
     *,
     waiver_file: Digest | None = None,
     waivers: Sequence[WaiverResult] = (),
+    profile: Digest | None = None,
 ) -> Report:
     """An expired waiver fails the run: the exception it granted is no longer approved."""
     counts = {status: 0 for status in ("pass", "fail", "not_applicable", "waived", "error")}
@@ -149,6 +160,7 @@ def build_report(
         standard=StandardInfo(version=standard.version, sha256=standard.sha256),
         declaration=Digest(name=document.name, sha256=document.sha256),
         platform=platform if isinstance(platform, str) else None,
+        profile=profile,
         fail_on=fail_on,
         compliant=not any(is_blocking(r, fail_on) for r in results)
         and not any(w.status == "expired" for w in waivers),

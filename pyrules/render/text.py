@@ -24,8 +24,9 @@ def render(report: Report, context: RenderContext) -> str:
     paint = _Paint(context.color)
     s = report.summary
     verdict = "compliant" if report.compliant else "NOT compliant"
+    profile = f" under profile {report.profile.name!r}" if report.profile else ""
     headline = (
-        f"{report.declaration.name}: {verdict} with EDHS {report.standard.version} "
+        f"{report.declaration.name}: {verdict} with EDHS {report.standard.version}{profile} "
         f"({s.total} controls: {s.passed} pass, {s.failed} fail, "
         f"{s.not_applicable} not applicable, {s.waived} waived, {s.errors} error)"
     )

@@ -1,0 +1,265 @@
+"""National profiles: how an election management body tailors one standard version.
+
+An EMB assesses platforms under its own law, which may be stricter than the standard's
+defaults or care about only part of it. A profile says so in a reviewable file:
+
+    name: Ruritania 2026 general election
+    standard_version: 0.1.0
+    description: Electoral Commission Regulation 12/2025 ...
+    controls: {include: [ADS, INC-01], exclude: [ADS-09]}
+    parameters: {max_breach_notification_hours: 24}
+    severities:
+      INC-01: critical                                  # raising needs no reason
+      EDU-03: {severity: low, reason: "Covered by the national voter-education law"}
+
+``schemas/profile.schema.json`` is the contract for the shape; this module checks what a
+schema cannot (IDs, families and parameters that the standard in use really has, value
+types, reasons for lowering) and reports each problem as ``file:line:col: message``.
+
+Decisions:
+
+- ``standard_version`` must be *compatible* with the standard in use (same major; same
+  minor while the major is 0), as for declarations: a patch release does not force every
+  EMB to re-issue its profile, a breaking release does.
+- ``include`` (when given) selects controls, ``exclude`` then removes some. Excluded
+  controls are not evaluated into the report at all, rather than shown as
+  ``not_applicable``: "not applicable" is a statement about the platform (the control's
+  condition does not hold), exclusion is a choice of the assessor, and the report names
+  the profile (and its digest) that made it.
+- Parameter values must have the JSON type of the default they replace (an integer for
+  an integer, a list of strings for a list of strings); a number where an integer is
+  expected is refused, as policies compare them with integers.
+- Lowering a severity needs a reason, whatever the control; raising does not. A severity
+  for a control the profile excludes is refused: it would have no effect, and silently
+  ignoring configuration hides mistakes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from pyrules.errors import InputError
+from pyrules.loader import Document, Limits, load
+from pyrules.model import Control, Digest, Severity, severity_rank
+from pyrules.standard import Standard, compatibility_key
+
+PROFILE_SCHEMA = "profile.schema.json"
+_CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    """The severity a control has under the profile, and why when it is lowered."""
+
+    severity: Severity
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A loaded, checked profile; plain data so worker processes can receive it."""
+
+    name: str
+    standard_version: str
+    description: str
+    digest: Digest  # name = the profile's name, sha256 = of the file's bytes
+    selected: frozenset[str]  # IDs of the controls the profile assesses
+    parameters: dict[str, Any] = field(default_factory=dict)  # overrides only
+    severities: dict[str, SeverityChange] = field(default_factory=dict)
+
+    def applies(self, control_id: str) -> bool:
+        return control_id in self.selected
+
+    def severity(self, control: Control) -> Severity:
+        change = self.severities.get(control.id)
+        return change.severity if change else control.severity
+
+    def params(self, defaults: dict[str, Any]) -> dict[str, Any]:
+        """The parameters the engine runs with: the overrides over the standard's defaults."""
+        return {**defaults, **self.parameters}
+
+
+@cache
+def profile_schema() -> dict[str, Any]:
+    """The tool's own profile schema (shipped with the standard's schemas in the wheel)."""
+    import json
+
+    from pyrules.standard import default_standard_dir
+
+    path = default_standard_dir() / "schemas" / PROFILE_SCHEMA
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_profile(
+    path: str | os.PathLike[str], standard: Standard, limits: Limits | None = None
+) -> Profile:
+    """Read, validate and check a profile against `standard`; errors are located lines."""
+    from pyrules.schema import schema_problems
+
+    document = load(path, limits or Limits())
+    problems = schema_problems(document.data, profile_schema())
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise _error(document, first.pointer, first.message + more)
+    data = document.data
+    version = data["standard_version"]
+    if compatibility_key(version) != standard.major:
+        raise _error(
+            document,
+            "/standard_version",
+            f"the profile tailors EDHS {version}, but this standard is EDHS "
+            f"{standard.version}; use a {version} standard (--standard) or update the profile",
+        )
+    selected = _selection(document, standard, data.get("controls") or {})
+    return Profile(
+        name=data["name"],
+        standard_version=version,
+        description=" ".join(data["description"].split()),
+        digest=Digest(name=data["name"], sha256=document.sha256),
+        selected=selected,
+        parameters=_parameters(document, standard, data.get("parameters") or {}),
+        severities=_severities(document, standard, selected, data.get("severities") or {}),
+    )
+
+
+def _error(document: Document, pointer: str, message: str) -> InputError:
+    from pyrules.evaluate import located
+
+    return InputError(located(document, pointer, message))
+
+
+def _selection(document: Document, standard: Standard, controls: dict[str, Any]) -> frozenset[str]:
+    every = [c.id for c in standard.controls]
+    families = {c.family for c in standard.controls}
+
+    def expand(key: str) -> set[str]:
+        chosen: set[str] = set()
+        for index, selector in enumerate(controls.get(key, [])):
+            if _CONTROL_ID.match(selector):
+                if not standard.has_control(selector):
+                    raise _error(
+                        document,
+                        f"/controls/{key}/{index}",
+                        f"unknown control {selector!r}: EDHS {standard.version} has no such "
+                        "control",
+                    )
+                chosen.add(selector)
+            elif selector in families:
+                chosen.update(c for c in every if c.startswith(selector + "-"))
+            else:
+                raise _error(
+                    document,
+                    f"/controls/{key}/{index}",
+                    f"unknown family {selector!r}: EDHS {standard.version} has "
+                    + ", ".join(sorted(families)),
+                )
+        return chosen
+
+    included = expand("include") if "include" in controls else set(every)
+    selected = included - expand("exclude")
+    if not selected:
+        raise _error(document, "/controls", "the profile selects no control to assess")
+    return frozenset(selected)
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value (a bool is not an integer)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _fits(value: Any, default: Any) -> bool:
+    """Whether `value` has the JSON type of `default`; for lists, item by item too."""
+    expected, actual = json_type(default), json_type(value)
+    if expected == "number":
+        return actual in ("number", "integer")
+    if expected != actual:
+        return False
+    if expected == "array" and default:
+        return all(_fits(item, default[0]) for item in value)
+    return True
+
+
+def _describe_type(default: Any) -> str:
+    kind = json_type(default)
+    if kind == "array" and default:
+        return f"a list of {json_type(default[0])}s"
+    articles = {"integer": "an integer", "array": "a list", "object": "an object"}
+    return articles.get(kind, f"a {kind}")
+
+
+def _parameters(
+    document: Document, standard: Standard, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    for name, value in parameters.items():
+        pointer = f"/parameters/{name}"
+        if name not in standard.params:
+            raise _error(
+                document,
+                pointer,
+                f"unknown parameter {name!r}: EDHS {standard.version} has no such parameter "
+                "(see pyrules docs or policies/edhs/params/data.json)",
+            )
+        default = standard.params[name]
+        if not _fits(value, default):
+            raise _error(
+                document,
+                pointer,
+                f"{name} must be {_describe_type(default)} like its default "
+                f"{default!r}, not {json_type(value)}",
+            )
+    return dict(parameters)
+
+
+def _severities(
+    document: Document, standard: Standard, selected: frozenset[str], entries: dict[str, Any]
+) -> dict[str, SeverityChange]:
+    changes: dict[str, SeverityChange] = {}
+    for control_id, entry in entries.items():
+        pointer = f"/severities/{control_id}"
+        if not standard.has_control(control_id):
+            raise _error(
+                document,
+                pointer,
+                f"unknown control {control_id!r}: EDHS {standard.version} has no such control",
+            )
+        if control_id not in selected:
+            raise _error(
+                document,
+                pointer,
+                f"{control_id} is not assessed under this profile (see controls), so its "
+                "severity cannot be changed",
+            )
+        change = (
+            SeverityChange(entry)
+            if isinstance(entry, str)
+            else SeverityChange(entry["severity"], " ".join(entry["reason"].split()) or None)
+            if "reason" in entry
+            else SeverityChange(entry["severity"])
+        )
+        original = standard.control(control_id).severity
+        if severity_rank(change.severity) < severity_rank(original) and not change.reason:
+            raise _error(
+                document,
+                pointer,
+                f"lowering {control_id} from {original} to {change.severity} needs a reason: "
+                f"write {{severity: {change.severity}, reason: ...}}",
+            )
+        changes[control_id] = change
+    return changes
