@@ -10,10 +10,15 @@ checked. Jinja2 renders it with autoescaping on: declaration text is never marku
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from pyrules.model import ControlResult, Finding, Report, severity_rank
 from pyrules.render import RenderContext, control_url
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 EXCERPT_CONTEXT = 3  # lines shown above and below a finding's line
 STATUS_TEXT = {
@@ -27,11 +32,7 @@ _ATTENTION_ORDER = {"fail": 0, "error": 1, "waived": 2}
 
 
 def render(report: Report, context: RenderContext) -> str:
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/report.html.j2").read_text("utf-8")
-    template = env.from_string(source)
+    template = _template()
     lines = context.declaration_text.split("\n") if context.declaration_text else []
     return template.render(
         report=report,
@@ -45,6 +46,17 @@ def render(report: Report, context: RenderContext) -> str:
         where=_where,
         excerpt=lambda finding: excerpt(lines, finding),
     )
+
+
+@cache
+def _template() -> Template:
+    """Compiled once per process: compiling costs ten times what rendering a report does,
+    which matters when `assess` renders hundreds."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    source = files("pyrules.render").joinpath("templates/report.html.j2").read_text("utf-8")
+    return env.from_string(source)
 
 
 def excerpt(lines: list[str], finding: Finding) -> list[tuple[int, str, bool]]:
