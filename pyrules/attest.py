@@ -1,0 +1,417 @@
+"""Signed, verifiable results: an in-toto Statement in a DSSE envelope, signed with Ed25519.
+
+An election management body must be able to show later which declaration it assessed,
+against which standard and profile, and what the verdict was, in a form that anybody can
+check and nobody can quietly edit. The attestation is the usual supply-chain shape:
+
+- an in-toto Statement v1 whose subject is the declaration (file name and SHA-256) and
+  whose predicate (type ``PREDICATE_TYPE``) holds the JSON report, the SHA-256 of the
+  report file's exact bytes, the standard version and bundle digest, and the profile;
+- wrapped in a DSSE envelope (payload type ``application/vnd.in-toto+json``), whose
+  signature covers the Pre-Authentication Encoding of payload type and payload, so that
+  neither can be swapped;
+- signed with Ed25519 (``cryptography``); the ``keyid`` is the SHA-256 of the 32 raw
+  public-key bytes, so a verifier can tell which key signed without trusting it.
+
+Ed25519 signatures are deterministic and the payload is canonical JSON without a
+timestamp, so the same inputs give the same attestation bytes.
+
+Verification first checks the signature over the envelope as received and only then
+reads the payload (as DSSE requires). When the signature does not verify, the payload
+is inspected only to say *what* was changed (another key, the payload type, the
+payload, or the signature); the verdict does not depend on that guess.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyrules.errors import InputError
+from pyrules.model import Report
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+PREDICATE_TYPE = "https://edhs.example.org/attestation/report/v0.1"
+PUBLIC_SUFFIX = ".pub"
+
+
+class VerificationFailed(Exception):
+    """The attestation does not hold: one line saying which check failed (exit 1)."""
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE v1 Pre-Authentication Encoding: what is signed, exactly as the spec defines it:
+    "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal bytes."""
+    kind = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %b %d %b" % (len(kind), kind, len(payload), payload)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def generate_key(path: Path, *, force: bool = False) -> Path:
+    """Write a new Ed25519 private key (PEM, mode 0600) to `path` and its public key to
+    `path.pub`; returns the public key's path. Existing files are kept unless `force`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    public_path = Path(f"{path}{PUBLIC_SUFFIX}")
+    if not force:
+        for existing in (path, public_path):
+            if existing.exists():
+                raise InputError(f"{existing}: already exists; remove it or pass --force")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    _write_new(path, private_pem, 0o600, force)
+    _write_new(public_path, public_pem, 0o644, force)
+    return public_path
+
+
+def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
+    """Create the file with its final mode at once, so a private key is never readable
+    by others, not even for a moment."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    try:
+        fd = os.open(path, flags, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(path, mode)
+    except FileExistsError:
+        raise InputError(f"{path}: already exists; remove it or pass --force") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such key file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    data = _read_key_file(path)
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError:
+        raise InputError(f"{path}: the key is encrypted; pyrules needs it unencrypted") from None
+    except ValueError:
+        raise InputError(
+            f"{path}: not a PEM private key (create one with pyrules keygen)"
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError(f"{path}: not an Ed25519 key (create one with pyrules keygen)")
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    data = _read_key_file(path)
+    if b"PRIVATE KEY" in data:
+        raise InputError(f"{path}: this is a private key; verify with the public key ({path}.pub)")
+    try:
+        key = serialization.load_pem_public_key(data)
+    except ValueError:
+        raise InputError(f"{path}: not a PEM public key (pyrules keygen writes KEY.pub)") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise InputError(f"{path}: not an Ed25519 public key")
+    return key
+
+
+def keyid(public_key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw 32-byte public key: stable, and independent of the PEM text."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A private key and its keyid; load once, sign many reports."""
+
+    key: Ed25519PrivateKey
+    keyid: str
+
+    @classmethod
+    def from_file(cls, path: Path) -> Signer:
+        key = load_private_key(path)
+        return cls(key, keyid(key.public_key()))
+
+    def sign(self, data: bytes) -> bytes:
+        return self.key.sign(data)
+
+
+# --------------------------------------------------------------------------- signing
+
+
+def report_json(report: Report) -> str:
+    """The JSON report exactly as `--format json` writes it; its digest goes in the
+    predicate, so a report file can be checked byte for byte."""
+    from pyrules.render import RenderContext, renderer
+
+    return renderer("json")(report, RenderContext())
+
+
+def statement(report: Report, subject_name: str, report_text: str | None = None) -> dict[str, Any]:
+    """The in-toto Statement v1 about one declaration and its report."""
+    text = report_text if report_text is not None else report_json(report)
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": subject_name, "digest": {"sha256": report.declaration.sha256}}],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "standard": {
+                "name": report.standard.name,
+                "version": report.standard.version,
+                "bundle_sha256": report.standard.sha256,
+            },
+            "profile": report.profile.model_dump() if report.profile else None,
+            "report_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "report": json.loads(text),
+        },
+    }
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def envelope(payload: bytes, signer: Signer, payload_type: str = PAYLOAD_TYPE) -> dict[str, Any]:
+    """A DSSE envelope with one signature over PAE(payload_type, payload)."""
+    signature = signer.sign(pae(payload_type, payload))
+    return {
+        "payloadType": payload_type,
+        "payload": base64.b64encode(payload).decode("ascii"),
+        "signatures": [{"keyid": signer.keyid, "sig": base64.b64encode(signature).decode()}],
+    }
+
+
+def attest(
+    report: Report, subject_name: str, signer: Signer, report_text: str | None = None
+) -> str:
+    """The attestation file's text for one report: a signed, deterministic envelope."""
+    payload = _canonical(statement(report, subject_name, report_text))
+    return json.dumps(envelope(payload, signer), indent=2) + "\n"
+
+
+def write_attestation(
+    path: Path, report: Report, subject_name: str, signer: Signer, report_text: str | None = None
+) -> None:
+    try:
+        path.write_bytes(attest(report, subject_name, signer, report_text).encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+@dataclass(frozen=True)
+class Verified:
+    """An attestation whose signature holds, and what it states."""
+
+    keyid: str
+    subject_name: str
+    subject_sha256: str
+    predicate: dict[str, Any]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return self.predicate["report"]
+
+
+def _b64decode(text: str) -> bytes:
+    """DSSE allows standard or URL-safe base64; anything else is not base64."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return base64.b64decode(text.encode("ascii"), altchars=b"-_", validate=True)
+
+
+def read_envelope(path: Path) -> dict[str, Any]:
+    """The envelope's JSON, refusing anything that is not shaped like a DSSE envelope
+    (exit 2: the input is wrong, not tampered with)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text, so not an attestation") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
+    signatures = data.get("signatures") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("payloadType"), str)
+        or not isinstance(data.get("payload"), str)
+        or not isinstance(signatures, list)
+        or not signatures
+        or not all(isinstance(s, dict) and isinstance(s.get("sig"), str) for s in signatures)
+    ):
+        raise InputError(
+            f"{path}: not a DSSE envelope (needs payloadType, payload and signatures with sig)"
+        )
+    return data
+
+
+def verify_envelope(data: dict[str, Any], public_key: Ed25519PublicKey) -> Verified:
+    """Check the signature, then the payload type and the statement's shape."""
+    from cryptography.exceptions import InvalidSignature
+
+    expected_keyid = keyid(public_key)
+    try:
+        payload = _b64decode(data["payload"])
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        raise VerificationFailed(
+            "the payload has been altered: it is no longer valid base64"
+        ) from None
+    message = pae(data["payloadType"], payload)
+    for signature in data["signatures"]:
+        try:
+            public_key.verify(_b64decode(signature["sig"]), message)
+        except (InvalidSignature, binascii.Error, ValueError, UnicodeEncodeError):
+            continue
+        break
+    else:
+        raise VerificationFailed(_why_unsigned(data, payload, expected_keyid))
+    if data["payloadType"] != PAYLOAD_TYPE:
+        raise VerificationFailed(
+            f"the payload type is {data['payloadType']!r}, not {PAYLOAD_TYPE!r}"
+        )
+    try:
+        statement_data = json.loads(payload.decode("utf-8"))
+        _check_statement(statement_data)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise VerificationFailed(
+            f"the signed payload is not an EDHS report statement: {exc}"
+        ) from None
+    subject = statement_data["subject"][0]
+    return Verified(
+        keyid=expected_keyid,
+        subject_name=subject["name"],
+        subject_sha256=subject["digest"]["sha256"],
+        predicate=statement_data["predicate"],
+    )
+
+
+def _check_statement(data: Any) -> None:
+    """Raise ValueError unless `data` is an in-toto Statement v1 of our predicate type."""
+    if not isinstance(data, dict) or data.get("_type") != STATEMENT_TYPE:
+        raise ValueError(f"_type is not {STATEMENT_TYPE}")
+    if data.get("predicateType") != PREDICATE_TYPE:
+        raise ValueError(f"predicateType is {data.get('predicateType')!r}, not {PREDICATE_TYPE}")
+    subjects = data.get("subject")
+    if not isinstance(subjects, list) or len(subjects) != 1:
+        raise ValueError("it must have exactly one subject, the declaration")
+    subject = subjects[0]
+    if not isinstance(subject.get("name"), str) or not isinstance(
+        subject.get("digest", {}).get("sha256"), str
+    ):
+        raise ValueError("the subject needs a name and a sha256 digest")
+    predicate = data.get("predicate")
+    if not isinstance(predicate, dict) or not isinstance(predicate.get("report"), dict):
+        raise ValueError("the predicate has no report")
+    if not isinstance(predicate.get("report_sha256"), str):
+        raise ValueError("the predicate has no report_sha256")
+
+
+def _why_unsigned(data: dict[str, Any], payload: bytes, expected_keyid: str) -> str:
+    """Say what most likely changed; only called once the signature has failed."""
+    keyids = [s.get("keyid") for s in data["signatures"]]
+    if keyids and all(isinstance(k, str) and k for k in keyids) and expected_keyid not in keyids:
+        return (
+            f"the signature was made by another key (keyid {keyids[0][:16]}), "
+            f"not by this public key (keyid {expected_keyid[:16]})"
+        )
+    if data["payloadType"] != PAYLOAD_TYPE:
+        return f"the payload type has been altered (it is {data['payloadType']!r})"
+    if not _consistent(payload):
+        return "the payload has been altered since it was signed: the signature does not match it"
+    return "the signature has been altered: it does not verify against the payload"
+
+
+def _consistent(payload: bytes) -> bool:
+    """Whether the payload is a statement as pyrules writes them (its report's digest and
+    declaration digest agree with the rest): an edited payload almost never is."""
+    try:
+        data = json.loads(payload.decode("utf-8"))
+        _check_statement(data)
+        predicate = data["predicate"]
+        report = Report.model_validate(predicate["report"])
+        text = report_json(report)
+        return (
+            _canonical(data) == payload
+            and hashlib.sha256(text.encode("utf-8")).hexdigest() == predicate["report_sha256"]
+            and data["subject"][0]["digest"]["sha256"] == report.declaration.sha256
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
+def check_file_digest(path: Path, expected: str, what: str) -> None:
+    """Compare a file's SHA-256 with the attested one; a mismatch names the file."""
+    try:
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if actual != expected:
+        raise VerificationFailed(
+            f"the {what} {path} does not match the attestation: its SHA-256 is "
+            f"{actual[:16]}..., the attested one {expected[:16]}..."
+        )
+
+
+def verdict_lines(verified: Verified, attestation: Path) -> list[str]:
+    """What a verified attestation says, for people reading the verify output."""
+    report = verified.report
+    predicate = verified.predicate
+    standard = predicate.get("standard", {})
+    profile = predicate.get("profile")
+    platform = report.get("platform") or verified.subject_name
+    compliant = report.get("compliant") is True
+    lines = [
+        f"verified: {attestation} is signed by key {verified.keyid[:16]}",
+        f"platform: {platform} ({verified.subject_name}, sha256 {verified.subject_sha256[:16]})",
+        f"verdict: {'compliant' if compliant else 'NOT compliant'} with EDHS "
+        f"{standard.get('version')} (bundle sha256 {str(standard.get('bundle_sha256'))[:16]}), "
+        f"failing on {report.get('fail_on')} and above",
+    ]
+    if isinstance(profile, dict):
+        lines.append(f"profile: {profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]})")
+    else:
+        lines.append("profile: none (the standard's defaults)")
+    return lines
