@@ -20,6 +20,7 @@ ITEM = "*"
 # summarise them instead of printing hundreds of values on every field that uses them.
 MAX_LISTED_VALUES = 12
 SHOWN_SAMPLE_VALUES = 6
+COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)  # the next rule's doc comment is not code
 LIB_RULE = re.compile(r"^([a-z_][a-z0-9_]*)\s*(?:\(|:=|contains\b|if\b|\{)", re.MULTILINE)
 
 Path = tuple[str, ...]
@@ -109,7 +110,7 @@ def _helper_reads(standard: Standard) -> dict[str, set[Path]]:
         changed = False
         for name, body in bodies.items():
             for other in closed:
-                if other != name and re.search(rf"\b{other}\(", body):
+                if other != name and re.search(rf"(?<![.\w]){other}\b", body):
                     before = len(closed[name])
                     closed[name] |= closed[other]
                     changed |= len(closed[name]) != before
@@ -123,7 +124,7 @@ def _rule_blocks(source: str) -> Iterable[tuple[str, str]]:
     starts = [(m.start(), m.group(1)) for m in LIB_RULE.finditer(source)]
     starts = [(at, name) for at, name in starts if name not in {"package", "import", "default"}]
     for (at, name), (end, _) in zip(starts, [*starts[1:], (len(source), "")], strict=True):
-        yield name, source[at:end]
+        yield name, COMMENT.sub("", source[at:end])
 
 
 def declaration_sections(standard: Standard) -> list[Section]:

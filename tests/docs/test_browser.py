@@ -1,0 +1,117 @@
+"""The site as a reader sees it: headless Chromium opens it from disk, offline.
+
+Debian's `chromium` (installed by `make browser`, which `make test` runs first) is driven
+by playwright through `executable_path`; playwright's own browser downloads are never
+used. Any request that is not a file:// URL is blocked and fails the test. Screenshots go
+to test-artifacts/docs-home.png and test-artifacts/docs-control.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing in CI: `make test` runs `make browser`")
+        pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def offline(chromium: Browser) -> Iterator[tuple[BrowserContext, list[str]]]:
+    """A browser context that may load file:// URLs only; the rest is recorded and blocked."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def guard(route: Route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context, blocked
+    context.close()
+
+
+def test_the_home_page_shows_the_version_and_the_aceeeo_matrix(built, offline) -> None:
+    context, blocked = offline
+    page = context.new_page()
+    page.goto((built.site / "index.html").as_uri(), wait_until="load")
+
+    assert page.title().startswith("Home - EDHS")
+    assert f"EDHS version {built.standard.version}" in page.locator(".edhs-lead").inner_text()
+    matrix = page.locator(".edhs-matrix table")
+    assert matrix.locator("tbody tr").count() == len(built.standard.controls)
+    assert page.locator(".md-tabs").is_visible()  # the top navigation rendered, styled
+    header = page.locator(".md-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(64, 81, 181)"  # the theme's indigo: the local stylesheets loaded
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs-home.png"))
+    assert blocked == []
+
+
+def test_a_control_page_shows_title_severity_references_and_examples(built, offline) -> None:
+    context, blocked = offline
+    control = built.standard.control("INC-01")
+    page = context.new_page()
+    page.goto((built.site / "controls" / "inc" / "inc-01" / "index.html").as_uri())
+
+    assert page.title().startswith(f"{control.id} {control.title}")
+    heading = page.locator("h1").inner_text().removesuffix("¶")  # the permalink
+    assert heading == f"{control.id} · {control.title}"
+    badge = page.locator(".edhs-facts .edhs-sev")
+    assert badge.inner_text().lower() == control.severity
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(230, 81, 0)"
+    for ref in control.references:
+        link = page.get_by_role("link", name=ref.description)
+        assert link.get_attribute("href") == ref.ref
+    assert page.locator(".admonition.success pre").is_visible()
+    assert "breach_notification_hours" in page.locator(".admonition.failure pre").inner_text()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1800})
+    page.screenshot(path=str(ARTIFACTS / "docs-control.png"))
+    assert blocked == []
+
+
+def test_search_finds_a_control_from_disk_without_a_server(built, offline) -> None:
+    context, blocked = offline
+    page = context.new_page()
+    page.goto((built.site / "index.html").as_uri())
+    search = page.locator(".md-search__input")
+    search.click()
+    search.press_sequentially("breach", delay=30)  # the search listens to typed keys
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=15_000)
+    assert "INC-01" in page.locator(".md-search-result").inner_text()
+    assert blocked == []
