@@ -57,6 +57,51 @@ standard_option = click.option(
 )
 
 
+profile_option = click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="National profile (YAML): controls assessed, stricter parameters, severities.",
+)
+
+
+def _profile(path: Path | None, standard: Any, limits: Any) -> Any:
+    if path is None:
+        return None
+    from pyrules.profile import load_profile
+
+    return load_profile(path, standard, limits)
+
+
+def _signer(key: Path | None) -> Any:
+    if key is None:
+        return None
+    from pyrules.attest import Signer
+
+    return Signer.from_file(key)
+
+
+def _attestation_path(
+    key: Path | None,
+    attestation: Path | None,
+    declarations: tuple[Path, ...],
+    pairs: list[tuple[str, Path | None]],
+) -> Path | None:
+    """Next to the report file when there is one; with the report on stdout, ask."""
+    if key is None:
+        if attestation is not None:
+            raise InputError("--attestation needs --sign KEY")
+        return None
+    if len(declarations) > 1:
+        raise InputError("--sign attests one declaration; run check per file")
+    if attestation is not None:
+        return attestation
+    output = next((o for _, o in pairs if o is not None), None)
+    if output is None:
+        raise InputError("--sign with the report on stdout needs --attestation FILE")
+    return output.with_name(output.stem + ".intoto.json")
+
+
 def _standard(standard_dir: Path | None) -> Any:
     from pyrules.standard import load_standard
 
@@ -129,6 +174,18 @@ def main() -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date (YYYY-MM-DD) waivers expire against, for reproducible runs [default: today].",
 )
+@profile_option
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ed25519 private key (pyrules keygen): write a signed attestation of the report.",
+)
+@click.option(
+    "--attestation",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --sign writes the attestation [default: next to --output, as .intoto.json].",
+)
 @handles_input_errors
 def check(
     declarations: tuple[Path, ...],
@@ -140,6 +197,9 @@ def check(
     max_bytes: int | None,
     waivers_path: Path | None,
     today: datetime | None,
+    profile_path: Path | None,
+    sign_key: Path | None,
+    attestation: Path | None,
 ) -> None:
     """Check DECLARATIONS against the standard (several only with the text format, as a
     pre-commit hook passes them)."""
@@ -150,8 +210,11 @@ def check(
     pairs = _format_outputs(formats, outputs)
     if len(declarations) > 1 and pairs != [("text", None)]:
         raise InputError("several declarations need the text format on stdout; run check per file")
+    attestation = _attestation_path(sign_key, attestation, declarations, pairs)
     standard = _standard(standard_dir)
     limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    profile = _profile(profile_path, standard, limits)
+    signer = _signer(sign_key)
     waivers = None
     if waivers_path is not None:
         from pyrules.waivers import load_waivers
@@ -159,11 +222,12 @@ def check(
         waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
     checker = Checker(
         standard,
-        make_engine(standard),
+        make_engine(standard, profile.params(standard.params) if profile else None),
         fail_on=fail_on,  # type: ignore[arg-type]
         limits=limits,
         waivers=waivers,
         today=today.date() if today else None,
+        profile=profile,
     )
     exit_code = EXIT_OK
     for declaration in declarations:
@@ -180,6 +244,10 @@ def check(
             context = RenderContext(color=use_color, declaration_text=document.text)
             text = renderer(format_name)(report, context)
             _write(text, output)
+        if signer is not None and attestation is not None:
+            from pyrules.attest import write_attestation
+
+            write_attestation(attestation, report, declaration.name, signer)
         if not report.compliant:
             exit_code = EXIT_NONCOMPLIANT
     sys.exit(exit_code)
@@ -272,6 +340,185 @@ def test_command(
             click.echo(f"FAIL {case.control_id} {case.name}\n     {case.where}: {outcome.detail}")
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(EXIT_OK if failed == 0 and passed > 0 else EXIT_NONCOMPLIANT)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@standard_option
+@profile_option
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the matrix, the summary and each platform's reports.",
+)
+@click.option(
+    "--waivers-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of waiver files, one per declaration: <declaration stem>.waivers.yaml.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes [default: the number of CPU cores].",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="low",
+    show_default=True,
+    help="Lowest severity of a failing control that makes a platform not compliant.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) waivers expire against, for reproducible runs [default: today].",
+)
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ed25519 private key: write <name>.intoto.json, a signed attestation, per report.",
+)
+@click.option(
+    "--timestamp",
+    is_flag=True,
+    help="Record the time of the run in the reports (they are then no longer reproducible).",
+)
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest declaration accepted.")
+@handles_input_errors
+def assess(
+    inputs: tuple[Path, ...],
+    standard_dir: Path | None,
+    profile_path: Path | None,
+    out_dir: Path,
+    waivers_dir: Path | None,
+    jobs: int | None,
+    fail_on: str,
+    today: datetime | None,
+    sign_key: Path | None,
+    timestamp: bool,
+    max_bytes: int | None,
+) -> None:
+    """Assess every declaration in INPUTS (directories or files) and write a matrix,
+    a summary and each platform's reports into --out."""
+    from pyrules.assess import (
+        Settings,
+        collect,
+        default_jobs,
+        exit_code,
+        progress_bar,
+        run,
+        write_outputs,
+    )
+    from pyrules.loader import Limits
+
+    if waivers_dir is not None and not waivers_dir.is_dir():
+        raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
+    submissions = collect(inputs)
+    standard = _standard(standard_dir)
+    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    signer = _signer(sign_key)
+    generated_at = None
+    if timestamp:
+        from datetime import UTC
+
+        generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    settings = Settings(
+        standard=standard,
+        profile=_profile(profile_path, standard, limits),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        today=today.date() if today else None,
+        limits=limits,
+        waivers_dir=waivers_dir,
+        generated_at=generated_at,
+    )
+    with progress_bar(len(submissions), enabled=True) as on_done:
+        outcomes = run(submissions, settings, jobs or default_jobs(), on_done)
+    write_outputs(outcomes, settings, out_dir, signer)
+    for outcome in outcomes:
+        detail = f": {outcome.reason}" if outcome.reason else ""
+        click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
+    from pyrules.render.matrix import Matrix
+
+    totals = Matrix.build(outcomes, settings).totals()
+    click.echo(f"{totals}; matrix and reports in {out_dir}")
+    sys.exit(exit_code(outcomes))
+
+
+@main.command()
+@click.option(
+    "--out",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Private key file to write (mode 0600); the public key goes to KEY.pub.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+@handles_input_errors
+def keygen(key_path: Path, force: bool) -> None:
+    """Create an Ed25519 key pair for signing reports (check --sign, assess --sign)."""
+    from pyrules.attest import generate_key, keyid, load_public_key
+
+    public = generate_key(key_path, force=force)
+    click.echo(
+        f"wrote {key_path} (private, keep it secret) and {public} "
+        f"(public, keyid {keyid(load_public_key(public))[:16]}); share {public} with verifiers"
+    )
+
+
+@main.command()
+@click.argument("attestation", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Public key (KEY.pub from pyrules keygen) the attestation must be signed with.",
+)
+@click.option(
+    "--declaration",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check that this file is the declaration that was assessed.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check that this JSON report is the one that was signed, byte for byte.",
+)
+@handles_input_errors
+def verify(
+    attestation: Path, key_path: Path, declaration: Path | None, report: Path | None
+) -> None:
+    """Verify a signed ATTESTATION and print the verdict it records (exit 1 if it does
+    not hold)."""
+    from pyrules.attest import (
+        VerificationFailed,
+        check_file_digest,
+        load_public_key,
+        read_envelope,
+        verdict_lines,
+        verify_envelope,
+    )
+
+    key = load_public_key(key_path)
+    envelope = read_envelope(attestation)
+    try:
+        verified = verify_envelope(envelope, key)
+        if declaration is not None:
+            check_file_digest(declaration, verified.subject_sha256, "declaration")
+        if report is not None:
+            check_file_digest(report, verified.predicate["report_sha256"], "report")
+    except VerificationFailed as exc:
+        click.echo(f"{attestation}: NOT verified: {exc}", err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    for line in verdict_lines(verified, attestation):
+        click.echo(line)
+    if declaration is not None:
+        click.echo(f"declaration: {declaration} matches the attested SHA-256")
+    if report is not None:
+        click.echo(f"report: {report} matches the attested report")
 
 
 def _load(path: Path, limits: Any) -> Any:

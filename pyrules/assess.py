@@ -1,0 +1,320 @@
+"""Batch assessment: every declaration an election management body received, in one run.
+
+`pyrules assess DIR` checks each submission with the same standard, profile and settings,
+and writes an archive an assessor can hand on: a matrix of every control for every
+platform (HTML, CSV, Markdown), a summary of verdicts, each platform's JSON and HTML
+report and, with a key, each report's signed attestation.
+
+Decisions:
+
+- A directory contributes its `*.yaml`, `*.yml` and `*.json` files (not recursively),
+  except expected-outcome files (`*.expected.yaml`), waiver files (`*.waivers.yaml`) and
+  attestations (`*.intoto.json`), which live beside declarations in practice.
+- Each declaration's outputs are named after its file name without the extension;
+  two declarations with the same stem are an input error rather than one silently
+  overwriting the other. Reports name the declaration by its file name (not the path),
+  so an archive does not depend on where the submissions folder was.
+- A submission that cannot be read, parsed or validated (or whose waiver file is
+  broken) "could not be assessed": the matrix and summary give the one-line reason and
+  the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any
+  is not compliant, else 0.
+- The standard's policies are compiled once in this process (which also fills the
+  on-disk bundle cache), then each worker process loads the compiled bundle once in its
+  initializer. Small batches run in-process: starting workers costs more than it saves.
+- Outputs are deterministic: sorted by output name, no timestamp unless asked, and the
+  files are written with `\\n` line ends. Files from an earlier run in the same output
+  directory are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyrules.errors import InputError
+from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
+from pyrules.loader import Limits, LoadError, load
+from pyrules.model import Report, Severity
+from pyrules.standard import Standard
+
+if TYPE_CHECKING:
+    from pyrules.attest import Signer
+    from pyrules.profile import Profile
+
+DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+SKIPPED_SUFFIXES = (
+    ".expected.yaml",
+    ".expected.yml",
+    ".waivers.yaml",
+    ".waivers.yml",
+    ".intoto.json",
+)
+WAIVERS_SUFFIX = ".waivers.yaml"
+POOL_THRESHOLD = 4  # up to this many declarations, evaluate in-process
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One declaration to assess and the name its outputs get."""
+
+    key: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker needs to build the same Checker (plain data: it is pickled)."""
+
+    standard: Standard
+    profile: Profile | None = None
+    fail_on: Severity = "low"
+    today: date | None = None
+    limits: Limits = field(default_factory=Limits)
+    waivers_dir: Path | None = None
+    generated_at: str | None = None
+    render_html: bool = True
+
+    def params(self) -> dict[str, Any]:
+        if self.profile is None:
+            return self.standard.params
+        return self.profile.params(self.standard.params)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one submission: a report, or the reason there is none."""
+
+    submission: Submission
+    report: Report | None = None
+    reason: str | None = None
+    json_text: str | None = None
+    html_text: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.report is None:
+            return "could not be assessed"
+        return "compliant" if self.report.compliant else "not compliant"
+
+
+def collect(inputs: Sequence[Path]) -> list[Submission]:
+    """The declarations named by files and directories, sorted by output name."""
+    paths: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(
+                p
+                for p in item.iterdir()
+                if p.is_file()
+                and p.name.lower().endswith(DECLARATION_SUFFIXES)
+                and not p.name.lower().endswith(SKIPPED_SUFFIXES)
+            )
+            if not found:
+                raise InputError(f"{item}: no declarations (*.yaml, *.yml, *.json) in it")
+            paths.extend(found)
+        elif item.exists():
+            paths.append(item)
+        else:
+            raise InputError(f"{item}: no such file or directory")
+    by_key: dict[str, Submission] = {}
+    seen: set[Path] = set()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        key = output_name(path)
+        if key in by_key:
+            raise InputError(
+                f"{path}: has the same name as {by_key[key].path} (outputs would both be "
+                f"{key}.*); rename one"
+            )
+        by_key[key] = Submission(key, path)
+    return [by_key[k] for k in sorted(by_key)]
+
+
+def output_name(path: Path) -> str:
+    name = path.name
+    lower = name.lower()
+    for suffix in DECLARATION_SUFFIXES:
+        if lower.endswith(suffix):
+            return name[: -len(suffix)] or name
+    return name
+
+
+def build_checker(settings: Settings) -> Checker:
+    standard = settings.standard
+    return Checker(
+        standard,
+        make_engine(standard, settings.params()),
+        fail_on=settings.fail_on,
+        limits=settings.limits,
+        today=settings.today,
+        profile=settings.profile,
+    )
+
+
+def assess_one(checker: Checker, settings: Settings, submission: Submission) -> Outcome:
+    """Check one submission; any problem with it becomes its reason, never an exception."""
+    path = submission.path
+    try:
+        loaded = load(path, settings.limits)
+        document = replace(loaded, name=path.name)
+        waivers = None
+        if settings.waivers_dir is not None:
+            waiver_path = settings.waivers_dir / f"{submission.key}{WAIVERS_SUFFIX}"
+            if waiver_path.is_file():
+                from pyrules.waivers import load_waivers
+
+                known = [c.id for c in settings.standard.controls]
+                waivers = load_waivers(waiver_path, known, settings.limits)
+        report = replace(checker, waivers=waivers).check_document(document)
+    except InvalidDeclaration as exc:
+        more = len(exc.lines) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        return Outcome(submission, reason=exc.lines[0] + suffix)
+    except LoadError as exc:
+        return Outcome(submission, reason=f"{path.name}:{exc.line}:{exc.column}: {exc.message}")
+    except InputError as exc:
+        return Outcome(submission, reason=str(exc))
+    except RecursionError:
+        return Outcome(submission, reason=f"{path.name}: nested too deeply to process")
+    if settings.generated_at:
+        report = report.model_copy(update={"generated_at": settings.generated_at})
+    from pyrules.attest import report_json
+
+    html_text = None
+    if settings.render_html:
+        from pyrules.render import RenderContext, renderer
+
+        html_text = renderer("html")(report, RenderContext(declaration_text=document.text))
+    return Outcome(submission, report, json_text=report_json(report), html_text=html_text)
+
+
+_worker: tuple[Checker, Settings] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    """Load the compiled bundle once per worker process (from the on-disk cache)."""
+    global _worker
+    _worker = (build_checker(settings), settings)
+
+
+def _assess_in_worker(submission: Submission) -> Outcome:
+    assert _worker is not None, "the worker initializer did not run"
+    return assess_one(_worker[0], _worker[1], submission)
+
+
+def run(
+    submissions: Sequence[Submission],
+    settings: Settings,
+    jobs: int = 1,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Assess every submission, in worker processes when it pays; results keep the order."""
+    checker = build_checker(settings)  # compiles (or loads) the bundle, fills the cache
+    outcomes: list[Outcome] = []
+    if jobs <= 1 or len(submissions) <= POOL_THRESHOLD:
+        for submission in submissions:
+            outcomes.append(assess_one(checker, settings, submission))
+            if on_done:
+                on_done(outcomes[-1])
+        return outcomes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(jobs, len(submissions))
+    chunk = max(1, min(16, len(submissions) // (workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(settings,),
+    ) as pool:
+        for outcome in pool.map(_assess_in_worker, submissions, chunksize=chunk):
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    return outcomes
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("assessing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("assess", total=total, last="")
+        yield lambda outcome: bar.update(task, advance=1, last=outcome.submission.path.name)
+
+
+def exit_code(outcomes: Sequence[Outcome]) -> int:
+    if any(o.report is None for o in outcomes):
+        return 2
+    return 1 if any(not o.report.compliant for o in outcomes if o.report) else 0
+
+
+def write_outputs(
+    outcomes: Sequence[Outcome],
+    settings: Settings,
+    out: Path,
+    signer: Signer | None = None,
+) -> list[Path]:
+    """Write the matrix, the summary and every platform's reports into `out`."""
+    from pyrules.render import matrix
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output directory ({exc.strerror})") from None
+    files: dict[str, str] = {}
+    for outcome in outcomes:
+        key, report = outcome.submission.key, outcome.report
+        if report is None or outcome.json_text is None:
+            continue
+        files[f"{key}.json"] = outcome.json_text
+        if outcome.html_text is not None:
+            files[f"{key}.html"] = outcome.html_text
+        if signer is not None:
+            from pyrules.attest import attest
+
+            name = outcome.submission.path.name
+            files[f"{key}.intoto.json"] = attest(report, name, signer, outcome.json_text)
+    table = matrix.Matrix.build(outcomes, settings)
+    files["matrix.html"] = matrix.render_html(table)
+    files["matrix.csv"] = matrix.render_csv(table)
+    files["matrix.md"] = matrix.render_markdown(table)
+    files["summary.md"] = matrix.render_summary(table)
+    written = []
+    for name in sorted(files):
+        path = out / name
+        try:
+            path.write_bytes(files[name].encode("utf-8"))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+        written.append(path)
+    return written

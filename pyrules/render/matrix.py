@@ -1,0 +1,278 @@
+"""The assessment matrix and summary: every control for every platform, in four files.
+
+An assessor compares platforms: which control fails where, which platform could not be
+assessed and why. The matrix puts controls in rows (grouped by family) and platforms in
+columns, so it stays readable for the usual handful to a few dozen platforms; the CSV
+has one row per platform instead, as spreadsheets and scripts expect.
+
+- `matrix.html` is self-contained (inline CSS and a few lines of inline JS, no other
+  asset). Statuses are shown in words and in colour. The family and status filters are
+  hidden until the script runs, so without JS the page is simply the full table.
+- `matrix.csv`: file, platform, verdict, reason, blocking controls, then one column
+  per control with its status (empty when the platform could not be assessed).
+- `matrix.md` and `summary.md`: Markdown for a repository, a ticket or a job summary.
+
+Everything is sorted and carries no time unless one was asked for, so the same inputs
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from pyrules import __version__
+from pyrules.model import Digest, Severity, Status
+from pyrules.render.markdown import esc
+
+if TYPE_CHECKING:
+    from pyrules.assess import Outcome, Settings
+
+STATUS_LABEL: dict[str, str] = {
+    "pass": "pass",
+    "fail": "fail",
+    "not_applicable": "n/a",
+    "waived": "waived",
+    "error": "error",
+}
+STATUS_ICON: dict[str, str] = {
+    "pass": "✅",
+    "fail": "❌",
+    "not_applicable": "\u2796",  # heavy minus sign
+    "waived": "⚠️",
+    "error": "💥",
+}
+VERDICT_ICON = {"compliant": "✅", "not compliant": "❌", "could not be assessed": "⛔"}
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    id: str
+    title: str
+    family: str
+    severity: Severity  # under the profile, if any
+
+
+@dataclass(frozen=True)
+class PlatformColumn:
+    key: str
+    file: str
+    name: str
+    verdict: str
+    reason: str | None
+    statuses: dict[str, Status]
+    blocking: list[str]  # failing or erroring controls that make it non-compliant
+    failing_below: list[str]  # failing controls below the fail-on severity
+    waived: int
+
+    @property
+    def assessed(self) -> bool:
+        return self.reason is None
+
+    @property
+    def slug(self) -> str:
+        return quote(self.key)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    standard_version: str
+    standard_sha256: str
+    profile: Digest | None
+    fail_on: Severity
+    generated_at: str | None
+    families: list[tuple[str, str]]  # (id, title), only families with a control shown
+    controls: list[ControlRow]
+    platforms: list[PlatformColumn]
+
+    @classmethod
+    def build(cls, outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
+        from pyrules.evaluate import is_blocking
+
+        standard, profile = settings.standard, settings.profile
+        controls = [
+            ControlRow(c.id, c.title, c.family, profile.severity(c) if profile else c.severity)
+            for c in standard.controls
+            if profile is None or profile.applies(c.id)
+        ]
+        shown = {c.family for c in controls}
+        titles = {f.id: f.title for f in standard.families}
+        order = [c.family for c in controls]
+        families = [(f, titles.get(f, f)) for f in dict.fromkeys(order) if f in shown]
+        platforms = []
+        for outcome in outcomes:
+            report = outcome.report
+            if report is None:
+                platforms.append(
+                    PlatformColumn(
+                        key=outcome.submission.key,
+                        file=outcome.submission.path.name,
+                        name=outcome.submission.path.name,
+                        verdict=outcome.verdict,
+                        reason=outcome.reason,
+                        statuses={},
+                        blocking=[],
+                        failing_below=[],
+                        waived=0,
+                    )
+                )
+                continue
+            blocking = [r.control_id for r in report.results if is_blocking(r, report.fail_on)]
+            platforms.append(
+                PlatformColumn(
+                    key=outcome.submission.key,
+                    file=report.declaration.name,
+                    name=report.platform or report.declaration.name,
+                    verdict=outcome.verdict,
+                    reason=None,
+                    statuses={r.control_id: r.status for r in report.results},
+                    blocking=blocking,
+                    failing_below=[
+                        r.control_id
+                        for r in report.results
+                        if r.status == "fail" and r.control_id not in blocking
+                    ],
+                    waived=report.summary.waived,
+                )
+            )
+        return cls(
+            standard_version=standard.version,
+            standard_sha256=standard.sha256,
+            profile=profile.digest if profile else None,
+            fail_on=settings.fail_on,
+            generated_at=settings.generated_at,
+            families=families,
+            controls=controls,
+            platforms=platforms,
+        )
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for p in self.platforms if p.verdict == verdict)
+
+    def totals(self) -> str:
+        n = len(self.platforms)
+        parts = [
+            f"{self.count('compliant')} compliant",
+            f"{self.count('not compliant')} not compliant",
+        ]
+        unassessed = self.count("could not be assessed")
+        if unassessed:
+            parts.append(f"{unassessed} could not be assessed")
+        return f"{n} declaration{'s' if n != 1 else ''}: " + ", ".join(parts)
+
+
+def render_html(matrix: Matrix) -> str:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
+    statuses_of = {
+        c.id: sorted({p.statuses[c.id] for p in matrix.platforms if c.id in p.statuses})
+        for c in matrix.controls
+    }
+    return env.from_string(source).render(
+        m=matrix,
+        tool_version=__version__,
+        label=STATUS_LABEL,
+        statuses_of=statuses_of,
+        by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
+    )
+
+
+def render_csv(matrix: Matrix) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["file", "platform", "verdict", "reason", "blocking", *(c.id for c in matrix.controls)]
+    )
+    for p in matrix.platforms:
+        writer.writerow(
+            [
+                p.file,
+                p.name if p.assessed else "",
+                p.verdict,
+                p.reason or "",
+                " ".join(p.blocking),
+                *(p.statuses.get(c.id, "") for c in matrix.controls),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _code(text: str) -> str:
+    """A file name as inline code; a backtick in it must not end the span."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def _header(matrix: Matrix, title: str) -> list[str]:
+    profile = (
+        f"profile {esc(matrix.profile.name)} (sha256 `{matrix.profile.sha256[:12]}`)"
+        if matrix.profile
+        else "no profile (the standard's defaults)"
+    )
+    meta = [
+        f"EDHS {matrix.standard_version} (sha256 `{matrix.standard_sha256[:12]}`)",
+        profile,
+        f"fails on {matrix.fail_on} and above",
+        f"pyrules {__version__}",
+    ]
+    if matrix.generated_at:
+        meta.append(f"generated {matrix.generated_at}")
+    return [f"# {title}", "", " · ".join(meta), "", f"**{matrix.totals()}.**", ""]
+
+
+def _unassessed(matrix: Matrix) -> list[str]:
+    lines = []
+    for p in matrix.platforms:
+        if not p.assessed:
+            lines.append(f"- {_code(p.file)}: {esc(p.reason or '')}")
+    if not lines:
+        return []
+    return ["## Could not be assessed", "", *lines, ""]
+
+
+def render_markdown(matrix: Matrix) -> str:
+    lines = _header(matrix, f"EDHS {matrix.standard_version} assessment matrix")
+    names = [esc(p.name) for p in matrix.platforms]
+    lines.append("| Control | Severity | " + " | ".join(names) + " |")
+    lines.append("| --- | --- | " + " | ".join("---" for _ in names) + " |")
+    verdicts = [f"{VERDICT_ICON[p.verdict]} {p.verdict}" for p in matrix.platforms]
+    lines.append("| **Verdict** | | " + " | ".join(verdicts) + " |")
+    for control in matrix.controls:
+        cells = []
+        for p in matrix.platforms:
+            status = p.statuses.get(control.id)
+            cells.append(f"{STATUS_ICON[status]} {STATUS_LABEL[status]}" if status else "—")
+        row = f"| {control.id} {esc(control.title)} | {control.severity} | "
+        lines.append(row + " | ".join(cells) + " |")
+    lines.append("")
+    lines += _unassessed(matrix)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_summary(matrix: Matrix) -> str:
+    lines = _header(matrix, f"EDHS {matrix.standard_version} assessment summary")
+    lines += [
+        "| Declaration | Platform | Verdict | Blocking controls | Other failing | Waived "
+        "| Reports |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in matrix.platforms:
+        file_cell = _code(p.file)
+        verdict = f"{VERDICT_ICON[p.verdict]} {p.verdict}"
+        if not p.assessed:
+            lines.append(f"| {file_cell} | — | {verdict} | {esc(p.reason or '')} | | | |")
+            continue
+        reports = f"[HTML]({p.slug}.html) · [JSON]({p.slug}.json)"
+        lines.append(
+            f"| {file_cell} | {esc(p.name)} | {verdict} | {', '.join(p.blocking) or '—'} "
+            f"| {', '.join(p.failing_below) or '—'} | {p.waived} | {reports} |"
+        )
+    lines.append("")
+    lines += _unassessed(matrix)
+    return "\n".join(lines).rstrip("\n") + "\n"

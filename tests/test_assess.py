@@ -1,0 +1,189 @@
+"""Batch assessment: a folder of submissions in, a matrix, a summary and reports out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pyrules.assess import (
+    POOL_THRESHOLD,
+    Outcome,
+    Settings,
+    collect,
+    exit_code,
+    run,
+    write_outputs,
+)
+from pyrules.errors import InputError
+from pyrules.profile import load_profile
+from pyrules.standard import Standard, load_standard
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "declarations"
+PROFILES = ROOT / "examples" / "profiles"
+NAMES = ["aurora-social", "boreal-forum", "kestrel-video"]
+
+
+@pytest.fixture(scope="module")
+def standard() -> Standard:
+    return load_standard()
+
+
+@pytest.fixture
+def submissions(tmp_path: Path) -> Path:
+    """What an EMB receives: the three example platforms, their expected-outcome files
+    (which are not declarations), one broken file and one that breaks the schema."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for path in EXAMPLES.iterdir():
+        shutil.copy(path, folder / path.name)
+    (folder / "broken.yaml").write_text("platform: [unclosed\n")
+    valid = (EXAMPLES / "aurora-social.yaml").read_text()
+    (folder / "invalid.yaml").write_text(valid.replace("is_vlop: true", "is_vlop: maybe", 1))
+    return folder
+
+
+def assess(folder: Path, out: Path, settings: Settings, jobs: int = 1) -> list[Outcome]:
+    outcomes = run(collect([folder]), settings, jobs)
+    write_outputs(outcomes, settings, out)
+    return outcomes
+
+
+def test_declarations_are_collected_sorted_without_expected_outcomes(submissions: Path) -> None:
+    keys = [s.key for s in collect([submissions])]
+    assert keys == ["aurora-social", "boreal-forum", "broken", "invalid", "kestrel-video"]
+
+
+def test_bad_submissions_are_reported_and_the_others_assessed(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    outcomes = assess(submissions, out, Settings(standard))
+    verdicts = {o.submission.key: o.verdict for o in outcomes}
+    assert verdicts == {
+        "aurora-social": "compliant",
+        "boreal-forum": "compliant",
+        "broken": "could not be assessed",
+        "invalid": "could not be assessed",
+        "kestrel-video": "not compliant",
+    }
+    reasons = {o.submission.key: o.reason for o in outcomes if o.reason}
+    assert reasons["broken"].startswith("broken.yaml:2:1: invalid YAML")
+    assert reasons["invalid"].startswith("invalid.yaml:")
+    assert exit_code(outcomes) == 2
+
+    rows = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
+    by_file = {row["file"]: row for row in rows}
+    assert by_file["broken.yaml"]["verdict"] == "could not be assessed"
+    assert by_file["broken.yaml"]["reason"] == reasons["broken"]
+    assert by_file["broken.yaml"]["INC-01"] == ""
+    assert by_file["kestrel-video.yaml"]["INC-01"] == "fail"
+    assert by_file["aurora-social.yaml"]["INC-01"] == "pass"
+
+    summary = (out / "summary.md").read_text()
+    assert "5 declarations: 2 compliant, 1 not compliant, 2 could not be assessed" in summary
+    assert "## Could not be assessed" in summary and "`broken.yaml`" in summary
+    for name in NAMES:
+        assert (out / f"{name}.json").is_file() and (out / f"{name}.html").is_file()
+    assert not (out / "broken.json").exists()
+
+
+def test_exit_codes_rank_unassessed_over_noncompliant(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    settings = Settings(standard)
+    ok = run(collect([submissions / "aurora-social.yaml"]), settings)
+    bad = run(
+        collect([submissions / "kestrel-video.yaml", submissions / "aurora-social.yaml"]), settings
+    )
+    assert (exit_code(ok), exit_code(bad)) == (0, 1)
+
+
+def test_the_profile_applies_to_every_platform(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    profile = load_profile(PROFILES / "ruritania.yaml", standard)
+    out = tmp_path / "out"
+    outcomes = assess(submissions, out, Settings(standard, profile=profile))
+    aurora = next(o for o in outcomes if o.submission.key == "aurora-social")
+    assert aurora.verdict == "not compliant"
+    assert aurora.report is not None and aurora.report.profile == profile.digest
+    assert profile.name in (out / "summary.md").read_text()
+
+
+def test_waivers_are_found_per_platform(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers"
+    waivers.mkdir()
+    (waivers / "kestrel-video.waivers.yaml").write_text(
+        "waivers:\n"
+        "  - control: INC-01\n"
+        "    justification: New on-call rota starts in October.\n"
+        "    approved_by: Data Protection Officer\n"
+        "    expires: 2099-10-31\n"
+    )
+    (waivers / "boreal-forum.waivers.yaml").write_text("waivers: [oops]\n")
+    outcomes = run(collect([submissions]), Settings(standard, waivers_dir=waivers))
+    by_key = {o.submission.key: o for o in outcomes}
+    kestrel = by_key["kestrel-video"].report
+    assert kestrel is not None and kestrel.waiver_file is not None
+    assert next(r for r in kestrel.results if r.control_id == "INC-01").status == "waived"
+    assert by_key["aurora-social"].report.waiver_file is None  # type: ignore[union-attr]
+    assert "boreal-forum.waivers.yaml" in (by_key["boreal-forum"].reason or "")
+
+
+def test_two_declarations_with_one_name_are_refused(tmp_path: Path) -> None:
+    for name in ("a.yaml", "a.json"):
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(InputError, match="same name"):
+        collect([tmp_path])
+
+
+def test_an_empty_folder_or_a_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no declarations"):
+        collect([tmp_path])
+    with pytest.raises(InputError, match="no such file or directory"):
+        collect([tmp_path / "missing"])
+
+
+def test_worker_processes_give_the_same_files(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    for index in range(POOL_THRESHOLD):
+        shutil.copy(submissions / "kestrel-video.yaml", submissions / f"copy-{index}.yaml")
+    settings = Settings(standard)
+    assess(submissions, tmp_path / "one", settings, jobs=1)
+    assess(submissions, tmp_path / "two", settings, jobs=2)
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert one == two
+
+
+def test_the_html_matrix_is_self_contained_and_works_without_script(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assess(submissions, out, Settings(standard))
+    html = (out / "matrix.html").read_text()
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=|https?://", html)
+    assert '<div class="filters" id="filters" hidden>' in html  # shown only by the script
+    assert html.count('<tr class="control"') == len(standard.controls)
+    assert 'class="s fail">fail</td>' in html and 'class="s none"' in html
+    assert "could not be assessed" in html
+
+
+def test_the_markdown_matrix_has_a_row_per_control(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assess(submissions, out, Settings(standard))
+    lines = (out / "matrix.md").read_text().splitlines()
+    rows = [line for line in lines if re.match(r"^\| [A-Z]{3}-\d\d ", line)]
+    assert len(rows) == len(standard.controls)
+    assert all(line.count("|") == 2 + 5 + 1 for line in rows)

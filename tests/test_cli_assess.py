@@ -1,0 +1,192 @@
+"""An EMB's day on the command line: a profile, a batch of submissions, signed results."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "declarations"
+AURORA = EXAMPLES / "aurora-social.yaml"
+KESTREL = EXAMPLES / "kestrel-video.yaml"
+RURITANIA = ROOT / "examples" / "profiles" / "ruritania.yaml"
+
+
+def pyrules(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pyrules", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def submissions(tmp_path: Path) -> Path:
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for path in EXAMPLES.iterdir():
+        shutil.copy(path, folder / path.name)
+    (folder / "broken.yaml").write_text("platform: [unclosed\n")
+    return folder
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> Path:
+    path = tmp_path / "keys" / "emb.key"
+    path.parent.mkdir()
+    result = pyrules("keygen", "--out", path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_check_under_a_stricter_profile(tmp_path: Path) -> None:
+    assert pyrules("check", AURORA).returncode == 0
+    result = pyrules("check", AURORA, "--profile", RURITANIA, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["profile"]["name"] == "Ruritania 2026 general election"
+    assert "TGT-03" in {r["control_id"] for r in report["results"] if r["status"] == "fail"}
+    text = pyrules("check", AURORA, "--profile", RURITANIA).stdout
+    assert "under profile 'Ruritania 2026 general election'" in text.splitlines()[0]
+
+
+def test_a_broken_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "name: P\nstandard_version: 0.1.0\ndescription: d\nparameters:\n  min_audience: 5\n"
+    )
+    for command in ("check", "assess"):
+        extra = ["--out", str(tmp_path / "out")] if command == "assess" else []
+        result = pyrules(command, AURORA, "--profile", profile, *extra)
+        assert result.returncode == 2
+        assert one_line_error(result).startswith(f"{profile}:5:3: unknown parameter")
+
+
+def test_assess_a_folder_with_a_broken_submission(submissions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pyrules("assess", submissions, "--out", out, "--jobs", "1")
+    assert result.returncode == 2, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "aurora-social.yaml: compliant"
+    assert lines[2].startswith("broken.yaml: could not be assessed: broken.yaml:2:1:")
+    assert lines[3] == "kestrel-video.yaml: not compliant"
+    assert "4 declarations: 2 compliant, 1 not compliant, 1 could not be assessed" in lines[-1]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        ["matrix.html", "matrix.csv", "matrix.md", "summary.md"]
+        + [f"{n}.{ext}" for n in ("aurora-social", "boreal-forum", "kestrel-video")
+           for ext in ("json", "html")]
+    )  # fmt: skip
+
+
+def test_assess_exit_codes_without_bad_submissions(tmp_path: Path) -> None:
+    assert pyrules("assess", AURORA, "--out", tmp_path / "a").returncode == 0
+    assert pyrules("assess", AURORA, KESTREL, "--out", tmp_path / "b").returncode == 1
+    missing = pyrules("assess", tmp_path / "nowhere", "--out", tmp_path / "c")
+    assert missing.returncode == 2 and "no such file or directory" in one_line_error(missing)
+
+
+def test_an_assessment_is_byte_for_byte_reproducible(
+    submissions: Path, tmp_path: Path, key: Path
+) -> None:
+    outs = [tmp_path / "first", tmp_path / "second"]
+    for out in outs:
+        pyrules(
+            "assess", submissions, "--out", out, "--profile", RURITANIA, "--sign", key,
+            "--today", "2026-05-01",
+        )  # fmt: skip
+    first = {p.name: p.read_bytes() for p in outs[0].iterdir()}
+    second = {p.name: p.read_bytes() for p in outs[1].iterdir()}
+    assert "aurora-social.intoto.json" in first and "matrix.html" in first
+    assert first == second
+
+
+def test_timestamp_is_only_there_when_asked(submissions: Path, tmp_path: Path) -> None:
+    pyrules("assess", AURORA, "--out", tmp_path / "plain")
+    pyrules("assess", AURORA, "--out", tmp_path / "stamped", "--timestamp")
+    assert (
+        json.loads((tmp_path / "plain" / "aurora-social.json").read_text())["generated_at"] is None
+    )
+    stamped = json.loads((tmp_path / "stamped" / "aurora-social.json").read_text())
+    assert stamped["generated_at"]
+    assert "generated" in (tmp_path / "stamped" / "summary.md").read_text()
+
+
+def test_sign_a_check_and_verify_it(tmp_path: Path, key: Path) -> None:
+    report, attestation = tmp_path / "aurora.json", tmp_path / "aurora.intoto.json"
+    result = pyrules(
+        "check", AURORA, "--format", "json", "--output", report, "--sign", key,
+        "--profile", RURITANIA,
+    )  # fmt: skip
+    assert result.returncode == 1 and attestation.is_file()
+    verified = pyrules(
+        "verify", attestation, "--key", f"{key}.pub", "--declaration", AURORA, "--report", report
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert "verdict: NOT compliant with EDHS 0.1.0" in verified.stdout
+    assert "profile: Ruritania 2026 general election" in verified.stdout
+    assert "platform: Aurora Social (aurora-social.yaml" in verified.stdout
+
+
+def test_verify_the_attestations_of_an_assessment(
+    submissions: Path, tmp_path: Path, key: Path
+) -> None:
+    out = tmp_path / "out"
+    pyrules("assess", submissions, "--out", out, "--sign", key)
+    for name in ("aurora-social", "kestrel-video"):
+        result = pyrules(
+            "verify", out / f"{name}.intoto.json", "--key", f"{key}.pub",
+            "--declaration", submissions / f"{name}.yaml", "--report", out / f"{name}.json",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+
+
+def test_tampering_is_one_line_and_exit_1(tmp_path: Path, key: Path) -> None:
+    declaration = tmp_path / "aurora-social.yaml"
+    declaration.write_bytes(AURORA.read_bytes())
+    report, attestation = tmp_path / "r.json", tmp_path / "r.intoto.json"
+    pyrules("check", declaration, "--format", "json", "--output", report, "--sign", key)
+    declaration.write_bytes(declaration.read_bytes().replace(b"24", b"96", 1))
+    result = pyrules("verify", attestation, "--key", f"{key}.pub", "--declaration", declaration)
+    assert result.returncode == 1
+    assert "NOT verified: the declaration" in one_line_error(result)
+
+
+def test_unreadable_inputs_to_verify_exit_2(tmp_path: Path, key: Path) -> None:
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{not json")
+    result = pyrules("verify", garbage, "--key", f"{key}.pub")
+    assert result.returncode == 2 and "garbage.json:1:2: not JSON" in one_line_error(result)
+    result = pyrules("verify", garbage, "--key", tmp_path / "missing.pub")
+    assert result.returncode == 2 and "no such key file" in one_line_error(result)
+
+
+def test_sign_needs_a_place_for_the_attestation(key: Path) -> None:
+    result = pyrules("check", AURORA, "--sign", key)
+    assert result.returncode == 2
+    assert "--attestation" in one_line_error(result)
+
+
+def test_the_cli_starts_without_heavy_imports() -> None:
+    code = (
+        "import sys, pyrules.cli; "
+        "print(sorted(m for m in ('cryptography', 'rich', 'jinja2', 'regopy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
