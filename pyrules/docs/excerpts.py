@@ -319,6 +319,14 @@ def _dump(value: Any, width: int = 80) -> list[str]:
     return [line for line in text.splitlines() if line != "..."] or [""]
 
 
+def inline_yaml(value: Any) -> str:
+    """A value as one line of YAML flow style, dates plain, as a declaration writes it."""
+    text = yaml.dump(
+        value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=10_000
+    )
+    return text.strip().removesuffix("...").strip()
+
+
 def fence(text: str) -> str:
     """A code fence longer than any backtick run in text, so the text cannot close it."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)

@@ -20,6 +20,7 @@ ITEM = "*"
 # summarise them instead of printing hundreds of values on every field that uses them.
 MAX_LISTED_VALUES = 12
 SHOWN_SAMPLE_VALUES = 6
+CODES = " codes ("  # marks a summarised enum in a constraint text
 COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)  # the next rule's doc comment is not code
 LIB_RULE = re.compile(r"^([a-z_][a-z0-9_]*)\s*(?:\(|:=|contains\b|if\b|\{)", re.MULTILINE)
 
@@ -163,6 +164,8 @@ def _field(
     constraints = _constraints(node, "")
     if items is not None and not _is_object(items):
         constraints += _constraints(items, "each item: ")
+    if code_list is not None:  # the code list line says it once, with its name
+        constraints = [c for c in constraints if CODES not in c]
     examples = node.get("examples") or []
     return DeclField(
         path=path,
@@ -223,7 +226,7 @@ def _constraints(node: dict[str, Any], prefix: str) -> list[str]:
             out.append(prefix + "one of " + ", ".join(f"`{_scalar(v)}`" for v in enum))
         else:
             sample = ", ".join(f"`{_scalar(v)}`" for v in enum[:SHOWN_SAMPLE_VALUES])
-            out.append(f"{prefix}one of {len(enum)} codes ({sample}, …)")
+            out.append(f"{prefix}one of {len(enum)}{CODES}{sample}, …)")
     for key, words in (
         ("minimum", "at least"),
         ("exclusiveMinimum", "more than"),

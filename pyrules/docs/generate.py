@@ -34,7 +34,7 @@ import yaml
 
 from pyrules import __version__
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
-from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence
+from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
 from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, declaration_sections
 from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
@@ -416,7 +416,7 @@ class _Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["cell"] = _cell
-        self.env.filters["yaml_inline"] = _yaml_inline
+        self.env.filters["yaml_inline"] = inline_yaml
         self.env.filters["fence"] = fence
         self.env.filters["pointer_html"] = pointer_html
         self.env.filters["case_changes"] = case_changes
@@ -464,12 +464,12 @@ def pointer_html(pointer: str) -> str:
 def case_changes(case: Case) -> str:
     """What a test case changes, as one table cell of HTML."""
     parts = [
-        f"{pointer_html(p)}&nbsp;→&nbsp;<code>{html.escape(_short(_yaml_inline(v)))}</code>"
+        f"{pointer_html(p)}&nbsp;→&nbsp;<code>{html.escape(_short(inline_yaml(v)))}</code>"
         for p, v in case.set.items()
     ]
     parts += [f"remove {pointer_html(p)}" for p in case.remove]
     parts += [
-        f"profile: <code>{html.escape(k)}: {html.escape(_short(_yaml_inline(v)))}</code>"
+        f"profile: <code>{html.escape(k)}: {html.escape(_short(inline_yaml(v)))}</code>"
         for k, v in case.params.items()
     ]
     return "<br>".join(parts) or "none (the reference)"
@@ -482,10 +482,3 @@ def _short(text: str, limit: int = 48) -> str:
 def _cell(value: Any) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(str(value).split()).replace("|", "\\|")
-
-
-def _yaml_inline(value: Any) -> str:
-    """A value as one line of YAML flow style, for examples and defaults."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
-    text = text.strip()
-    return text.removesuffix("\n...").removesuffix("...").strip()
