@@ -110,6 +110,61 @@ def throughput() -> None:
     )
 
 
+BATCH = 500
+
+
+def batch() -> None:
+    """(c) `pyrules assess` (library API, every output file written) on generated
+    submissions against the raw engine loop on the same declarations, one core then all."""
+    import tempfile
+
+    from pyrules.assess import Settings, collect, default_jobs, run, write_outputs
+
+    standard = load_standard()
+    documents = variants(BATCH)
+    raw_engine = make_engine(standard)
+    assert isinstance(raw_engine, EmbeddedEngine)
+    runner, bundle = raw_engine._runner, raw_engine._bundle
+    from regopy.rego_shared import rego_bundle_query, rego_free_output, rego_output_string
+
+    def raw_loop() -> float:
+        start = time.perf_counter()
+        for document in documents:
+            runner.set_input(document.data)
+            output = rego_bundle_query(runner._impl, bundle._impl)
+            rego_output_string(output)
+            rego_free_output(output)
+        return time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "submissions"
+        folder.mkdir()
+        for document in documents:
+            (folder / document.name).write_text(document.text)
+        settings = Settings(standard)
+
+        def assess(jobs: int, out: str) -> float:
+            start = time.perf_counter()
+            outcomes = run(collect([folder]), settings, jobs)
+            write_outputs(outcomes, settings, Path(tmp) / out)
+            return time.perf_counter() - start
+
+        theirs = raw_loop()
+        one = assess(1, "one")
+        theirs += raw_loop()
+        cores = default_jobs()
+        many = assess(cores, "many")
+        base = 2 * BATCH / theirs
+    for label, seconds in (("--jobs 1", one), (f"--jobs {cores}", many)):
+        rate = BATCH / seconds
+        target = " (target >= 0.7x)" if label == "--jobs 1" else ""
+        print(
+            f"(c) batch: pyrules assess {label} {rate:.0f} declarations/s vs raw regopy loop "
+            f"{base:.0f}/s on {BATCH} files -> ratio {rate / base:.2f}x{target}"
+        )
+
+
 if __name__ == "__main__":
     cold_start()
     throughput()
+    batch()
