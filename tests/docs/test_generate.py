@@ -142,3 +142,16 @@ def _copy_docs(tmp_path: Path) -> Path:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(path.read_bytes())
     return target
+
+
+def test_a_control_whose_cases_are_not_written_yet_still_gets_a_page(
+    standard: Standard, tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for path in CASES.glob("*.yaml"):
+        if path.name != "INC-01.yaml":
+            (cases / path.name).write_bytes(path.read_bytes())
+    page = generate(standard, DOCS, cases).pages[control_page_path("INC-01")]
+    assert "This control has no test cases yet, so there is no example." in page
+    assert "No test cases yet." in page
