@@ -21,7 +21,10 @@ from pyrules.testcases import Case, apply_changes
 Kind = Literal["pass", "fail", "not_applicable"]
 Path = tuple[str, ...]
 CONTEXT_KEYS = ("name",)  # shown beside a list item's fields, so readers know which item
-WIDTH = 88  # fits the code block of a control page without a scroll bar
+WIDTH = 84  # fits the code block of a control page without a scroll bar
+# PyYAML breaks a flow list only once a line is already past its width, so it gets less
+# room than the line has: one long item can still follow the break point.
+LONGEST_ITEM = 24
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,7 @@ def _emit(node: Any, indent: int) -> list[str]:
                 lines.append(f"{pad}{key}:")
                 lines.extend(_emit(value, indent + 2))
             else:
-                text = _dump(value, width=WIDTH - indent - len(key) - 2)
+                text = _dump(value, width=WIDTH - indent - len(key) - 2 - LONGEST_ITEM)
                 lines.append(f"{pad}{key}: {text[0]}")
                 lines.extend(f"{pad}  {line}" for line in text[1:])
         return lines
@@ -276,7 +279,7 @@ def _emit(node: Any, indent: int) -> list[str]:
             lines.append(f"{pad}- {inner[0][indent + 2 :]}")
             lines.extend(inner[1:])
         else:
-            text = _dump(value, width=WIDTH - indent - 2)
+            text = _dump(value, width=WIDTH - indent - 2 - LONGEST_ITEM)
             lines.append(f"{pad}- {text[0]}")
             lines.extend(f"{pad}  {line}" for line in text[1:])
     return lines
@@ -314,7 +317,7 @@ def _dump(value: Any, width: int = 80) -> list[str]:
         sort_keys=False,
         default_flow_style=None,
         allow_unicode=True,
-        width=max(40, width),
+        width=max(30, width),
     )
     return [line for line in text.splitlines() if line != "..."] or [""]
 
