@@ -52,8 +52,8 @@ def handles_input_errors(command: F) -> F:
 standard_option = click.option(
     "--standard",
     "standard_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory of another standard version (policies/ and schemas/).",
+    type=click.Path(path_type=Path),
+    help="Another standard version: a directory (policies/, schemas/) or a .tar.gz bundle.",
 )
 
 
@@ -102,10 +102,27 @@ def _attestation_path(
     return output.with_name(output.stem + ".intoto.json")
 
 
-def _standard(standard_dir: Path | None) -> Any:
-    from pyrules.standard import load_standard
+def _standard(standard_dir: Path | None, verification_key: Path | None = None) -> Any:
+    """A directory, a bundle archive (verified with the key, or PYRULES_VERIFICATION_KEY),
+    or the standard shipped with pyrules."""
+    if standard_dir is None or standard_dir.is_dir():
+        from pyrules.standard import load_standard
 
-    return load_standard(standard_dir)
+        return load_standard(standard_dir) if verification_key is None else _bundle_only()
+    from pyrules.bundle import resolve_standard
+
+    env_key = os.environ.get("PYRULES_VERIFICATION_KEY")
+    return resolve_standard(standard_dir, verification_key or (Path(env_key) if env_key else None))
+
+
+def _bundle_only() -> Any:
+    raise InputError("--verification-key applies to a bundle archive (--bundle FILE)")
+
+
+def _standard_location(standard_dir: Path | None, bundle: Path | None) -> Path | None:
+    if standard_dir is not None and bundle is not None:
+        raise InputError("give --standard or --bundle, not both")
+    return bundle if bundle is not None else standard_dir
 
 
 def _version_message() -> str:
@@ -186,6 +203,17 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where --sign writes the attestation [default: next to --output, as .intoto.json].",
 )
+@click.option(
+    "--bundle",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The standard as an OPA bundle archive (pyrules bundle build).",
+)
+@click.option(
+    "--verification-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="PYRULES_VERIFICATION_KEY",
+    help="Public key (PEM) that a signed bundle must verify with.",
+)
 @handles_input_errors
 def check(
     declarations: tuple[Path, ...],
@@ -197,6 +225,8 @@ def check(
     max_bytes: int | None,
     waivers_path: Path | None,
     today: datetime | None,
+    bundle: Path | None,
+    verification_key: Path | None,
     profile_path: Path | None,
     sign_key: Path | None,
     attestation: Path | None,
@@ -211,7 +241,7 @@ def check(
     if len(declarations) > 1 and pairs != [("text", None)]:
         raise InputError("several declarations need the text format on stdout; run check per file")
     attestation = _attestation_path(sign_key, attestation, declarations, pairs)
-    standard = _standard(standard_dir)
+    standard = _standard(_standard_location(standard_dir, bundle), verification_key)
     limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
     profile = _profile(profile_path, standard, limits)
     signer = _signer(sign_key)
@@ -680,3 +710,43 @@ def docs_generate(
     standard = _standard(standard_dir)
     result = generate_sources(standard, docs_dir, cases_dir or default_cases_dir(), sources_dir)
     click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")
+
+
+@main.group()
+def bundle() -> None:
+    """Build the standard as an OPA bundle archive."""
+
+
+@bundle.command("build")
+@standard_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write [default: edhs-VERSION.tar.gz here].",
+)
+@click.option(
+    "--signing-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Private key (PEM; RSA, EC P-256 or Ed25519): sign in OPA's bundle format.",
+)
+@click.option("--key-id", default="default", show_default=True, help="Key ID in the signature.")
+@click.option("--scope", help="Scope claim that OPA's verification config must match.")
+@handles_input_errors
+def bundle_build(
+    standard_dir: Path | None,
+    out: Path | None,
+    signing_key: Path | None,
+    key_id: str,
+    scope: str | None,
+) -> None:
+    """Write the standard (policies, parameters, schemas) as a reproducible .tar.gz bundle."""
+    from pyrules.bundle import build_bundle, default_bundle_name
+
+    built = build_bundle(_standard(standard_dir).root, signing_key, key_id, scope)
+    target = out or Path(default_bundle_name(built.version))
+    try:
+        target.write_bytes(built.data)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write ({exc.strerror})") from None
+    signed = ", signed" if built.signed else ""
+    click.echo(f"{target}: EDHS {built.version}, {built.files} files{signed}")
