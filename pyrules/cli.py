@@ -214,6 +214,19 @@ def main() -> None:
     envvar="PYRULES_VERIFICATION_KEY",
     help="Public key (PEM) that a signed bundle must verify with.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["regopy", "opa"]),
+    default="regopy",
+    show_default=True,
+    help="Evaluate embedded (regopy) or on an OPA server (--opa-url).",
+)
+@click.option(
+    "--opa-url",
+    default="http://127.0.0.1:8181",
+    show_default=True,
+    help="OPA server (or pyrules serve) for --engine opa.",
+)
 @handles_input_errors
 def check(
     declarations: tuple[Path, ...],
@@ -227,6 +240,8 @@ def check(
     today: datetime | None,
     bundle: Path | None,
     verification_key: Path | None,
+    engine: str,
+    opa_url: str,
     profile_path: Path | None,
     sign_key: Path | None,
     attestation: Path | None,
@@ -252,7 +267,12 @@ def check(
         waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
     checker = Checker(
         standard,
-        make_engine(standard, profile.params(standard.params) if profile else None),
+        make_engine(
+            standard,
+            profile.params(standard.params) if profile else None,
+            engine=engine,
+            opa_url=opa_url,
+        ),
         fail_on=fail_on,  # type: ignore[arg-type]
         limits=limits,
         waivers=waivers,
@@ -750,3 +770,26 @@ def bundle_build(
         raise InputError(f"{target}: cannot write ({exc.strerror})") from None
     signed = ", signed" if built.signed else ""
     click.echo(f"{target}: EDHS {built.version}, {built.files} files{signed}")
+
+
+@main.command()
+@standard_option
+@click.option(
+    "--addr",
+    default="127.0.0.1:8181",
+    show_default=True,
+    help="HOST:PORT to listen on (port 0: any free port, printed on start).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Largest request body in bytes (larger: 413).",
+)
+@handles_input_errors
+def serve(standard_dir: Path | None, addr: str, max_body: int) -> None:
+    """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded."""
+    from pyrules.serve import serve as run_server
+
+    run_server(_standard(standard_dir), addr, max_body)

@@ -51,10 +51,22 @@ def located(document: Document, pointer: str, message: str) -> str:
     return f"{document.name}:{position.line}:{position.column}: {message}"
 
 
-def make_engine(standard: Standard, params: dict[str, Any] | None = None) -> Engine:
-    """The embedded engine, imported here so that commands which never evaluate stay light.
+def make_engine(
+    standard: Standard,
+    params: dict[str, Any] | None = None,
+    engine: str = "regopy",
+    opa_url: str | None = None,
+) -> Engine:
+    """The embedded engine, or with `engine="opa"` an OPA server at `opa_url`; imported here
+    so that commands which never evaluate stay light.
 
     With a profile, pass `profile.params(standard.params)`: one compiled bundle per set."""
+    if engine == "opa":
+        from pyrules.engine.opa import OpaEngine
+
+        if not opa_url:
+            raise InputError("--engine opa needs --opa-url")
+        return OpaEngine(standard.modules, params or standard.params, standard.controls, opa_url)
     from pyrules.engine.embedded import EmbeddedEngine
 
     return EmbeddedEngine(standard.modules, params or standard.params, standard.controls)

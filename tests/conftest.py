@@ -39,3 +39,87 @@ def load_yaml_keep_dates() -> Callable[[Path | str], Any]:
     Pass a ``Path`` to read a file, or a ``str`` of YAML text.
     """
     return _load_yaml_keep_dates
+
+
+class RunningServer:
+    """A `pyrules serve` subprocess on 127.0.0.1 with a port the OS chose."""
+
+    def __init__(self, *args: str) -> None:
+        import re
+        import subprocess
+        import sys
+        import threading
+        import time
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pyrules", "serve", "--addr", "127.0.0.1:0", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stderr is not None
+        first = self.process.stderr.readline()  # the server names its address, then serves
+        self.stderr = [first]
+        threading.Thread(target=self._drain, daemon=True).start()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", first)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"pyrules serve did not start: {first!r}")
+        self.port = int(match.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while True:  # wait for /health
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("pyrules serve never became healthy") from None
+                time.sleep(0.1)
+
+    def _drain(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line)
+
+    def stop(self) -> None:
+        import subprocess
+
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def pyrules_server() -> Any:
+    """One `pyrules serve` for the session, for tests that do not change its policies or
+    data (start your own `RunningServer` for those)."""
+    server = RunningServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_server() -> Any:
+    """Start `pyrules serve` with extra arguments; every server started is stopped after."""
+    servers: list[RunningServer] = []
+
+    def start(*args: str) -> RunningServer:
+        servers.append(RunningServer(*args))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def own_server(start_server: Any) -> Any:
+    """A `pyrules serve` of the test's own, for tests that change policies or data."""
+    return start_server()

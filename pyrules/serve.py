@@ -1,0 +1,592 @@
+"""`pyrules serve`: a subset of OPA's REST API, answered by the embedded engine (regopy).
+
+It starts with the standard loaded (every module under its bundle path as policy id, the
+parameters at `data.edhs.params`) plus the generated `pyrules/all.rego` module, so
+`POST /v1/data/pyrules/all/verdicts` answers every EDHS control at once out of the box,
+and the OPA backend (`pyrules check --engine opa`) can point at it as at a real OPA.
+
+Endpoints, with OPA's shapes and error bodies (`{"code", "message", "errors"}`):
+`GET /health`; `GET /v1/policies`; `PUT|GET|DELETE /v1/policies/{id}`;
+`GET|POST /v1/data/{path}` (decisions; `result` omitted when undefined);
+`PUT|PATCH|DELETE /v1/data/{path}` (PATCH takes OPA's JSON Patch: add, remove, replace).
+
+How it differs from OPA, on purpose or by the engine: a body over `--max-body` is 413
+(OPA says 400); built-in errors are always strict; rego-cpp checks syntax when a policy is
+put but finds unsafe variables or unknown functions only when they are evaluated; the `ast`
+of a policy holds only its package; no query, compile, config, status or metrics API, no
+bundles, no decision logs, no authentication.
+
+Every compile or evaluation holds one lock: regopy interpreters are not thread-safe.
+Compiled bundles are cached per decision path and dropped whenever a policy or data change.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import socket
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import regopy
+from regopy.rego_shared import (
+    RegoError,
+    rego_bundle_query,
+    rego_free_output,
+    rego_get_error,
+    rego_output_ok,
+    rego_output_string,
+)
+
+from pyrules.engine.embedded import (
+    _new_interpreter,
+    describe_rego_error,
+    offset_to_line_col,
+    to_rego_value,
+)
+from pyrules.engine.opa import AGGREGATE_ID, aggregate_module
+from pyrules.errors import InputError, StandardError
+from pyrules.standard import PACKAGE_LINE, Standard
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+DEFAULT_ADDR = "127.0.0.1:8181"
+DEFAULT_MAX_BODY = 10 * 1024 * 1024  # the declaration loader's own limit
+CACHED_DECISIONS = 256
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEYWORDS = frozenset(
+    {"as", "contains", "default", "else", "every", "false", "if", "import", "in", "not"}
+    | {"null", "package", "some", "true", "with"}
+)
+ERROR_HEAD = re.compile(r"\(error (\d+):")
+ERRORMSG_HEAD = re.compile(r"\(errormsg (\d+):")
+
+
+class ApiError(Exception):
+    """An OPA-shaped error response."""
+
+    def __init__(
+        self, status: int, code: str, message: str, errors: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors or []
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, "resource_not_found", f"storage_not_found_error: {message}")
+
+
+def compile_errors(text: str, sources: dict[str, str]) -> list[dict[str, Any]]:
+    """rego-cpp's error tree as OPA's list of `{code, message, location: {file, row, col}}`."""
+    errors = []
+    for head in ERROR_HEAD.finditer(text):
+        start = head.end()
+        name = text[start : start + int(head.group(1))]
+        offset_match = re.match(r"\|(\d+)\|", text[start + len(name) :])
+        message_match = ERRORMSG_HEAD.search(text, start)
+        if message_match is None:
+            continue
+        begin = message_match.end()
+        message = " ".join(text[begin : begin + int(message_match.group(1))].split())
+        error: dict[str, Any] = {"code": "rego_compile_error", "message": message}
+        if name in sources and offset_match:
+            row, col = offset_to_line_col(sources[name], int(offset_match.group(1)))
+            error["location"] = {"file": name, "row": row, "col": col}
+        errors.append(error)
+    return errors or [{"code": "rego_compile_error", "message": describe_rego_error(text, {})}]
+
+
+def data_ref(segments: list[str]) -> str:
+    """`data` plus the URL path as a Rego ref, as OPA reads it (numbers index arrays)."""
+    ref = "data"
+    for segment in segments:
+        if '"' in segment:
+            raise ApiError(400, "invalid_parameter", f"invalid path: invalid ref term '{segment}'")
+        if segment.isdigit():
+            ref += f"[{int(segment)}]"
+        elif IDENTIFIER.match(segment) and segment not in KEYWORDS:
+            ref += f".{segment}"
+        else:
+            ref += f"[{json.dumps(segment, ensure_ascii=False)}]"
+    return ref
+
+
+def split_path(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _pointer_segments(pointer: str) -> list[str]:
+    return [p.replace("~1", "/").replace("~0", "~") for p in split_path(pointer)]
+
+
+class PolicyStore:
+    """Policies and data, compiled on change, evaluated one request at a time."""
+
+    def __init__(self, modules: dict[str, str], data: dict[str, Any]) -> None:
+        self._lock = threading.Lock()
+        self._modules: dict[str, str] = {}
+        self._data: dict[str, Any] = {}
+        self._decisions: OrderedDict[str, regopy.Bundle] = OrderedDict()
+        self._with_input = _new_interpreter()
+        self._without_input = _new_interpreter()  # input stays undefined here
+        errors = self._check(modules, data)
+        if errors:
+            raise StandardError(f"the policies do not compile: {errors[0]['message']}")
+        self._modules, self._data = dict(modules), data
+
+    @classmethod
+    def from_standard(cls, standard: Standard) -> PolicyStore:
+        modules = {m.path: m.source for m in standard.modules}
+        modules[AGGREGATE_ID] = aggregate_module(standard.controls)
+        return cls(modules, {"edhs": {"params": copy.deepcopy(standard.params)}})
+
+    # -- compiling -------------------------------------------------------------------
+
+    def _build(self, modules: dict[str, str], data: dict[str, Any], query: str) -> regopy.Bundle:
+        builder = _new_interpreter()
+        try:
+            builder.add_data(data)
+            for name, source in modules.items():
+                builder.add_module(name, source)
+            bundle = builder.build(query, [])
+        except RegoError as exc:
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                "error(s) occurred while compiling module(s)",
+                compile_errors(str(exc), modules),
+            ) from None
+        if not bundle.ok():
+            detail = rego_get_error(builder._impl).strip()
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                "error(s) occurred while compiling module(s)",
+                compile_errors(detail, modules)
+                if detail
+                else [{"code": "rego_compile_error", "message": "conflicting rules"}],
+            )
+        return bundle
+
+    def _check(self, modules: dict[str, str], data: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            self._build(modules, data, "result := true")
+        except ApiError as exc:
+            return exc.errors
+        return []
+
+    def _commit(self, modules: dict[str, str], data: dict[str, Any], code: str) -> None:
+        """Adopt the new state only if it compiles; callers hold the lock."""
+        errors = self._check(modules, data)
+        if errors:
+            raise ApiError(400, code, "error(s) occurred while compiling module(s)", errors)
+        self._modules, self._data = modules, data
+        self._decisions.clear()
+
+    # -- policies --------------------------------------------------------------------
+
+    def list_policies(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [_policy(pid, src) for pid, src in sorted(self._modules.items())]
+
+    def get_policy(self, policy_id: str) -> dict[str, Any]:
+        with self._lock:
+            if policy_id not in self._modules:
+                raise not_found(f'policy id "{policy_id}"')
+            return _policy(policy_id, self._modules[policy_id])
+
+    def put_policy(self, policy_id: str, source: str) -> None:
+        if PACKAGE_LINE.search(source) is None:
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                "error(s) occurred while compiling module(s)",
+                [{"code": "rego_parse_error", "message": "package expected",
+                  "location": {"file": policy_id, "row": 1, "col": 1}}],
+            )  # fmt: skip
+        with self._lock:
+            if self._modules.get(policy_id) == source:
+                return  # as OPA: the same text again changes nothing
+            self._commit({**self._modules, policy_id: source}, self._data, "invalid_parameter")
+
+    def delete_policy(self, policy_id: str) -> None:
+        with self._lock:
+            if policy_id not in self._modules:
+                raise not_found(f'policy id "{policy_id}"')
+            modules = {k: v for k, v in self._modules.items() if k != policy_id}
+            self._commit(modules, self._data, "invalid_operation")
+
+    # -- data ------------------------------------------------------------------------
+
+    def put_data(self, segments: list[str], value: Any) -> None:
+        with self._lock:
+            data = copy.deepcopy(self._data)
+            if not segments:
+                if not isinstance(value, dict):
+                    raise ApiError(400, "invalid_parameter", "the data root must be an object")
+                data = value
+            else:
+                node = data
+                for segment in segments[:-1]:
+                    node = node.setdefault(segment, {})
+                    if not isinstance(node, dict):
+                        raise ApiError(
+                            404, "resource_conflict", f"/{'/'.join(segments)}: write conflict"
+                        )
+                if node.get(segments[-1], _MISSING) == value:
+                    return
+                node[segments[-1]] = value
+            self._commit(self._modules, data, "invalid_parameter")
+
+    def delete_data(self, segments: list[str]) -> None:
+        with self._lock:
+            data = copy.deepcopy(self._data)
+            _apply(data, "remove", segments, None, f"/{'/'.join(segments)}")
+            self._commit(self._modules, data, "invalid_parameter")
+
+    def patch_data(self, segments: list[str], operations: Any) -> None:
+        if not isinstance(operations, list):
+            raise ApiError(400, "invalid_parameter", "a JSON Patch is a list of operations")
+        with self._lock:
+            data = copy.deepcopy(self._data)
+            for operation in operations:
+                if not isinstance(operation, dict):
+                    raise ApiError(400, "invalid_parameter", "bad patch operation")
+                op = operation.get("op")
+                if op not in ("add", "remove", "replace"):
+                    raise ApiError(400, "invalid_parameter", f"bad patch operation: {op}")
+                pointer = operation.get("path")
+                if not isinstance(pointer, str):
+                    raise ApiError(400, "invalid_parameter", f"bad patch path: {pointer}")
+                target = segments + _pointer_segments(pointer)
+                _apply(data, op, target, operation.get("value"), pointer)
+            self._commit(self._modules, data, "invalid_parameter")
+
+    # -- decisions -------------------------------------------------------------------
+
+    def decide(self, segments: list[str], value: Any, has_input: bool) -> tuple[bool, Any]:
+        """(defined, value) of `data.<path>` for this input."""
+        query = f"result := {data_ref(segments)}"
+        prepared = to_rego_value(value) if has_input else None
+        with self._lock:
+            bundle = self._decisions.get(query)
+            if bundle is None:
+                bundle = self._build(self._modules, self._data, query)
+                self._decisions[query] = bundle
+                if len(self._decisions) > CACHED_DECISIONS:
+                    self._decisions.popitem(last=False)
+            else:
+                self._decisions.move_to_end(query)
+            runner = self._with_input if has_input else self._without_input
+            if has_input:
+                runner.set_input(prepared)
+            return self._run(runner, bundle)
+
+    def _run(self, runner: regopy.Interpreter, bundle: regopy.Bundle) -> tuple[bool, Any]:
+        """Never formats a failed output (regopy crashes on that); see the embedded engine."""
+        try:
+            impl = rego_bundle_query(runner._impl, bundle._impl)
+        except RegoError as exc:
+            raise _evaluation_error(describe_rego_error(str(exc), self._modules)) from None
+        try:
+            if not rego_output_ok(impl):
+                detail = rego_get_error(runner._impl).strip()
+                raise _evaluation_error(
+                    describe_rego_error(detail, self._modules)
+                    if detail
+                    else "a built-in met a wrong type or value"
+                )
+            text = rego_output_string(impl)
+        finally:
+            rego_free_output(impl)
+        if text == "undefined":
+            return False, None
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            raise _evaluation_error(describe_rego_error(text, self._modules)) from None
+        results = parsed if isinstance(parsed, list) else [parsed]
+        bindings = results[0].get("bindings", {}) if len(results) == 1 else {}
+        if not isinstance(bindings, dict) or "result" not in bindings:
+            return False, None
+        return True, bindings["result"]
+
+
+_MISSING = object()
+
+
+def _evaluation_error(message: str) -> ApiError:
+    return ApiError(
+        500,
+        "internal_error",
+        "error(s) occurred while evaluating query",
+        [{"code": "eval_builtin_error", "message": message}],
+    )
+
+
+def _policy(policy_id: str, source: str) -> dict[str, Any]:
+    match = PACKAGE_LINE.search(source)
+    path = [{"type": "var", "value": "data"}]
+    if match:
+        path += [{"type": "string", "value": part} for part in match.group(1).split(".")]
+    return {"id": policy_id, "raw": source, "ast": {"package": {"path": path}}}
+
+
+def _apply(data: dict[str, Any], op: str, target: list[str], value: Any, shown: str) -> None:
+    """One storage write with OPA's rules: the parent must exist; remove and replace need
+    the target; `-` appends to an array."""
+    if not target:
+        if op == "remove" or not isinstance(value, dict):
+            raise ApiError(400, "invalid_parameter", f"bad patch path: {shown}")
+        data.clear()
+        data.update(value)
+        return
+    node: Any = data
+    for segment in target[:-1]:
+        node = _child(node, segment, shown)
+    last = target[-1]
+    if isinstance(node, dict):
+        if op != "add" and last not in node:
+            raise not_found(f"{shown}: document does not exist")
+        if op == "remove":
+            del node[last]
+        else:
+            node[last] = value
+    elif isinstance(node, list):
+        if op == "add" and last == "-":
+            node.append(value)
+            return
+        if not last.isdigit() or int(last) > len(node) - (0 if op == "add" else 1):
+            raise not_found(f"{shown}: document does not exist")
+        index = int(last)
+        if op == "add":
+            node.insert(index, value)
+        elif op == "remove":
+            del node[index]
+        else:
+            node[index] = value
+    else:
+        raise not_found(f"{shown}: document does not exist")
+
+
+def _child(node: Any, segment: str, shown: str) -> Any:
+    if isinstance(node, dict) and segment in node:
+        return node[segment]
+    if isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+        return node[int(segment)]
+    raise not_found(f"{shown}: document does not exist")
+
+
+# -- HTTP ---------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    max_body: int = DEFAULT_MAX_BODY
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON value {name}")
+
+
+def parse_json(body: bytes, what: str) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        detail = " ".join(str(exc).split()) or "too deeply nested"
+        raise ApiError(
+            400, "invalid_parameter", f"{what} contains malformed input: {detail}"
+        ) from None
+
+
+def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
+    """The Starlette application; imported lazily so `pyrules --help` stays fast."""
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.responses import PlainTextResponse, Response
+    from starlette.routing import Route
+
+    settings = settings or Settings()
+
+    def reply(request: Request, body: Any, status: int = 200) -> Response:
+        flag = request.query_params.get("pretty")
+        pretty = flag is not None and flag.lower() in ("", "true")  # as OPA's getBoolParam
+        text = json.dumps(body, indent=2 if pretty else None, ensure_ascii=False) + "\n"
+        return Response(text, status_code=status, media_type="application/json")
+
+    async def read_body(request: Request) -> bytes:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_body:
+            raise BodyTooLarge
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > settings.max_body:
+                raise BodyTooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def api(
+        handler: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as exc:
+                return reply(request, exc.body(), exc.status)
+            except BodyTooLarge:
+                body = {"code": "invalid_parameter", "message": "request body too large"}
+                return reply(request, body, 413)
+
+        return wrapped
+
+    async def health(request: Request) -> Response:
+        return reply(request, {})
+
+    async def data(request: Request) -> Response:
+        rest = request.path_params["rest"]
+        if rest and not rest.startswith("/"):
+            raise HTTPException(404)
+        segments = split_path(rest)
+        method = request.method
+        if method in ("GET", "POST"):
+            has_input, value, warning = await _decision_input(request, method)
+            defined, result = await run_in_threadpool(store.decide, segments, value, has_input)
+            body: dict[str, Any] = {"result": result} if defined else {}
+            if warning:
+                body["warning"] = {
+                    "code": "api_usage_warning",
+                    "message": "'input' key missing from the request",
+                }
+            return reply(request, body)
+        if method == "PUT":
+            value = parse_json(await read_body(request), "body")
+            await run_in_threadpool(store.put_data, segments, value)
+        elif method == "PATCH":
+            operations = parse_json(await read_body(request), "body")
+            await run_in_threadpool(store.patch_data, segments, operations)
+        else:
+            await run_in_threadpool(store.delete_data, segments)
+        return Response(status_code=204)
+
+    async def _decision_input(request: Request, method: str) -> tuple[bool, Any, bool]:
+        if method == "GET":
+            if "input" not in request.query_params:
+                return False, None, False
+            value = parse_json(request.query_params["input"].encode(), "parameter")
+            return True, value, False
+        body = await read_body(request)
+        if not body.strip():
+            return False, None, True
+        document = parse_json(body, "body")
+        if not isinstance(document, dict):
+            raise ApiError(
+                400, "invalid_parameter", "body contains malformed input: not a JSON object"
+            )
+        if "input" not in document:
+            return False, None, True
+        return True, document["input"], False
+
+    async def policies(request: Request) -> Response:
+        rest = request.path_params["rest"]
+        if rest and not rest.startswith("/"):
+            raise HTTPException(404)
+        policy_id = rest[1:]
+        if not policy_id:
+            if request.method != "GET":
+                raise HTTPException(405)
+            return reply(request, {"result": await run_in_threadpool(store.list_policies)})
+        if request.method == "GET":
+            return reply(request, {"result": await run_in_threadpool(store.get_policy, policy_id)})
+        if request.method == "DELETE":
+            await run_in_threadpool(store.delete_policy, policy_id)
+            return reply(request, {})
+        try:
+            source = (await read_body(request)).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, "invalid_parameter", "the policy is not UTF-8 text") from None
+        await run_in_threadpool(store.put_policy, policy_id, source)
+        return reply(request, {})
+
+    async def not_found_page(_request: Request, _exc: Exception) -> Response:
+        return PlainTextResponse("404 page not found\n", status_code=404)
+
+    async def method_not_allowed(_request: Request, _exc: Exception) -> Response:
+        return Response(status_code=405)
+
+    every = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    return Starlette(
+        routes=[
+            Route("/health", api(health), methods=["GET"]),
+            Route("/v1/data{rest:path}", api(data), methods=every),
+            Route("/v1/policies{rest:path}", api(policies), methods=["GET", "PUT", "DELETE"]),
+        ],
+        exception_handlers={404: not_found_page, 405: method_not_allowed},
+    )
+
+
+def parse_addr(addr: str) -> tuple[str, int]:
+    host, sep, port = addr.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise InputError(f"--addr {addr!r}: give HOST:PORT, e.g. {DEFAULT_ADDR}")
+    return host, int(port)
+
+
+def listen(addr: str) -> socket.socket:
+    """Bind here, not in uvicorn, so a taken port is one line and exit 2."""
+    host, port = parse_addr(addr)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, sockaddr = infos[0]
+        # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY only then, and without it
+        # small responses on a kept-alive connection wait 40 ms for a delayed ACK.
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(sockaddr)
+        sock.listen(128)
+    except OSError as exc:
+        raise InputError(f"--addr {addr}: cannot listen ({exc.strerror or exc})") from None
+    return sock
+
+
+def serve(standard: Standard, addr: str = DEFAULT_ADDR, max_body: int = DEFAULT_MAX_BODY) -> None:
+    """Run until interrupted; the first line on stderr names the address (port 0 = any)."""
+    try:
+        import uvicorn
+    except ImportError:
+        raise InputError(
+            "pyrules serve needs Starlette and uvicorn: pip install 'pyrules[serve]'"
+        ) from None
+    sock = listen(addr)
+    store = PolicyStore.from_standard(standard)
+    app = create_app(store, Settings(max_body=max_body))
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"pyrules serve: EDHS {standard.version} on http://{shown}:{port} (Ctrl-C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5
+    )
+    uvicorn.Server(config).run(sockets=[sock])

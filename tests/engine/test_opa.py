@@ -1,0 +1,194 @@
+"""The OPA backend, over real HTTP against `pyrules serve` on 127.0.0.1: the same reports as
+the embedded engine, and one clear line for every way the server can fail."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from opa_client import OpaClient
+
+from pyrules.engine import RawResult
+from pyrules.engine.opa import OpaEngine, OpaError, aggregate_module, parse_opa_url
+from pyrules.evaluate import Checker, make_engine
+from pyrules.model import Control
+from pyrules.standard import Module, load_standard
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(
+    p
+    for p in (ROOT / "examples" / "declarations").glob("*.yaml")
+    if not p.name.endswith(".expected.yaml")
+)
+
+
+def test_every_example_gets_the_embedded_engines_report(pyrules_server) -> None:
+    standard = load_standard()
+    embedded = Checker(standard, make_engine(standard))
+    opa = Checker(standard, make_engine(standard, engine="opa", opa_url=pyrules_server.url))
+    assert EXAMPLES
+    for example in EXAMPLES:
+        assert opa.check_file(example).model_dump() == embedded.check_file(example).model_dump()
+
+
+def test_the_cli_checks_through_a_server_with_the_same_output(pyrules_server) -> None:
+    example = ROOT / "examples" / "declarations" / "kestrel-video.yaml"
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "pyrules", "check", str(example), "--format", "json"]
+        return subprocess.run([*command, *extra], capture_output=True, text=True, check=False)
+
+    through_opa = check("--engine", "opa", "--opa-url", pyrules_server.url)
+    assert through_opa.returncode == 1, through_opa.stderr
+    assert through_opa.stdout == check().stdout
+
+
+def test_opa_python_client_uploads_a_policy_and_asks_for_a_decision(pyrules_server) -> None:
+    client = OpaClient(host="127.0.0.1", port=pyrules_server.port, timeout=10)
+    policy = "package demo.voting\n\nimport rego.v1\n\nallow if input.age >= data.demo.min_age\n"
+    try:
+        assert client.update_policy_from_string(policy, "demo/voting.rego", rego_compat=False)
+        assert client.update_or_create_data({"min_age": 18}, "demo")
+        assert "demo/voting.rego" in client.get_policies_list()
+        decision = client.query_rule({"age": 19}, "demo.voting", "allow")
+        assert decision == {"result": True}
+        assert "result" not in client.query_rule({"age": 17}, "demo.voting", "allow")
+    finally:
+        client.delete_policy("demo/voting.rego")
+        client.delete_data("demo")
+        client.close_connection()
+
+
+def control(package: str, control_id: str) -> Control:
+    return Control(
+        id=control_id, title="t", description="d", severity="high", family="TST",
+        aceeeo=["R1"], rationale="r", applies_when="Always.", remediation="m",
+        references=[], package=package, source=f"{package}.rego", line=1,
+    )  # fmt: skip
+
+
+GOOD = """package tst.good
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "too many", "path": "/n"} if input.n > data.edhs.params.limit
+"""
+
+BROKEN = """package tst.broken
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "never", "path": ""} if to_number(input.word) > 1
+"""
+
+
+def test_a_failing_builtin_is_an_error_of_that_control_only(own_server) -> None:
+    modules = [Module("tst/good.rego", GOOD, "tst.good", 1, None),
+               Module("tst/broken.rego", BROKEN, "tst.broken", 1, None)]  # fmt: skip
+    controls = [control("tst.good", "TST-01"), control("tst.broken", "TST-02")]
+    engine = OpaEngine(modules, {"limit": 3}, controls, own_server.url)
+    results = engine.evaluate({"n": 5, "word": "five"})
+    assert results["TST-01"].deny[0].msg == "too many"
+    assert results["TST-02"].error
+    assert engine.evaluate({"n": 1, "word": "0"}) == {
+        "TST-01": RawResult(applicable=True),
+        "TST-02": RawResult(applicable=True),
+    }
+
+
+def test_a_policy_the_server_refuses_is_one_line_naming_the_file(pyrules_server) -> None:
+    broken = Module("tst/syntax.rego", "package tst.syntax\n\nallow if {\n  input.a ==\n}\n",
+                    "tst.syntax", 1, None)  # fmt: skip
+    with pytest.raises(OpaError) as caught:
+        OpaEngine([broken], {}, [], pyrules_server.url)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "uploading tst/syntax.rego failed" in message
+    assert "tst/syntax.rego:4" in message
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_nobody_listening_is_one_line() -> None:
+    standard = load_standard()
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(OpaError, match="cannot connect") as caught:
+        OpaEngine(standard.modules, standard.params, standard.controls, url)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_server_that_never_answers_times_out_with_one_line() -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never reads or answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        with pytest.raises(OpaError, match=r"no answer within 0\.5 s"):
+            OpaEngine([], {}, [], url, timeout=0.5)
+    finally:
+        silent.close()
+
+
+def test_an_answer_that_is_not_opa_is_one_line() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def answer_html() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            body = b"<html>proxy error</html>"
+            connection.sendall(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n"
+                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
+
+    threading.Thread(target=answer_html, daemon=True).start()
+    try:
+        with pytest.raises(OpaError) as caught:
+            OpaEngine([], {"x": 1}, [], f"http://127.0.0.1:{server.getsockname()[1]}")
+        assert "uploading the parameters" in str(caught.value)
+        assert "\n" not in str(caught.value)
+    finally:
+        server.close()
+
+
+def test_cli_exit_2_and_one_line_when_opa_is_unreachable() -> None:
+    example = ROOT / "examples" / "declarations" / "aurora-social.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", "check", str(example),
+         "--engine", "opa", "--opa-url", f"http://127.0.0.1:{free_port()}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot connect" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8181", "ftp://127.0.0.1:8181", "http://127.0.0.1:8181/v1", "http://:1"]
+)
+def test_an_opa_url_that_is_not_scheme_host_port_is_refused(url: str) -> None:
+    with pytest.raises(OpaError, match="--opa-url"):
+        parse_opa_url(url)
+
+
+def test_the_aggregate_module_names_every_controls_rules() -> None:
+    source = aggregate_module([control("edhs.inc.breach_notification", "INC-01")])
+    assert "package pyrules.all" in source
+    assert '"INC-01": {"applicable": data.edhs.inc.breach_notification.applicable' in source
