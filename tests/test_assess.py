@@ -187,3 +187,18 @@ def test_the_markdown_matrix_has_a_row_per_control(
     rows = [line for line in lines if re.match(r"^\| [A-Z]{3}-\d\d ", line)]
     assert len(rows) == len(standard.controls)
     assert all(line.count("|") == 2 + 5 + 1 for line in rows)
+
+
+def test_a_platform_name_cannot_inject_a_spreadsheet_formula(
+    standard: Standard, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (EXAMPLES / "aurora-social.yaml").read_text()
+    (folder / "evil.yaml").write_text(
+        text.replace("name: Aurora Social", "name: '=HYPERLINK(1)'", 1)
+    )
+    out = tmp_path / "out"
+    assess(folder, out, Settings(standard))
+    [row] = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
+    assert row["platform"] == "'=HYPERLINK(1)"

@@ -9,7 +9,8 @@ has one row per platform instead, as spreadsheets and scripts expect.
   asset). Statuses are shown in words and in colour. The family and status filters are
   hidden until the script runs, so without JS the page is simply the full table.
 - `matrix.csv`: file, platform, verdict, reason, blocking controls, then one column
-  per control with its status (empty when the platform could not be assessed).
+  per control with its status (empty when the platform could not be assessed). Text
+  that a spreadsheet would run as a formula is prefixed with a quote.
 - `matrix.md` and `summary.md`: Markdown for a repository, a ticket or a job summary.
 
 Everything is sorted and carries no time unless one was asked for, so the same inputs
@@ -100,10 +101,8 @@ class Matrix:
             for c in standard.controls
             if profile is None or profile.applies(c.id)
         ]
-        shown = {c.family for c in controls}
         titles = {f.id: f.title for f in standard.families}
-        order = [c.family for c in controls]
-        families = [(f, titles.get(f, f)) for f in dict.fromkeys(order) if f in shown]
+        families = [(f, titles.get(f, f)) for f in dict.fromkeys(c.family for c in controls)]
         platforms = []
         for outcome in outcomes:
             report = outcome.report
@@ -193,15 +192,21 @@ def render_csv(matrix: Matrix) -> str:
     for p in matrix.platforms:
         writer.writerow(
             [
-                p.file,
-                p.name if p.assessed else "",
+                _cell(p.file),
+                _cell(p.name) if p.assessed else "",
                 p.verdict,
-                p.reason or "",
+                _cell(p.reason or ""),
                 " ".join(p.blocking),
                 *(p.statuses.get(c.id, "") for c in matrix.controls),
             ]
         )
     return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text from a submission, made inert for spreadsheets: a cell starting with = + - @
+    would run as a formula when the CSV is opened (CSV injection), so it gets a quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _code(text: str) -> str:
