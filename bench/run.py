@@ -168,3 +168,7 @@ if __name__ == "__main__":
     cold_start()
     throughput()
     batch()
+    from serve_load import serve_load  # bench/ is on sys.path when run as a script
+
+    if not serve_load():  # (d) fails the run only if a request failed
+        sys.exit(1)

@@ -1,0 +1,133 @@
+"""(d) A bounded load check of `pyrules serve`, on 127.0.0.1 only.
+
+2,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
+clients, each on its own kept-alive connection. Prints throughput and p50/p99 latency;
+the check fails only if a request failed (or could not be sent within the time budget).
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from pyrules.loader import load
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = 2000
+CLIENTS = 8
+BUDGET_SECONDS = 900  # the whole run stops sending after this
+REQUEST_TIMEOUT = 60
+DECISION = "/v1/data/pyrules/all/verdicts"
+
+
+def start_server() -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pyrules", "serve", "--addr", "127.0.0.1:0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stderr is not None
+    match = re.search(r"http://127\.0\.0\.1:(\d+)", process.stderr.readline())
+    if match is None:
+        process.kill()
+        raise SystemExit("pyrules serve did not start")
+    threading.Thread(target=process.stderr.read, daemon=True).start()  # keep the pipe drained
+    port = int(match.group(1))
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                return process, port
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit("pyrules serve never became healthy") from None
+            time.sleep(0.1)
+
+
+def bodies() -> list[bytes]:
+    examples = sorted(
+        p
+        for p in (ROOT / "examples" / "declarations").glob("*.yaml")
+        if not p.name.endswith(".expected.yaml")
+    )
+    return [json.dumps({"input": load(p).data}).encode() for p in examples]
+
+
+def serve_load() -> bool:
+    """Run the load check; True when every request got a full answer."""
+    payloads = bodies()
+    process, port = start_server()
+    tickets = itertools.count()
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + BUDGET_SECONDS
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        while (ticket := next(tickets)) < REQUESTS:
+            if time.monotonic() > deadline:
+                with lock:
+                    failures.append("not sent within the time budget")
+                continue
+            body = payloads[ticket % len(payloads)]
+            start = time.perf_counter()
+            try:
+                connection.request(
+                    "POST", DECISION, body=body, headers={"Content-Type": "application/json"}
+                )
+                response = connection.getresponse()
+                answer = response.read()
+                ok = response.status == 200 and len(json.loads(answer)["result"]) == 60
+                problem = None if ok else f"HTTP {response.status}: {answer[:120]!r}"
+            except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+            elapsed = time.perf_counter() - start
+            with lock:
+                if problem is None:
+                    latencies.append(elapsed)
+                else:
+                    failures.append(problem)
+        connection.close()
+
+    began = time.perf_counter()
+    try:
+        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    wall = time.perf_counter() - began
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    print(
+        f"(d) serve load: {REQUESTS} decisions from {CLIENTS} clients on 127.0.0.1 in "
+        f"{wall:.1f} s -> {len(latencies) / wall:.0f} req/s; latency p50 {cuts[49] * 1000:.0f} ms, "
+        f"p99 {cuts[98] * 1000:.0f} ms; {len(failures)} failed"
+    )
+    for problem in sorted(set(failures))[:5]:
+        print(f"    failed: {problem}")
+    return not failures
+
+
+if __name__ == "__main__":
+    sys.exit(0 if serve_load() else 1)
