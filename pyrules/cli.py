@@ -211,8 +211,7 @@ def main() -> None:
 @click.option(
     "--verification-key",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="PYRULES_VERIFICATION_KEY",
-    help="Public key (PEM) that a signed bundle must verify with.",
+    help="Public key (PEM) a signed bundle must verify with [default: $PYRULES_VERIFICATION_KEY].",
 )
 @click.option(
     "--engine",
