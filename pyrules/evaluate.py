@@ -66,7 +66,13 @@ def make_engine(
 
         if not opa_url:
             raise InputError("--engine opa needs --opa-url")
-        return OpaEngine(standard.modules, params or standard.params, standard.controls, opa_url)
+        return OpaEngine(
+            standard.modules,
+            params or standard.params,
+            standard.controls,
+            opa_url,
+            version=standard.version,
+        )
     from pyrules.engine.embedded import EmbeddedEngine
 
     return EmbeddedEngine(standard.modules, params or standard.params, standard.controls)

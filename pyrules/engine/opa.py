@@ -11,8 +11,10 @@ pinned to the control that caused it. Results go through `parse_control_output`,
 engines produce identical `RawResult`s.
 
 Module ids on the server are the bundle paths (`edhs/inc/breach_notification.rego`), so a
-push replaces the standard's modules instead of adding a second copy. The server's EDHS
-state is shared: two pyrules runs with different parameters against one server race.
+push replaces the standard's modules instead of adding a second copy. An OPA started with
+the EDHS bundle refuses writes under the bundle's roots: then pyrules checks that the
+served revision and parameters are this run's and pushes only `pyrules.all` (outside the
+roots). The server's EDHS state is shared: two runs with different parameters race.
 Connection failures, time-outs and OPA error bodies end the run with one line (exit 2).
 """
 
@@ -97,6 +99,7 @@ class OpaEngine:
         controls: Iterable[Control],
         url: str,
         timeout: float = DEFAULT_TIMEOUT,
+        version: str | None = None,
     ) -> None:
         try:
             from opa_client import OpaClient
@@ -107,6 +110,8 @@ class OpaEngine:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.controls = tuple(controls)
+        self.version = version
+        self.served_from_bundle = False
         host, port, tls = parse_opa_url(url)
         self._client = OpaClient(host=host, port=port, ssl=tls, timeout=timeout, retries=0)
         self._push(list(modules), params)
@@ -114,23 +119,69 @@ class OpaEngine:
     def _push(self, modules: list[Module], params: dict[str, Any]) -> None:
         control_packages = {c.package for c in self.controls}
         ordered = sorted(modules, key=lambda m: (m.package in control_packages, m.path))
-        for module in ordered:
+        if ordered and not self._upload_unless_owned(ordered[0]):
+            self._adopt_served_standard(params)  # OPA serves the EDHS bundle itself
+        else:
+            for module in ordered[1:]:
+                self._call(
+                    f"uploading {module.path}",
+                    lambda m=module: self._client.update_policy_from_string(
+                        m.source, m.path, rego_compat=False
+                    ),
+                )
             self._call(
-                f"uploading {module.path}",
-                lambda m=module: self._client.update_policy_from_string(
-                    m.source, m.path, rego_compat=False
-                ),
+                "uploading the parameters",
+                lambda: self._client.update_or_create_data(params, PARAMS_PATH),
             )
-        self._call(
-            "uploading the parameters",
-            lambda: self._client.update_or_create_data(params, PARAMS_PATH),
-        )
         self._call(
             "uploading the aggregate decision",
             lambda: self._client.update_policy_from_string(
                 aggregate_module(self.controls), AGGREGATE_ID, rego_compat=False
             ),
         )
+
+    def _upload_unless_owned(self, module: Module) -> bool:
+        """Upload one module; False when OPA refuses because a bundle owns its path."""
+        from opa_client.errors import RegoParseError
+
+        def upload() -> bool:
+            try:
+                self._client.update_policy_from_string(module.source, module.path, False)
+            except RegoParseError as exc:
+                if "owned by bundle" in str(exc.message):
+                    return False
+                raise
+            return True
+
+        return self._call(f"uploading {module.path}", upload)
+
+    def _adopt_served_standard(self, params: dict[str, Any]) -> None:
+        """OPA was started with an EDHS bundle (`opa run --bundle edhs-X.tar.gz`): OPA keeps
+        its REST API from writing under the bundle's roots, so use the served standard as
+        is, after checking it is this run's version with this run's parameters."""
+        from opa_client.errors import PolicyNotFoundError
+
+        where = f"OPA at {self.url} serves the EDHS bundle"
+        try:
+            bundles = self._client.get_data("system/bundles").get("result")
+        except PolicyNotFoundError:
+            bundles = None  # an OPA that does not expose its bundles: nothing to compare
+        if self.version is not None and isinstance(bundles, dict):
+            revisions = _edhs_revisions(bundles)
+            if revisions and self.version not in revisions:
+                raise OpaError(
+                    f"{where} revision {', '.join(revisions)}; this run checks against "
+                    f"EDHS {self.version}"
+                )
+        served = self._call(
+            "reading its parameters", lambda: self._client.get_data(PARAMS_PATH)
+        ).get("result")
+        if served != params:
+            raise OpaError(
+                f"{where} with other parameters than this run's (a --profile?); point "
+                "--opa-url at an OPA without the bundle, or use the embedded engine"
+            )
+        self.served_from_bundle = True
 
     def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
         verdicts, error = self._decide(declaration, AGGREGATE_PACKAGE, AGGREGATE_RULE)
@@ -210,6 +261,16 @@ class OpaEngine:
             raise OpaError(f"{where}: {what} failed ({_reason(exc)})") from None
         except ValueError:  # the client parses every body as JSON
             raise OpaError(f"{where}: {what}: the answer is not OPA's JSON") from None
+
+
+def _edhs_revisions(bundles: dict[str, Any]) -> list[str]:
+    """Revisions of the served bundles whose roots hold `edhs` (data.system.bundles)."""
+    revisions = []
+    for info in bundles.values():
+        manifest = info.get("manifest") if isinstance(info, dict) else None
+        if isinstance(manifest, dict) and "edhs" in (manifest.get("roots") or []):
+            revisions.append(str(manifest.get("revision")))
+    return sorted(revisions)
 
 
 def _json_body(response: Any) -> Any:

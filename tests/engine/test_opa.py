@@ -192,3 +192,106 @@ def test_the_aggregate_module_names_every_controls_rules() -> None:
     source = aggregate_module([control("edhs.inc.breach_notification", "INC-01")])
     assert "package pyrules.all" in source
     assert '"INC-01": {"applicable": data.edhs.inc.breach_notification.applicable' in source
+
+
+class BundleServingOpa:
+    """Stands in for `opa run --server --bundle edhs-X.tar.gz`, as OPA's REST API answers:
+    writes under the bundle's roots are refused (400, "owned by bundle"), the bundle's
+    manifest is readable at data.system.bundles, and decisions come from the embedded engine."""
+
+    def __init__(self, revision: str, params: dict) -> None:
+        import http.server
+        import json
+
+        standard = load_standard()
+        engine = make_engine(standard)
+        state = {"revision": revision, "params": params, "pushed": []}
+        self.state = state
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def reply(self, status: int, body: object) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def body(self) -> bytes:
+                return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+            def do_PUT(self) -> None:
+                self.body()
+                if self.path.startswith(("/v1/policies/edhs/", "/v1/data/edhs")):
+                    owner = 'is owned by bundle "edhs-0.1.0.tar.gz"'
+                    self.reply(400, {"code": "invalid_parameter", "message": f"path {owner}"})
+                else:
+                    state["pushed"].append(self.path)
+                    self.reply(200, {})
+
+            def do_GET(self) -> None:
+                if self.path == "/v1/data/system/bundles":
+                    manifest = {"revision": state["revision"], "roots": ["edhs"]}
+                    self.reply(200, {"result": {"edhs-0.1.0.tar.gz": {"manifest": manifest}}})
+                elif self.path == "/v1/data/edhs/params":
+                    self.reply(200, {"result": state["params"]})
+                else:
+                    self.reply(404, {"code": "resource_not_found", "message": self.path})
+
+            def do_POST(self) -> None:
+                declaration = json.loads(self.body())["input"]
+                verdicts = {
+                    control_id: {
+                        "applicable": raw.applicable,
+                        "deny": [{"msg": f.msg, "path": f.path} for f in raw.deny],
+                    }
+                    for control_id, raw in engine.evaluate(declaration).items()
+                }
+                self.reply(200, {"result": verdicts})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_opa_serving_the_edhs_bundle_is_used_as_is() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params)
+    try:
+        checker = Checker(standard, make_engine(standard, engine="opa", opa_url=opa.url))
+        assert checker.engine.served_from_bundle  # type: ignore[attr-defined]
+        assert opa.state["pushed"] == ["/v1/policies/pyrules/all.rego"]
+        embedded = Checker(standard, make_engine(standard))
+        for example in EXAMPLES:
+            assert checker.check_file(example).model_dump() == (
+                embedded.check_file(example).model_dump()
+            )
+    finally:
+        opa.close()
+
+
+def test_an_opa_serving_another_revision_is_refused() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa("9.9.9", standard.params)
+    try:
+        with pytest.raises(OpaError, match=r"revision 9\.9\.9; this run checks against EDHS"):
+            make_engine(standard, engine="opa", opa_url=opa.url)
+    finally:
+        opa.close()
+
+
+def test_an_opa_serving_other_parameters_is_refused() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, {**standard.params, "min_audience_size": 1})
+    try:
+        with pytest.raises(OpaError, match="other parameters"):
+            make_engine(standard, engine="opa", opa_url=opa.url)
+    finally:
+        opa.close()
