@@ -91,6 +91,7 @@ def describe_rego_error(text: str, sources: dict[str, str]) -> str:
     return " ".join(message.split())
 
 
+INT64 = (-(2**63), 2**63 - 1)
 NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\u2028\u2029]')
 
 
@@ -104,6 +105,13 @@ def to_rego_value(value: Any) -> Any:
         return {to_rego_value(k): to_rego_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_rego_value(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+        # rego-cpp keeps integers in 64 bits and wraps larger ones silently (2**64 + 24 hours
+        # would pass a 72-hour limit): hand them over as floats, which keep their order.
+        try:
+            return float(value)
+        except OverflowError:
+            return float("inf") if value > 0 else float("-inf")  # not JSON: an engine error
     return value
 
 

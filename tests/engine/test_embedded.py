@@ -163,3 +163,10 @@ def test_a_compiled_bundle_is_cached_and_a_corrupt_cache_is_ignored(tmp_path) ->
     # Other parameters are another bundle.
     EmbeddedEngine(modules, {"limit": 9}, [control("tst.good")], cache_dir=tmp_path)
     assert len(list(tmp_path.glob("*.rbb"))) == 2
+
+
+@pytest.mark.parametrize("n", [2**64 + 1, 2**63, 10**400])
+def test_an_integer_beyond_64_bits_never_wraps_into_a_pass(n: int) -> None:
+    """rego-cpp wraps integers past 64 bits (2**64 + 1 would become 1): never a pass."""
+    result = engine(GOOD).evaluate({"n": n})["TST-01"]
+    assert result.error or [f.msg for f in result.deny] == ["too many"]
