@@ -406,9 +406,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON value {name}")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
 def parse_json(body: bytes, what: str) -> Any:
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(
+            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
+        )
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         detail = " ".join(str(exc).split()) or "too deeply nested"
         raise ApiError(

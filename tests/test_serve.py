@@ -103,6 +103,7 @@ def test_strings_with_quotes_and_newlines_round_trip(pyrules_server, own_server)
         (b"{not json", "malformed"),
         (b"[1, 2]", "not a JSON object"),
         (b'{"input": NaN}', "malformed"),
+        (b'{"input": 1e400}', "out of range"),
     ],
 )
 def test_a_bad_body_is_400_invalid_parameter(pyrules_server, raw: bytes, message: str) -> None:
