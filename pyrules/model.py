@@ -10,16 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Severity = Literal["critical", "high", "medium", "low"]
-Status = Literal["pass", "fail", "not_applicable", "waived", "error"]
-
-SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
-STATUSES: tuple[Status, ...] = ("pass", "fail", "not_applicable", "waived", "error")
-
-
-def severity_rank(severity: Severity) -> int:
-    """Higher is more severe, so `rank >= rank(fail_on)` selects what fails a run."""
-    return len(SEVERITIES) - SEVERITIES.index(severity)
+# Re-exported: the report's vocabulary belongs with the report's model.
+from pyrules.levels import SEVERITIES as SEVERITIES
+from pyrules.levels import STATUSES as STATUSES
+from pyrules.levels import Severity as Severity
+from pyrules.levels import Status as Status
+from pyrules.levels import severity_rank as severity_rank
 
 
 class _Frozen(BaseModel):

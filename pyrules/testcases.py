@@ -127,10 +127,19 @@ def _parent(data: Any, pointer: str, *, create: bool) -> tuple[Any, Any]:
 
 
 class CaseRunner:
-    """Runs cases with one engine per distinct parameter set, built once."""
+    """Runs cases through the engine `check` uses (embedded, or an OPA server), one
+    engine per distinct parameter set.
 
-    def __init__(self, standard: Standard) -> None:
+    An OPA server holds one set of parameters at a time, so cases run grouped by their
+    parameters, each group on an engine built (and so pushed) just before it; outcomes
+    still come back in file order."""
+
+    def __init__(
+        self, standard: Standard, engine: str = "regopy", opa_url: str | None = None
+    ) -> None:
         self.standard = standard
+        self.engine_kind = engine
+        self.opa_url = opa_url
         self._engines: dict[str, Engine] = {}
 
     def engine(self, overrides: dict[str, Any]) -> Engine:
@@ -139,12 +148,26 @@ class CaseRunner:
             unknown = set(overrides) - set(self.standard.params)
             if unknown:
                 raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-            self._engines[key] = make_engine(self.standard, {**self.standard.params, **overrides})
+            if self.engine_kind != "regopy":
+                self._engines.clear()  # the server now holds only these parameters
+            self._engines[key] = make_engine(
+                self.standard,
+                {**self.standard.params, **overrides},
+                engine=self.engine_kind,
+                opa_url=self.opa_url,
+            )
         return self._engines[key]
 
-    def run(self, reference: Document, cases: Iterable[Case]) -> Iterator[Outcome]:
-        for case in cases:
-            yield self.run_one(reference, case)
+    def run(self, reference: Document, cases: Iterable[Case]) -> list[Outcome]:
+        ordered = list(cases)
+        groups: dict[str, list[int]] = {}
+        for index, case in enumerate(ordered):
+            groups.setdefault(json.dumps(case.params, sort_keys=True), []).append(index)
+        outcomes: dict[int, Outcome] = {}
+        for indexes in groups.values():
+            for index in indexes:
+                outcomes[index] = self.run_one(reference, ordered[index])
+        return [outcomes[index] for index in range(len(ordered))]
 
     def run_one(self, reference: Document, case: Case) -> Outcome:
         if not self.standard.has_control(case.control_id):

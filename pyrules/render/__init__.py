@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pyrules.model import Report
+if TYPE_CHECKING:
+    from pyrules.model import Report
 
 DOCS_URL = "https://edhs.example.org"
 

@@ -295,3 +295,17 @@ def test_an_opa_serving_other_parameters_is_refused() -> None:
             make_engine(standard, engine="opa", opa_url=opa.url)
     finally:
         opa.close()
+
+
+def test_control_test_cases_run_through_the_opa_backend(own_server) -> None:
+    # INC-01 and TGT-03 have cases with their own parameters: the runner pushes each set
+    # to the server before the cases that use it.
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", "test", "--engine", "opa", "--opa-url",
+         own_server.url, "--control", "INC-01", "--control", "TGT-03", "--control", "LAW-02"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    passed = int(last.split()[0])
+    assert passed >= 15 and last.endswith("0 failed")

@@ -1,0 +1,9 @@
+"""The command line: arguments and exit codes only; the work happens in the modules.
+
+One module per group of commands; importing them registers their commands on `main`.
+"""
+
+from pyrules.cli import assess, check, publish, standard
+from pyrules.cli.base import main
+
+__all__ = ["assess", "check", "main", "publish", "standard"]

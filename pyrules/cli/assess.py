@@ -1,0 +1,193 @@
+"""Commands for election bodies: assess many submissions, sign and verify the record."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from pyrules.cli.base import (
+    EXIT_NONCOMPLIANT,
+    fail_on_option,
+    handles_input_errors,
+    main,
+    make_limits,
+    max_bytes_option,
+    profile_from,
+    profile_option,
+    signer_from,
+    standard_from,
+    standard_option,
+    today_option,
+)
+from pyrules.errors import InputError
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@standard_option
+@profile_option
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the matrix, the summary and each platform's reports.",
+)
+@click.option(
+    "--waivers-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of waiver files, one per declaration: <declaration stem>.waivers.yaml.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes [default: the number of CPU cores].",
+)
+@fail_on_option
+@today_option
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ed25519 private key: write <name>.intoto.json, a signed attestation, per report.",
+)
+@click.option(
+    "--timestamp",
+    is_flag=True,
+    help="Record the time of the run in the reports (they are then no longer reproducible).",
+)
+@max_bytes_option
+@handles_input_errors
+def assess(
+    inputs: tuple[Path, ...],
+    standard_dir: Path | None,
+    profile_path: Path | None,
+    out_dir: Path,
+    waivers_dir: Path | None,
+    jobs: int | None,
+    fail_on: str,
+    today: datetime | None,
+    sign_key: Path | None,
+    timestamp: bool,
+    max_bytes: int | None,
+) -> None:
+    """Assess every declaration in INPUTS (directories or files) and write a matrix,
+    a summary and each platform's reports into --out."""
+    from pyrules.assess import (
+        Settings,
+        collect,
+        default_jobs,
+        exit_code,
+        progress_bar,
+        run,
+        write_outputs,
+    )
+
+    if waivers_dir is not None and not waivers_dir.is_dir():
+        raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
+    submissions = collect(inputs)
+    standard = standard_from(standard_dir)
+    limits = make_limits(max_bytes)
+    signer = signer_from(sign_key)
+    generated_at = None
+    if timestamp:
+        from datetime import UTC
+
+        generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    settings = Settings(
+        standard=standard,
+        profile=profile_from(profile_path, standard, limits),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        today=today.date() if today else None,
+        limits=limits,
+        waivers_dir=waivers_dir,
+        generated_at=generated_at,
+    )
+    with progress_bar(len(submissions), enabled=True) as on_done:
+        outcomes = run(submissions, settings, jobs or default_jobs(), on_done)
+    write_outputs(outcomes, settings, out_dir, signer)
+    for outcome in outcomes:
+        detail = f": {outcome.reason}" if outcome.reason else ""
+        click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
+    from pyrules.render.matrix import Matrix
+
+    totals = Matrix.build(outcomes, settings).totals()
+    click.echo(f"{totals}; matrix and reports in {out_dir}")
+    sys.exit(exit_code(outcomes))
+
+
+@main.command()
+@click.option(
+    "--out",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Private key file to write (mode 0600); the public key goes to KEY.pub.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+@handles_input_errors
+def keygen(key_path: Path, force: bool) -> None:
+    """Create an Ed25519 key pair for signing reports (check --sign, assess --sign)."""
+    from pyrules.attest import generate_key, keyid, load_public_key
+
+    public = generate_key(key_path, force=force)
+    click.echo(
+        f"wrote {key_path} (private, keep it secret) and {public} "
+        f"(public, keyid {keyid(load_public_key(public))[:16]}); share {public} with verifiers"
+    )
+
+
+@main.command()
+@click.argument("attestation", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Public key (KEY.pub from pyrules keygen) the attestation must be signed with.",
+)
+@click.option(
+    "--declaration",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check that this file is the declaration that was assessed.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check that this JSON report is the one that was signed, byte for byte.",
+)
+@handles_input_errors
+def verify(
+    attestation: Path, key_path: Path, declaration: Path | None, report: Path | None
+) -> None:
+    """Verify a signed ATTESTATION and print the verdict it records (exit 1 if it does
+    not hold)."""
+    from pyrules.attest import (
+        VerificationFailed,
+        check_file_digest,
+        load_public_key,
+        read_envelope,
+        verdict_lines,
+        verify_envelope,
+    )
+
+    key = load_public_key(key_path)
+    envelope = read_envelope(attestation)
+    try:
+        verified = verify_envelope(envelope, key)
+        if declaration is not None:
+            check_file_digest(declaration, verified.subject_sha256, "declaration")
+        if report is not None:
+            check_file_digest(report, verified.predicate["report_sha256"], "report")
+    except VerificationFailed as exc:
+        click.echo(f"{attestation}: NOT verified: {exc}", err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    for line in verdict_lines(verified, attestation):
+        click.echo(line)
+    if declaration is not None:
+        click.echo(f"declaration: {declaration} matches the attested SHA-256")
+    if report is not None:
+        click.echo(f"report: {report} matches the attested report")

@@ -1,0 +1,217 @@
+"""What every command shares: the group, exit codes, one-line errors, common options.
+
+Exit codes: 0 compliant, 1 not compliant (or a test/lint failure), 2 the input or the
+command is wrong. Every expected error is one line on stderr, never a traceback. Modules
+that do the work are imported inside commands, so `pyrules --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pyrules import __version__
+from pyrules.errors import InputError
+from pyrules.levels import SEVERITIES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT = 0, 1, 2
+MAX_SHOWN_PROBLEMS = 50
+
+
+def fail_input(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def handles_input_errors(command: F) -> F:
+    """Turn the errors users can cause into one line and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pyrules.loader import LoadError
+
+        try:
+            return command(*args, **kwargs)
+        except (InputError, LoadError) as exc:
+            fail_input(str(exc))
+        except RecursionError:
+            fail_input("the input is nested too deeply to process")
+
+    return wrapper  # type: ignore[return-value]
+
+
+standard_option = click.option(
+    "--standard",
+    "standard_dir",
+    type=click.Path(path_type=Path),
+    help="Another standard version: a directory (policies/, schemas/) or a .tar.gz bundle.",
+)
+
+
+profile_option = click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="National profile (YAML): controls assessed, stricter parameters, severities.",
+)
+
+
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default="low",
+    show_default=True,
+    help="Lowest severity of a failing control that makes a platform not compliant.",
+)
+
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) waivers expire against, for reproducible runs [default: today].",
+)
+
+max_bytes_option = click.option(
+    "--max-bytes", type=click.IntRange(min=1), help="Largest declaration accepted."
+)
+
+
+def cases_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--cases",
+        "cases_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"{help_text} [default: tests/cases].",
+    )
+
+
+def engine_options(command: F) -> F:
+    """--engine and --opa-url: evaluate embedded, or on an OPA server (or pyrules serve)."""
+    command = click.option(
+        "--opa-url",
+        default="http://127.0.0.1:8181",
+        show_default=True,
+        help="OPA server (or pyrules serve) for --engine opa.",
+    )(command)
+    return click.option(
+        "--engine",
+        type=click.Choice(["regopy", "opa"]),
+        default="regopy",
+        show_default=True,
+        help="Evaluate embedded (regopy) or on an OPA server (--opa-url).",
+    )(command)
+
+
+def make_limits(max_bytes: int | None) -> Any:
+    from pyrules.loader import Limits
+
+    return Limits(max_bytes=max_bytes) if max_bytes else Limits()
+
+
+def profile_from(path: Path | None, standard: Any, limits: Any) -> Any:
+    if path is None:
+        return None
+    from pyrules.profile import load_profile
+
+    return load_profile(path, standard, limits)
+
+
+def signer_from(key: Path | None) -> Any:
+    if key is None:
+        return None
+    from pyrules.attest import Signer
+
+    return Signer.from_file(key)
+
+
+def standard_from(standard_dir: Path | None, verification_key: Path | None = None) -> Any:
+    """A directory, a bundle archive (verified with the key, or PYRULES_VERIFICATION_KEY),
+    or the standard shipped with pyrules."""
+    if standard_dir is None or standard_dir.is_dir():
+        from pyrules.standard import load_standard
+
+        return load_standard(standard_dir) if verification_key is None else _bundle_only()
+    from pyrules.bundle import resolve_standard
+
+    env_key = os.environ.get("PYRULES_VERIFICATION_KEY")
+    return resolve_standard(standard_dir, verification_key or (Path(env_key) if env_key else None))
+
+
+def _bundle_only() -> Any:
+    raise InputError("--verification-key applies to a bundle archive (--bundle FILE)")
+
+
+def _version_message() -> str:
+    try:
+        standard = standard_from(None)
+        return f"pyrules {__version__} (EDHS {standard.version})"
+    except InputError as exc:
+        return f"pyrules {__version__} (standard unavailable: {exc})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the pyrules and standard versions.",
+)
+def main() -> None:
+    """Check election data-handling declarations against the EDHS standard."""
+
+
+def load_declaration(path: Path, limits: Any) -> Any:
+    from pyrules.loader import load
+
+    return load(path, limits)
+
+
+def format_outputs(
+    formats: tuple[str, ...], outputs: tuple[Path, ...]
+) -> list[tuple[str, Path | None]]:
+    formats = formats or ("text",)
+    if not outputs:
+        if len(formats) > 1:
+            raise InputError("several --format options need one --output each")
+        return [(formats[0], None)]
+    if len(outputs) != len(formats):
+        raise InputError("give one --output for each --format")
+    return list(zip(formats, outputs, strict=True))
+
+
+def use_color(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def terminal_width() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 120
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror})") from None

@@ -1,0 +1,220 @@
+"""`pyrules check` and `pyrules validate`: one platform's declaration."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from pyrules.cli.base import (
+    EXIT_INPUT,
+    EXIT_NONCOMPLIANT,
+    EXIT_OK,
+    MAX_SHOWN_PROBLEMS,
+    engine_options,
+    fail_input,
+    fail_on_option,
+    format_outputs,
+    handles_input_errors,
+    load_declaration,
+    main,
+    make_limits,
+    max_bytes_option,
+    profile_from,
+    profile_option,
+    signer_from,
+    standard_from,
+    standard_option,
+    today_option,
+    use_color,
+    write_output,
+)
+from pyrules.errors import InputError
+from pyrules.render import FORMATS
+
+
+@main.command()
+@click.argument(
+    "declarations", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True)
+)
+@standard_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Report format; repeat with --output to write several reports from one run.",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (one per --format).",
+)
+@fail_on_option
+@click.option("--color/--no-color", default=None, help="Colour the text report.")
+@max_bytes_option
+@click.option(
+    "--waivers",
+    "waivers_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Waiver file: accepted exceptions with justification and expiry.",
+)
+@today_option
+@profile_option
+@click.option(
+    "--sign",
+    "sign_key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ed25519 private key (pyrules keygen): write a signed attestation of the report.",
+)
+@click.option(
+    "--attestation",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --sign writes the attestation [default: next to --output, as .intoto.json].",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The standard as an OPA bundle archive (pyrules bundle build).",
+)
+@click.option(
+    "--verification-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Public key (PEM) a signed bundle must verify with [default: $PYRULES_VERIFICATION_KEY].",
+)
+@engine_options
+@handles_input_errors
+def check(
+    declarations: tuple[Path, ...],
+    standard_dir: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    fail_on: str,
+    color: bool | None,
+    max_bytes: int | None,
+    waivers_path: Path | None,
+    today: datetime | None,
+    bundle: Path | None,
+    verification_key: Path | None,
+    engine: str,
+    opa_url: str,
+    profile_path: Path | None,
+    sign_key: Path | None,
+    attestation: Path | None,
+) -> None:
+    """Check DECLARATIONS against the standard (several only with the text format, as a
+    pre-commit hook passes them)."""
+    from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
+    from pyrules.render import RenderContext, renderer
+
+    pairs = format_outputs(formats, outputs)
+    if len(declarations) > 1 and pairs != [("text", None)]:
+        raise InputError("several declarations need the text format on stdout; run check per file")
+    attestation = attestation_path(sign_key, attestation, declarations, pairs)
+    standard = standard_from(standard_location(standard_dir, bundle), verification_key)
+    limits = make_limits(max_bytes)
+    profile = profile_from(profile_path, standard, limits)
+    signer = signer_from(sign_key)
+    waivers = None
+    if waivers_path is not None:
+        from pyrules.waivers import load_waivers
+
+        waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
+    checker = Checker(
+        standard,
+        make_engine(
+            standard,
+            profile.params(standard.params) if profile else None,
+            engine=engine,
+            opa_url=opa_url,
+        ),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        limits=limits,
+        waivers=waivers,
+        today=today.date() if today else None,
+        profile=profile,
+    )
+    exit_code = EXIT_OK
+    for declaration in declarations:
+        try:
+            document = load_declaration(declaration, limits)
+            report = checker.check_document(document)
+        except InvalidDeclaration as exc:
+            more = len(exc.lines) - 1
+            suffix = f" (and {more} more problem{'s' if more > 1 else ''}; see pyrules validate)"
+            fail_input(exc.lines[0] + (suffix if more else ""))
+            return
+        for format_name, output in pairs:
+            coloured = use_color(color) if output is None and format_name == "text" else False
+            context = RenderContext(color=coloured, declaration_text=document.text)
+            text = renderer(format_name)(report, context)
+            write_output(text, output)
+        if signer is not None and attestation is not None:
+            from pyrules.attest import write_attestation
+
+            write_attestation(attestation, report, declaration.name, signer)
+        if not report.compliant:
+            exit_code = EXIT_NONCOMPLIANT
+    sys.exit(exit_code)
+
+
+@main.command()
+@click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
+@standard_option
+@handles_input_errors
+def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
+    """Validate DECLARATIONS against the declaration schema only."""
+    from pyrules.evaluate import located
+    from pyrules.loader import Limits, LoadError
+    from pyrules.schema import validate_declaration
+
+    standard = standard_from(standard_dir)
+    bad = False
+    for path in declarations:
+        try:
+            document = load_declaration(path, Limits())
+        except LoadError as exc:
+            click.echo(str(exc), err=True)
+            bad = True
+            continue
+        problems = validate_declaration(document, standard)
+        for problem in problems[:MAX_SHOWN_PROBLEMS]:
+            click.echo(located(document, problem.pointer, problem.message), err=True)
+        if len(problems) > MAX_SHOWN_PROBLEMS:
+            click.echo(f"{path}: {len(problems) - MAX_SHOWN_PROBLEMS} more problems", err=True)
+        if problems:
+            bad = True
+        else:
+            click.echo(f"{path}: valid against EDHS {standard.version} declaration schema")
+    sys.exit(EXIT_INPUT if bad else EXIT_OK)
+
+
+def attestation_path(
+    key: Path | None,
+    attestation: Path | None,
+    declarations: tuple[Path, ...],
+    pairs: list[tuple[str, Path | None]],
+) -> Path | None:
+    """Next to the report file when there is one; with the report on stdout, ask."""
+    if key is None:
+        if attestation is not None:
+            raise InputError("--attestation needs --sign KEY")
+        return None
+    if len(declarations) > 1:
+        raise InputError("--sign attests one declaration; run check per file")
+    if attestation is not None:
+        return attestation
+    output = next((o for _, o in pairs if o is not None), None)
+    if output is None:
+        raise InputError("--sign with the report on stdout needs --attestation FILE")
+    return output.with_name(output.stem + ".intoto.json")
+
+
+def standard_location(standard_dir: Path | None, bundle: Path | None) -> Path | None:
+    if standard_dir is not None and bundle is not None:
+        raise InputError("give --standard or --bundle, not both")
+    return bundle if bundle is not None else standard_dir

@@ -1,0 +1,166 @@
+"""Commands that publish the standard: the docs site, OPA bundles, a decision API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pyrules.cli.base import (
+    EXIT_NONCOMPLIANT,
+    F,
+    cases_option,
+    handles_input_errors,
+    main,
+    standard_from,
+    standard_option,
+)
+from pyrules.errors import InputError
+
+
+@main.group()
+def docs() -> None:
+    """Publish the standard as a MkDocs Material site."""
+
+
+def _docs_options(command: F) -> F:
+    options = [
+        standard_option,
+        cases_option("Test cases, for each control's examples"),
+        click.option(
+            "--docs",
+            "docs_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("docs"),
+            show_default=True,
+            help="Hand-written pages and data files.",
+        ),
+        click.option(
+            "--sources",
+            "sources_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("build") / "docs-src",
+            show_default=True,
+            help="Where the generated MkDocs sources go (emptied first).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@docs.command("build")
+@_docs_options
+@click.option(
+    "--out",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where the site goes.",
+)
+@handles_input_errors
+def docs_build(
+    standard_dir: Path | None,
+    cases_dir: Path | None,
+    docs_dir: Path,
+    sources_dir: Path,
+    site_dir: Path,
+) -> None:
+    """Generate the sources and build the site with mkdocs build --strict."""
+    from pyrules.docs.build import build_docs
+    from pyrules.docs.site import DocsBuildError
+    from pyrules.testcases import default_cases_dir
+
+    standard = standard_from(standard_dir)
+    try:
+        result = build_docs(
+            standard, docs_dir, cases_dir or default_cases_dir(), sources_dir, site_dir
+        )
+    except DocsBuildError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    assert result.site is not None
+    click.echo(
+        f"EDHS {standard.version}: {result.pages} pages ({result.control_pages} controls) "
+        f"built into {site_dir} in {result.site.seconds:.1f} s; open {site_dir / 'index.html'}"
+    )
+
+
+@docs.command("generate")
+@_docs_options
+@handles_input_errors
+def docs_generate(
+    standard_dir: Path | None, cases_dir: Path | None, docs_dir: Path, sources_dir: Path
+) -> None:
+    """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
+    from pyrules.docs.build import generate_sources
+    from pyrules.testcases import default_cases_dir
+
+    standard = standard_from(standard_dir)
+    result = generate_sources(standard, docs_dir, cases_dir or default_cases_dir(), sources_dir)
+    click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")
+
+
+@main.group()
+def bundle() -> None:
+    """Build the standard as an OPA bundle archive."""
+
+
+@bundle.command("build")
+@standard_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write [default: edhs-VERSION.tar.gz here].",
+)
+@click.option(
+    "--signing-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Private key (PEM; RSA, EC P-256 or Ed25519): sign in OPA's bundle format.",
+)
+@click.option("--key-id", default="default", show_default=True, help="Key ID in the signature.")
+@click.option("--scope", help="Scope claim that OPA's verification config must match.")
+@handles_input_errors
+def bundle_build(
+    standard_dir: Path | None,
+    out: Path | None,
+    signing_key: Path | None,
+    key_id: str,
+    scope: str | None,
+) -> None:
+    """Write the standard (policies, parameters, schemas) as a reproducible .tar.gz bundle."""
+    from pyrules.bundle import build_bundle, default_bundle_name
+
+    built = build_bundle(standard_from(standard_dir).root, signing_key, key_id, scope)
+    target = out or Path(default_bundle_name(built.version))
+    try:
+        target.write_bytes(built.data)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write ({exc.strerror})") from None
+    signed = ", signed" if built.signed else ""
+    click.echo(f"{target}: EDHS {built.version}, {built.files} files{signed}")
+
+
+@main.command()
+@standard_option
+@click.option(
+    "--addr",
+    default="127.0.0.1:8181",
+    show_default=True,
+    help="HOST:PORT to listen on (port 0: any free port, printed on start).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Largest request body in bytes (larger: 413).",
+)
+@handles_input_errors
+def serve(standard_dir: Path | None, addr: str, max_body: int) -> None:
+    """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded."""
+    from pyrules.serve import serve as run_server
+
+    run_server(standard_from(standard_dir), addr, max_body)

@@ -1,0 +1,104 @@
+"""Commands for the standard itself: list its controls, run its test cases, lint it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pyrules.cli.base import (
+    EXIT_NONCOMPLIANT,
+    EXIT_OK,
+    cases_option,
+    engine_options,
+    handles_input_errors,
+    main,
+    standard_from,
+    standard_option,
+    terminal_width,
+)
+
+
+@main.command()
+@standard_option
+@click.option("--format", "format_name", type=click.Choice(["table", "json"]), default="table")
+@handles_input_errors
+def controls(standard_dir: Path | None, format_name: str) -> None:
+    """List the controls of the standard."""
+    standard = standard_from(standard_dir)
+    if format_name == "json":
+        import json
+
+        click.echo(json.dumps([c.model_dump() for c in standard.controls], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"EDHS {standard.version}: {len(standard.controls)} controls")
+    for column in ("ID", "Severity", "Applies", "ACEEEO", "Title"):
+        table.add_column(column, no_wrap=column != "Title")
+    for c in standard.controls:
+        table.add_row(c.id, c.severity, c.applies_when.rstrip("."), ", ".join(c.aceeeo), c.title)
+    Console(width=max(100, terminal_width())).print(table)
+
+
+@main.command("test")
+@standard_option
+@cases_option("Directory of test cases and reference.yaml")
+@click.option("--control", "control_ids", multiple=True, help="Run only this control's cases.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failing cases and the total.")
+@engine_options
+@handles_input_errors
+def test_command(
+    standard_dir: Path | None,
+    cases_dir: Path | None,
+    control_ids: tuple[str, ...],
+    quiet: bool,
+    engine: str,
+    opa_url: str,
+) -> None:
+    """Run every control's test cases through the engine."""
+    from pyrules.testcases import CaseRunner, default_cases_dir, load_cases
+
+    standard = standard_from(standard_dir)
+    reference, cases = load_cases(cases_dir or default_cases_dir())
+    if control_ids:
+        cases = [c for c in cases if c.control_id in control_ids]
+    passed = failed = 0
+    for outcome in CaseRunner(standard, engine, opa_url).run(reference, cases):
+        case = outcome.case
+        if outcome.ok:
+            passed += 1
+            if not quiet:
+                click.echo(f"ok   {case.control_id} {case.name}")
+        else:
+            failed += 1
+            click.echo(f"FAIL {case.control_id} {case.name}\n     {case.where}: {outcome.detail}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_OK if failed == 0 and passed > 0 else EXIT_NONCOMPLIANT)
+
+
+@main.command("lint")
+@standard_option
+@cases_option("Directory of test cases")
+@click.option(
+    "--catalogue",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The catalogue the controls must match [default: standard/catalogue.md if present].",
+)
+@handles_input_errors
+def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: Path | None) -> None:
+    """Check the standard itself: METADATA, catalogue, cases, paths, parameters."""
+    from pyrules.lint import lint
+    from pyrules.testcases import default_cases_dir
+
+    standard = standard_from(standard_dir)
+    default_catalogue = Path("standard") / "catalogue.md"
+    if catalogue is None and default_catalogue.is_file():
+        catalogue = default_catalogue
+    problems = lint(standard, cases_dir or default_cases_dir(), catalogue)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"{len(standard.controls)} controls checked, {len(problems)} problems")
+    sys.exit(EXIT_NONCOMPLIANT if problems else EXIT_OK)
