@@ -10,7 +10,9 @@ import click
 
 from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
+    dir_option,
     fail_on_option,
+    file_option,
     handles_input_errors,
     main,
     make_limits,
@@ -29,17 +31,15 @@ from pyrules.errors import InputError
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @standard_option
 @profile_option
-@click.option(
+@dir_option(
     "--out",
     "out_dir",
+    help_text="Directory for the matrix, the summary and each platform's reports.",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the matrix, the summary and each platform's reports.",
 )
-@click.option(
+@dir_option(
     "--waivers-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory of waiver files, one per declaration: <declaration stem>.waivers.yaml.",
+    help_text="Directory of waiver files, one per declaration: <declaration stem>.waivers.yaml.",
 )
 @click.option(
     "--jobs",
@@ -48,11 +48,10 @@ from pyrules.errors import InputError
 )
 @fail_on_option
 @today_option
-@click.option(
+@file_option(
     "--sign",
     "sign_key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ed25519 private key: write <name>.intoto.json, a signed attestation, per report.",
+    help_text="Ed25519 private key: write <name>.intoto.json, a signed attestation, per report.",
 )
 @click.option(
     "--timestamp",
@@ -120,12 +119,11 @@ def assess(
 
 
 @main.command()
-@click.option(
+@file_option(
     "--out",
     "key_path",
+    help_text="Private key file to write (mode 0600); the public key goes to KEY.pub.",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Private key file to write (mode 0600); the public key goes to KEY.pub.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing key files.")
 @handles_input_errors
@@ -142,22 +140,17 @@ def keygen(key_path: Path, force: bool) -> None:
 
 @main.command()
 @click.argument("attestation", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@file_option(
     "--key",
     "key_path",
+    help_text="Public key (KEY.pub from pyrules keygen) the attestation must be signed with.",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Public key (KEY.pub from pyrules keygen) the attestation must be signed with.",
 )
-@click.option(
-    "--declaration",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Check that this file is the declaration that was assessed.",
+@file_option(
+    "--declaration", help_text="Check that this file is the declaration that was assessed."
 )
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Check that this JSON report is the one that was signed, byte for byte.",
+@file_option(
+    "--report", help_text="Check that this JSON report is the one that was signed, byte for byte."
 )
 @handles_input_errors
 def verify(

@@ -48,6 +48,26 @@ def handles_input_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def file_option(*names: str, help_text: str, required: bool = False) -> Callable[[F], F]:
+    """An option naming a file (not a directory)."""
+    return click.option(
+        *names,
+        required=required,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+def dir_option(*names: str, help_text: str, required: bool = False) -> Callable[[F], F]:
+    """An option naming a directory (not a file)."""
+    return click.option(
+        *names,
+        required=required,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 standard_option = click.option(
     "--standard",
     "standard_dir",
@@ -56,11 +76,10 @@ standard_option = click.option(
 )
 
 
-profile_option = click.option(
+profile_option = file_option(
     "--profile",
     "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="National profile (YAML): controls assessed, stricter parameters, severities.",
+    help_text="National profile (YAML): controls assessed, stricter parameters, severities.",
 )
 
 
@@ -84,12 +103,7 @@ max_bytes_option = click.option(
 
 
 def cases_option(help_text: str) -> Callable[[F], F]:
-    return click.option(
-        "--cases",
-        "cases_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help=f"{help_text} [default: tests/cases].",
-    )
+    return dir_option("--cases", "cases_dir", help_text=f"{help_text} [default: tests/cases].")
 
 
 def engine_options(command: F) -> F:

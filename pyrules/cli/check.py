@@ -16,6 +16,7 @@ from pyrules.cli.base import (
     engine_options,
     fail_input,
     fail_on_option,
+    file_option,
     format_outputs,
     handles_input_errors,
     load_declaration,
@@ -57,34 +58,27 @@ from pyrules.render import FORMATS
 @fail_on_option
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @max_bytes_option
-@click.option(
+@file_option(
     "--waivers",
     "waivers_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Waiver file: accepted exceptions with justification and expiry.",
+    help_text="Waiver file: accepted exceptions with justification and expiry.",
 )
 @today_option
 @profile_option
-@click.option(
+@file_option(
     "--sign",
     "sign_key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ed25519 private key (pyrules keygen): write a signed attestation of the report.",
+    help_text="Ed25519 private key (pyrules keygen): write a signed attestation of the report.",
 )
-@click.option(
+@file_option(
     "--attestation",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where --sign writes the attestation [default: next to --output, as .intoto.json].",
+    help_text="Where --sign writes the attestation [default: next to --output, as .intoto.json].",
 )
-@click.option(
-    "--bundle",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The standard as an OPA bundle archive (pyrules bundle build).",
-)
-@click.option(
+@file_option("--bundle", help_text="The standard as an OPA bundle archive (pyrules bundle build).")
+@file_option(
     "--verification-key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Public key (PEM) a signed bundle must verify with [default: $PYRULES_VERIFICATION_KEY].",
+    help_text="Public key (PEM) a signed bundle must verify with "
+    "[default: $PYRULES_VERIFICATION_KEY].",
 )
 @engine_options
 @handles_input_errors

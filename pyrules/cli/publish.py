@@ -11,6 +11,7 @@ from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     F,
     cases_option,
+    file_option,
     handles_input_errors,
     main,
     standard_from,
@@ -110,15 +111,10 @@ def bundle() -> None:
 
 @bundle.command("build")
 @standard_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Archive to write [default: edhs-VERSION.tar.gz here].",
-)
-@click.option(
+@file_option("--out", help_text="Archive to write [default: edhs-VERSION.tar.gz here].")
+@file_option(
     "--signing-key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Private key (PEM; RSA, EC P-256 or Ed25519): sign in OPA's bundle format.",
+    help_text="Private key (PEM; RSA, EC P-256 or Ed25519): sign in OPA's bundle format.",
 )
 @click.option("--key-id", default="default", show_default=True, help="Key ID in the signature.")
 @click.option("--scope", help="Scope claim that OPA's verification config must match.")

@@ -12,6 +12,7 @@ from pyrules.cli.base import (
     EXIT_OK,
     cases_option,
     engine_options,
+    file_option,
     handles_input_errors,
     main,
     standard_from,
@@ -82,10 +83,9 @@ def test_command(
 @main.command("lint")
 @standard_option
 @cases_option("Directory of test cases")
-@click.option(
+@file_option(
     "--catalogue",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The catalogue the controls must match [default: standard/catalogue.md if present].",
+    help_text="The catalogue the controls must match [default: standard/catalogue.md if present].",
 )
 @handles_input_errors
 def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: Path | None) -> None:
