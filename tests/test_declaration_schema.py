@@ -148,7 +148,7 @@ def test_informational_marks_match_the_catalogue(schema: dict[str, Any]) -> None
 
 def test_required_fields(schema: dict[str, Any]) -> None:
     props = schema["properties"]
-    assert schema["required"] == ["standard_version", "metadata", "platform"]
+    assert schema["required"] == ["standard_version", "metadata", "platform", "political_ads"]
     assert props["metadata"]["required"] == ["submitted_on", "jurisdictions", "elections"]
     assert props["metadata"]["properties"]["elections"]["items"]["required"] == [
         "name",

@@ -1,0 +1,55 @@
+"""A declaration missing a whole section fails the controls that need it, with findings
+located at the nearest parent the file has, and never makes a control error."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pyrules.evaluate import Checker, make_engine
+from pyrules.loader import loads
+from pyrules.schema import schema_problems
+from pyrules.standard import load_standard
+
+REFERENCE = Path(__file__).resolve().parent / "cases" / "reference.yaml"
+STANDARD = load_standard()
+REQUIRED = set(STANDARD.schema["required"])
+SECTIONS = sorted(set(STANDARD.schema["properties"]) - REQUIRED)
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(STANDARD, make_engine(STANDARD))
+
+
+def without(section: str) -> bytes:
+    data = copy.deepcopy(loads(REFERENCE.read_bytes(), "reference.yaml").data)
+    del data[section]
+    assert not schema_problems(data, STANDARD.schema), section
+    return yaml.safe_dump(data, sort_keys=False).encode()
+
+
+def test_every_optional_section_is_covered() -> None:
+    assert "security" in SECTIONS and "incident_response" in SECTIONS
+    # Whether a platform accepts political ads decides a third of the controls: it must say.
+    assert "political_ads" in REQUIRED
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_missing_section_fails_at_the_root_and_never_errors(
+    checker: Checker, section: str
+) -> None:
+    document = loads(without(section), f"without-{section}.yaml")
+    report = checker.check_document(document)
+    assert report.summary.errors == 0
+    failing = [r for r in report.results if r.status == "fail"]
+    assert failing, f"removing {section} failed no control"
+    for result in failing:
+        for finding in result.findings:
+            assert finding.location is not None
+            # The finding points at the field, or at the root when its section is gone.
+            assert not finding.location.pointer.startswith(f"/{section}")
+            assert finding.location.line >= 1
