@@ -7,13 +7,16 @@ evaluate anything. Modules are imported on demand so a run pays only for its for
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pyrules.model import Report
 
-DOCS_URL = "https://edhs.example.org"
+# Where the standard's site is published; reports link each control there. An election
+# body that hosts its own copy of the site sets PYRULES_DOCS_URL.
+DOCS_URL = os.environ.get("PYRULES_DOCS_URL", "https://edhs.example.org").rstrip("/")
 
 FORMATS: dict[str, str] = {
     "text": "pyrules.render.text",
