@@ -123,3 +123,57 @@ def start_server() -> Any:
 def own_server(start_server: Any) -> Any:
     """A `pyrules serve` of the test's own, for tests that change policies or data."""
     return start_server()
+
+
+# --------------------------------------------------------------------------- the browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """Debian's `chromium` (`make browser`, which `make test` runs first), driven by
+    playwright through `executable_path`: playwright's own browser downloads are never used.
+    Missing in CI, that is a failure; elsewhere the browser tests say so and skip."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing in CI: `make test` runs `make browser`")
+        pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def offline(chromium: Any) -> Any:
+    """A browser context that may load file:// URLs only; every other request is recorded
+    in the list it yields with the context, and blocked."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context, blocked
+    context.close()

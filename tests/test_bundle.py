@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import subprocess
-import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from helpers import pyrules
 
 from pyrules import bundle as bundle_module
 from pyrules.bundle import BundleError, build_bundle, load_bundle_standard, pack, read_archive
@@ -25,13 +25,6 @@ from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "declarations" / "kestrel-video.yaml"
-
-
-def pyrules(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pyrules", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, check=False,
-    )  # fmt: skip
 
 
 def assert_one_line_exit_2(result: subprocess.CompletedProcess[str], *words: str) -> None:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import pyrules
 from jsonschema import Draft202012Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "declarations"
 COMPLIANT = EXAMPLES / "aurora-social.yaml"
 NONCOMPLIANT = EXAMPLES / "kestrel-video.yaml"
-
-
-def pyrules(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pyrules", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def test_a_compliant_declaration_exits_0() -> None:

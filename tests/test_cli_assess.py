@@ -9,22 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import pyrules
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "declarations"
 AURORA = EXAMPLES / "aurora-social.yaml"
 KESTREL = EXAMPLES / "kestrel-video.yaml"
 RURITANIA = ROOT / "examples" / "profiles" / "ruritania.yaml"
-
-
-def pyrules(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pyrules", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

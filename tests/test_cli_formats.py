@@ -4,11 +4,10 @@ waived controls and waivers to act on."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import pyrules
 
 from pyrules.render import FORMATS
 
@@ -17,16 +16,6 @@ EXAMPLES = ROOT / "examples" / "declarations"
 COMPLIANT = EXAMPLES / "aurora-social.yaml"
 NONCOMPLIANT = EXAMPLES / "kestrel-video.yaml"
 ALL_FORMATS = ["text", "json", "sarif", "junit", "markdown", "html"]
-
-
-def pyrules(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pyrules", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
 
 
 def test_every_format_is_registered_and_offered() -> None:

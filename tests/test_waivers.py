@@ -7,12 +7,11 @@ covers; the CLI tests run the real examples with `--waivers` and `--today`.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import pyrules
 from jsonschema import Draft202012Validator
 
 from pyrules.errors import InputError
@@ -183,16 +182,6 @@ def test_errors_and_passes_are_never_waived(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the CLI
-
-
-def pyrules(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pyrules", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
 
 
 def report_of(*args: str | Path) -> tuple[int, dict]:

@@ -8,58 +8,10 @@ to test-artifacts/docs-home.png and test-artifacts/docs-control.png.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing in CI: `make test` runs `make browser`")
-        pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def offline(chromium: Browser) -> Iterator[tuple[BrowserContext, list[str]]]:
-    """A browser context that may load file:// URLs only; the rest is recorded and blocked."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    blocked: list[str] = []
-
-    def guard(route: Route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    yield context, blocked
-    context.close()
 
 
 def test_the_home_page_shows_the_version_and_the_aceeeo_matrix(built, offline) -> None:

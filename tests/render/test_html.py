@@ -8,12 +8,7 @@ downloads are never used. It saves a screenshot to test-artifacts/report.png.
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from playwright.sync_api import Browser, Route, sync_playwright
 
 from pyrules.loader import Document
 from pyrules.model import Finding, Location, Report
@@ -22,16 +17,6 @@ from pyrules.render.html import excerpt, render
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "test-artifacts" / "report.png"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def html(report: Report, document: Document | None = None) -> str:
@@ -87,35 +72,13 @@ def test_an_excerpt_is_three_lines_around_the_finding_and_clipped_at_the_ends() 
     assert excerpt([], at(3)) == []
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install)")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def test_the_report_renders_in_chromium_without_any_network_request(
-    chromium: Browser, waived: Report, noncompliant_document: Document, tmp_path: Path
+    offline, waived: Report, noncompliant_document: Document, tmp_path: Path
 ) -> None:
     report_file = tmp_path / "report.html"
     report_file.write_text(html(waived, noncompliant_document), encoding="utf-8")
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context, blocked = offline
     requested: list[str] = []
-    blocked: list[str] = []
-
-    def guard(route: Route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
     page = context.new_page()
     page.on("request", lambda request: requested.append(request.url))
     page.goto(report_file.as_uri(), wait_until="load")
@@ -139,7 +102,6 @@ def test_the_report_renders_in_chromium_without_any_network_request(
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
-    context.close()
     assert blocked == []
     assert requested == [report_file.as_uri()]
     assert SCREENSHOT.stat().st_size > 10_000

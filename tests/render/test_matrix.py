@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "declarations"
 SCREENSHOT = ROOT / "test-artifacts" / "matrix.png"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +27,6 @@ def matrix_file(standard: Standard, tmp_path_factory: pytest.TempPathFactory) ->
     settings = Settings(standard)
     write_outputs(run(collect([folder]), settings), settings, out)
     return out / "matrix.html"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed: run `make browser` (apt-get install)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def visible_ids(page: object) -> list[str]:
