@@ -42,13 +42,8 @@ class InvalidDeclaration(InputError):
     """The declaration breaks the schema: every problem is one located line."""
 
     def __init__(self, document: Document, problems: Sequence[Problem]) -> None:
-        self.lines = [located(document, p.pointer, p.message) for p in problems]
+        self.lines = [document.located(p.pointer, p.message) for p in problems]
         super().__init__(self.lines[0])
-
-
-def located(document: Document, pointer: str, message: str) -> str:
-    _, position = document.locate(pointer)
-    return f"{document.name}:{position.line}:{position.column}: {message}"
 
 
 def make_engine(

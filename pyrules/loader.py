@@ -126,6 +126,11 @@ class Document:
             pointer = pointer.rpartition("/")[0]
         return pointer, positions.get(pointer, _ROOT)
 
+    def located(self, pointer: str, message: str) -> str:
+        """`file:line:col: message` for a problem with the field at `pointer`."""
+        _, position = self.locate(pointer)
+        return f"{self.name}:{position.line}:{position.column}: {message}"
+
 
 _ROOT = Position(1, 1)
 _MIB = 1024 * 1024

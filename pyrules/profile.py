@@ -43,7 +43,7 @@ from functools import cache
 from typing import Any
 
 from pyrules.errors import InputError
-from pyrules.loader import Document, Limits, load
+from pyrules.loader import Document, Limits
 from pyrules.model import Control, Digest, Severity, severity_rank
 from pyrules.standard import Standard, compatibility_key
 
@@ -98,14 +98,9 @@ def load_profile(
     path: str | os.PathLike[str], standard: Standard, limits: Limits | None = None
 ) -> Profile:
     """Read, validate and check a profile against `standard`; errors are located lines."""
-    from pyrules.schema import schema_problems
+    from pyrules.schema import load_valid
 
-    document = load(path, limits or Limits())
-    problems = schema_problems(document.data, profile_schema())
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise _error(document, first.pointer, first.message + more)
+    document = load_valid(path, profile_schema(), limits)
     data = document.data
     version = data["standard_version"]
     if compatibility_key(version) != standard.major:
@@ -128,9 +123,7 @@ def load_profile(
 
 
 def _error(document: Document, pointer: str, message: str) -> InputError:
-    from pyrules.evaluate import located
-
-    return InputError(located(document, pointer, message))
+    return InputError(document.located(pointer, message))
 
 
 def _selection(document: Document, standard: Standard, controls: dict[str, Any]) -> frozenset[str]:

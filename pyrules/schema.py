@@ -6,16 +6,18 @@ is imported here only, on first use, to keep `pyrules --help` and `pyrules contr
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pyrules.errors import InputError
 from pyrules.standard import Standard, compatibility_key
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
     from jsonschema.protocols import Validator
 
-    from pyrules.loader import Document
+    from pyrules.loader import Document, Limits
 
 MAX_SHOWN_VALUE = 60
 
@@ -50,6 +52,22 @@ def schema_problems(data: Any, schema: dict[str, Any]) -> list[Problem]:
     validator = validator_for(schema)
     problems = [_describe(error) for error in validator.iter_errors(data)]
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
+
+
+def load_valid(
+    path: str | os.PathLike[str], schema: dict[str, Any], limits: Limits | None = None
+) -> Document:
+    """A file that must match its schema (a profile, a waiver file): the first problem,
+    located in the file, is the error."""
+    from pyrules.loader import Limits, load
+
+    document = load(path, limits or Limits())
+    problems = schema_problems(document.data, schema)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(document.located(first.pointer, first.message) + more)
+    return document
 
 
 def validate_declaration(document: Document, standard: Standard) -> list[Problem]:

@@ -37,7 +37,7 @@ from functools import cache
 from typing import Any
 
 from pyrules.errors import InputError
-from pyrules.loader import Document, Limits, load
+from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Digest, Finding, Location, WaiverResult, WaiverStatus
 
 WAIVER_SCHEMA = "waiver.schema.json"
@@ -99,23 +99,16 @@ def load_waivers(
     limits: Limits | None = None,
 ) -> WaiverFile:
     """Read, validate and check a waiver file; every problem is `file:line:col: message`."""
-    from pyrules.evaluate import located
-    from pyrules.schema import schema_problems
+    from pyrules.schema import load_valid
 
-    document = load(path, limits or Limits())
-    problems = schema_problems(document.data, waiver_schema())
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise InputError(located(document, first.pointer, first.message) + more)
+    document = load_valid(path, waiver_schema(), limits)
     known = set(known_controls)
     waivers = []
     for index, entry in enumerate(document.data["waivers"]):
         pointer = f"/waivers/{index}"
         if entry["control"] not in known:
             raise InputError(
-                located(
-                    document,
+                document.located(
                     f"{pointer}/control",
                     f"unknown control {entry['control']!r}: this standard has no such control",
                 )

@@ -162,7 +162,6 @@ def check(
 @handles_input_errors
 def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
     """Validate DECLARATIONS against the declaration schema only."""
-    from pyrules.evaluate import located
     from pyrules.loader import Limits, LoadError
     from pyrules.schema import validate_declaration
 
@@ -177,7 +176,7 @@ def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
             continue
         problems = validate_declaration(document, standard)
         for problem in problems[:MAX_SHOWN_PROBLEMS]:
-            click.echo(located(document, problem.pointer, problem.message), err=True)
+            click.echo(document.located(problem.pointer, problem.message), err=True)
         if len(problems) > MAX_SHOWN_PROBLEMS:
             click.echo(f"{path}: {len(problems) - MAX_SHOWN_PROBLEMS} more problems", err=True)
         if problems:
