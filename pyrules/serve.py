@@ -36,17 +36,14 @@ from typing import TYPE_CHECKING, Any
 import regopy
 from regopy.rego_shared import (
     RegoError,
-    rego_bundle_query,
-    rego_free_output,
     rego_get_error,
-    rego_output_ok,
-    rego_output_string,
 )
 
 from pyrules.engine.embedded import (
-    _new_interpreter,
     describe_rego_error,
+    new_interpreter,
     offset_to_line_col,
+    run_query,
     to_rego_value,
 )
 from pyrules.engine.opa import AGGREGATE_ID, aggregate_module
@@ -140,8 +137,8 @@ class PolicyStore:
         self._modules: dict[str, str] = {}
         self._data: dict[str, Any] = {}
         self._decisions: OrderedDict[str, regopy.Bundle] = OrderedDict()
-        self._with_input = _new_interpreter()
-        self._without_input = _new_interpreter()  # input stays undefined here
+        self._with_input = new_interpreter()
+        self._without_input = new_interpreter()  # input stays undefined here
         errors = self._check(modules, data)
         if errors:
             raise StandardError(f"the policies do not compile: {errors[0]['message']}")
@@ -156,7 +153,7 @@ class PolicyStore:
     # -- compiling -------------------------------------------------------------------
 
     def _build(self, modules: dict[str, str], data: dict[str, Any], query: str) -> regopy.Bundle:
-        builder = _new_interpreter()
+        builder = new_interpreter()
         try:
             builder.add_data(data)
             for name, source in modules.items():
@@ -280,7 +277,10 @@ class PolicyStore:
     def decide(self, segments: list[str], value: Any, has_input: bool) -> tuple[bool, Any]:
         """(defined, value) of `data.<path>` for this input."""
         query = f"result := {data_ref(segments)}"
-        prepared = to_rego_value(value) if has_input else None
+        try:
+            prepared = to_rego_value(value) if has_input else None
+        except InputError as exc:
+            raise ApiError(400, "invalid_parameter", str(exc)) from None
         with self._lock:
             bundle = self._decisions.get(query)
             if bundle is None:
@@ -296,29 +296,12 @@ class PolicyStore:
             return self._run(runner, bundle)
 
     def _run(self, runner: regopy.Interpreter, bundle: regopy.Bundle) -> tuple[bool, Any]:
-        """Never formats a failed output (regopy crashes on that); see the embedded engine."""
-        try:
-            impl = rego_bundle_query(runner._impl, bundle._impl)
-        except RegoError as exc:
-            raise _evaluation_error(describe_rego_error(str(exc), self._modules)) from None
-        try:
-            if not rego_output_ok(impl):
-                detail = rego_get_error(runner._impl).strip()
-                raise _evaluation_error(
-                    describe_rego_error(detail, self._modules)
-                    if detail
-                    else "a built-in met a wrong type or value"
-                )
-            text = rego_output_string(impl)
-        finally:
-            rego_free_output(impl)
-        if text == "undefined":
+        output = run_query(runner, bundle, self._modules)
+        if output.error is not None:
+            raise _evaluation_error(output.error)
+        if output.undefined:
             return False, None
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            raise _evaluation_error(describe_rego_error(text, self._modules)) from None
-        results = parsed if isinstance(parsed, list) else [parsed]
+        results = output.parsed if isinstance(output.parsed, list) else [output.parsed]
         bindings = results[0].get("bindings", {}) if len(results) == 1 else {}
         if not isinstance(bindings, dict) or "result" not in bindings:
             return False, None

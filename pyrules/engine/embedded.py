@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from regopy.rego_shared import (
 )
 
 from pyrules.engine import RawResult, parse_control_output
-from pyrules.errors import StandardError
+from pyrules.errors import InputError, StandardError
 from pyrules.model import Control
 from pyrules.standard import Module
 
@@ -44,7 +45,7 @@ ERROR_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+"
 ERROR_MESSAGE = re.compile(r"\(errormsg \d+:(?P<msg>[^)]*)\)")
 
 
-def _new_interpreter() -> regopy.Interpreter:
+def new_interpreter() -> regopy.Interpreter:
     rego = regopy.Interpreter()
     rego.log_level = regopy.LogLevel.NONE
     rego.strict_built_in_errors = True
@@ -95,16 +96,22 @@ INT64 = (-(2**63), 2**63 - 1)
 NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\u2028\u2029]')
 
 
-def to_rego_value(value: Any) -> Any:
+MAX_INPUT_DEPTH = 200
+
+
+def to_rego_value(value: Any, depth: int = 0) -> Any:
     """rego-cpp keeps strings JSON-escaped inside; regopy's `set_input` hands them over raw,
     which breaks equality with literals and makes the output invalid JSON. Escaping here
-    gives the same semantics as `set_input_term` at a lower cost."""
+    gives the same semantics as `set_input_term` at a lower cost. Declarations are already
+    depth-limited by the loader; the limit here guards other callers (pyrules serve)."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)[1:-1] if NEEDS_ESCAPE.search(value) else value
+    if isinstance(value, dict | list) and depth >= MAX_INPUT_DEPTH:
+        raise InputError(f"the input is nested more than {MAX_INPUT_DEPTH} levels deep")
     if isinstance(value, dict):
-        return {to_rego_value(k): to_rego_value(v) for k, v in value.items()}
+        return {to_rego_value(k): to_rego_value(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [to_rego_value(v) for v in value]
+        return [to_rego_value(v, depth + 1) for v in value]
     if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
         # rego-cpp keeps integers in 64 bits and wraps larger ones silently (2**64 + 24 hours
         # would pass a 72-hour limit): hand them over as floats, which keep their order.
@@ -138,7 +145,7 @@ class EmbeddedEngine:
     ) -> None:
         self.controls = tuple(controls)
         self._sources = {m.path: m.source for m in modules}
-        self._runner = _new_interpreter()
+        self._runner = new_interpreter()
         query, points = all_controls_query(self.controls), entrypoints(self.controls)
         cache = (cache_dir or default_cache_dir()) / f"{self._key(params, query, points)}.rbb"
         self._bundle = self._load_cached(cache) or self._build(params, query, points, cache)
@@ -149,7 +156,14 @@ class EmbeddedEngine:
         return h.hexdigest()
 
     def _load_cached(self, cache: Path) -> regopy.Bundle | None:
-        if not cache.is_file():
+        """The cached bundle, only when it is byte for byte the one pyrules saved: regopy
+        prints to stdout and may misbehave on a damaged file, so it never sees one."""
+        try:
+            expected = _digest_path(cache).read_text(encoding="ascii").strip()
+            actual = hashlib.sha256(cache.read_bytes()).hexdigest()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if actual != expected:
             return None
         try:
             bundle = self._runner.load_bundle(str(cache), regopy.BundleFormat.Binary)
@@ -160,7 +174,7 @@ class EmbeddedEngine:
     def _build(
         self, params: dict[str, Any], query: str, points: list[str], cache: Path
     ) -> regopy.Bundle:
-        builder = _new_interpreter()
+        builder = new_interpreter()
         try:
             builder.add_data({"edhs": {"params": params}})
             for path, source in self._sources.items():
@@ -191,48 +205,80 @@ class EmbeddedEngine:
         return parse_control_output(outcome)
 
     def _query(self, entrypoint: str | None) -> tuple[Any, str | None]:
-        """The query's value, or why there is none. Works on raw outputs so that a failed
-        output is never formatted (regopy crashes on that)."""
-        bundle_impl = self._bundle._impl
-        try:
-            if entrypoint is None:
-                impl = rego_bundle_query(self._runner._impl, bundle_impl)
-            else:
-                impl = rego_bundle_query_entrypoint(self._runner._impl, bundle_impl, entrypoint)
-        except RegoError as exc:
-            return None, describe_rego_error(str(exc), self._sources)
-        try:
-            if not rego_output_ok(impl):
-                return None, self._runtime_error()
-            text = rego_output_string(impl)
-        finally:
-            rego_free_output(impl)
-        if text == "undefined":
+        """The query's value, or why there is none."""
+        output = run_query(self._runner, self._bundle, self._sources, entrypoint)
+        if output.error is not None:
+            return None, output.error
+        if output.undefined:
             return None, "the policy's result is undefined (a rule without a default?)"
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            return None, describe_rego_error(text, self._sources)
-        return _extract(parsed, entrypoint is None)
+        return _extract(output.parsed, entrypoint is None)
 
-    def _runtime_error(self) -> str:
-        detail = rego_get_error(self._runner._impl).strip()
-        if detail:
-            return describe_rego_error(detail, self._sources)
-        return "the policy failed while evaluating (a built-in met a wrong type or value)"
+
+@dataclass(frozen=True)
+class QueryOutput:
+    """What one query of a compiled bundle gave: regopy's parsed result, nothing
+    (undefined), or an error as one line."""
+
+    parsed: Any = None
+    undefined: bool = False
+    error: str | None = None
+
+
+def run_query(
+    runner: regopy.Interpreter,
+    bundle: regopy.Bundle,
+    sources: dict[str, str],
+    entrypoint: str | None = None,
+) -> QueryOutput:
+    """Query a compiled bundle on raw outputs, so that a failed output is never formatted
+    (regopy crashes on that) and an error term in an "ok" output is an error, not JSON."""
+    try:
+        if entrypoint is None:
+            impl = rego_bundle_query(runner._impl, bundle._impl)
+        else:
+            impl = rego_bundle_query_entrypoint(runner._impl, bundle._impl, entrypoint)
+    except RegoError as exc:
+        return QueryOutput(error=describe_rego_error(str(exc), sources))
+    try:
+        if not rego_output_ok(impl):
+            detail = rego_get_error(runner._impl).strip()
+            return QueryOutput(
+                error=describe_rego_error(detail, sources)
+                if detail
+                else "the policy failed while evaluating (a built-in met a wrong type or value)"
+            )
+        text = rego_output_string(impl)
+    finally:
+        rego_free_output(impl)
+    if text == "undefined":
+        return QueryOutput(undefined=True)
+    try:
+        return QueryOutput(parsed=json.loads(text))
+    except json.JSONDecodeError:
+        return QueryOutput(error=describe_rego_error(text, sources))
+
+
+def _digest_path(cache: Path) -> Path:
+    return cache.with_name(cache.name + ".sha256")
 
 
 def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Path) -> None:
-    """The cache only saves time: a read-only or full disk must not fail a check."""
+    """The cache only saves time: a read-only or full disk must not fail a check. The
+    bundle's digest is written beside it, last, so a half-written cache is never used."""
+    temporary = None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
         os.close(fd)
         builder.save_bundle(temporary, bundle, regopy.BundleFormat.Binary)
+        digest = hashlib.sha256(Path(temporary).read_bytes()).hexdigest()
         os.replace(temporary, cache)
+        temporary = None
+        _digest_path(cache).write_text(digest + "\n", encoding="ascii")
     except (OSError, RegoError):
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _extract(parsed: Any, from_query: bool) -> tuple[Any, str | None]:

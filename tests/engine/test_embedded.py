@@ -6,7 +6,7 @@ import pytest
 
 from pyrules.engine import RawResult
 from pyrules.engine.embedded import EmbeddedEngine, describe_rego_error, offset_to_line_col
-from pyrules.errors import StandardError
+from pyrules.errors import InputError, StandardError
 from pyrules.model import Control
 from pyrules.standard import Module
 
@@ -170,3 +170,26 @@ def test_an_integer_beyond_64_bits_never_wraps_into_a_pass(n: int) -> None:
     """rego-cpp wraps integers past 64 bits (2**64 + 1 would become 1): never a pass."""
     result = engine(GOOD).evaluate({"n": n})["TST-01"]
     assert result.error or [f.msg for f in result.deny] == ["too many"]
+
+
+def test_a_damaged_cache_is_never_handed_to_the_engine(tmp_path, capfd) -> None:
+    # regopy prints to stdout when it reads a damaged bundle, which would corrupt JSON output.
+    modules = [Module("p0.rego", GOOD, "tst.good", 1, None)]
+    EmbeddedEngine(modules, {"limit": 3}, [control("tst.good")], cache_dir=tmp_path)
+    [cached] = tmp_path.glob("*.rbb")
+    cached.write_bytes(cached.read_bytes()[:100] + b"\x00garbage" * 50)
+    capfd.readouterr()
+    engine = EmbeddedEngine(modules, {"limit": 3}, [control("tst.good")], cache_dir=tmp_path)
+    assert engine.evaluate({"n": 5})["TST-01"].deny
+    out, _ = capfd.readouterr()
+    assert out == ""
+
+
+def test_an_input_nested_too_deeply_is_an_input_error() -> None:
+    deep: dict = {}
+    node = deep
+    for _ in range(300):
+        node["a"] = {}
+        node = node["a"]
+    with pytest.raises(InputError, match="nested more than"):
+        engine(GOOD).evaluate(deep)
