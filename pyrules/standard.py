@@ -99,7 +99,10 @@ def load_standard(root: Path | None = None) -> Standard:
         raise StandardError(f"{root}: not a standard (no policies/ directory)")
     version = _read_version(policies / ".manifest")
     modules = tuple(_read_module(policies, p) for p in sorted(policies.rglob("*.rego")))
-    params = _read_json(policies / "edhs" / "params" / "data.json")
+    params_path = policies / "edhs" / "params" / "data.json"
+    params = _read_json(params_path)
+    if not isinstance(params, dict):
+        raise StandardError(f"{params_path}:1:1: the parameters must be a JSON object")
     families = tuple(
         _family(m) for m in modules if m.annotation and m.annotation.get("scope") == "subpackages"
     )
@@ -118,6 +121,12 @@ def load_standard(root: Path | None = None) -> Standard:
                 f"{by_id[control.id].source}"
             )
         by_id[control.id] = control
+        missing = [name for name in control.parameters if name not in params]
+        if missing:  # an undefined parameter would make the control's checks silently pass
+            raise StandardError(
+                f"policies/{control.source}:{control.line}: {control.id} reads parameter(s) "
+                f"{', '.join(missing)}, which {params_path.name} does not define"
+            )
     return Standard(
         root=root,
         version=version,
@@ -138,18 +147,25 @@ def _read_version(manifest: Path) -> str:
     return revision
 
 
-def _read_json(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise StandardError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
         raise StandardError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
 
 
 def _read_module(policies: Path, path: Path) -> Module:
     rel = path.relative_to(policies).as_posix()
-    source = path.read_text(encoding="utf-8")
+    source = _read_text(path)
     match = PACKAGE_LINE.search(source)
     if match is None:
         raise StandardError(f"{rel}:1: no package statement")
@@ -284,6 +300,9 @@ def _digest(root: Path) -> str:
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             rel = path.relative_to(root).as_posix().encode()
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
             h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()

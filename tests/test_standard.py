@@ -76,3 +76,25 @@ def test_a_directory_without_policies_is_not_a_standard(tmp_path: Path) -> None:
 )
 def test_versions_are_compatible_within_a_major_and_a_zero_minor(version: str, key: str) -> None:
     assert compatibility_key(version) == key
+
+
+def test_a_parameter_a_control_reads_must_be_defined(copy: Path) -> None:
+    # Undefined in Rego, the comparison would never fire and the control would pass.
+    data = copy / "policies/edhs/params/data.json"
+    data.write_text(data.read_text().replace('"max_breach_notification_hours": 72,', ""))
+    with pytest.raises(
+        StandardError, match=r"INC-01 reads parameter.*max_breach_notification_hours"
+    ):
+        load_standard(copy)
+
+
+def test_parameters_must_be_an_object(copy: Path) -> None:
+    (copy / "policies/edhs/params/data.json").write_text("[1, 2]")
+    with pytest.raises(StandardError, match="must be a JSON object"):
+        load_standard(copy)
+
+
+def test_a_policy_that_is_not_utf8_is_one_clear_error(copy: Path) -> None:
+    (copy / POLICY).write_bytes(b"package edhs.inc.x\n# caf\xe9\n")
+    with pytest.raises(StandardError, match="not UTF-8"):
+        load_standard(copy)
