@@ -77,7 +77,7 @@ def test_an_unknown_parameter_stops_the_standard_from_loading(tmp_path: Path) ->
             "params.max_breach_notification_hours", "params.max_breach_hours"
         )
     )
-    with pytest.raises(StandardError, match=r"breach_notification.rego:\d+: .*max_hours"):
+    with pytest.raises(StandardError, match=r"breach_notification.rego:\d+: .*max_breach_hours"):
         load_standard(root)
 
 
