@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyrules.errors import InputError
 from pyrules.loader import load
 from pyrules.standard import Module, Standard
 
@@ -54,12 +55,12 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     return problems
 
 
-def _policy(standard: Standard, module: Module) -> str:
-    return f"policies/{module.path}:{module.package_line}"
-
-
 def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem]:
-    text = catalogue.read_text(encoding="utf-8")
+    try:
+        text = catalogue.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"{catalogue}: cannot read the catalogue ({reason})") from None
     entries = {m["id"]: m for m in CATALOGUE_ENTRY.finditer(text)}
     ids = {c.id for c in standard.controls}
     for control in standard.controls:

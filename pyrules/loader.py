@@ -59,6 +59,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from pyrules.errors import InputError
+
 try:  # libyaml: about 10x faster than the pure-Python parser.
     from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -85,7 +87,7 @@ class Limits:
     max_nodes: int = 1_000_000
 
 
-class LoadError(Exception):
+class LoadError(InputError):
     """One clear line for users: 'FILE:LINE:COL: message'."""
 
     path: str
@@ -95,7 +97,7 @@ class LoadError(Exception):
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
         # Passing every field to Exception keeps the error picklable (worker processes).
-        super().__init__(path, line, column, message)
+        Exception.__init__(self, path, line, column, message)
         self.path = path
         self.line = line
         self.column = column

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError
+from pyrules.errors import InputError, StandardError
 from pyrules.standard import Standard, compatibility_key
 
 if TYPE_CHECKING:
@@ -42,7 +42,16 @@ def validator_for(schema: dict[str, Any]) -> Validator:
     validator = _validators.get(id(schema))
     if validator is None:
         from jsonschema import Draft202012Validator, FormatChecker
+        from jsonschema.exceptions import SchemaError
 
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            where = "/".join(str(p) for p in exc.path) or "the top level"
+            raise StandardError(
+                f"{schema.get('$id', 'a schema')}: not a valid JSON Schema at {where}: "
+                f"{exc.message}"
+            ) from None
         validator = Draft202012Validator(schema, format_checker=FormatChecker())
         _validators[id(schema)] = validator
     return validator

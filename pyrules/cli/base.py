@@ -22,7 +22,7 @@ from pyrules.levels import SEVERITIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN_PROBLEMS = 50
 
 
@@ -36,16 +36,34 @@ def handles_input_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from pyrules.loader import LoadError
-
         try:
             return command(*args, **kwargs)
-        except (InputError, LoadError) as exc:
+        except InputError as exc:
             fail_input(str(exc))
         except RecursionError:
             fail_input("the input is nested too deeply to process")
 
     return wrapper  # type: ignore[return-value]
+
+
+class Group(click.Group):
+    """Every command's group: an error nobody foresaw is still one line, with its own exit
+    code, so that it is never mistaken for a verdict (1) or a bad input (2).
+    PYRULES_DEBUG=1 shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PYRULES_DEBUG"):
+                raise
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())
+            click.echo(
+                f"pyrules: internal error: {message} (this is a bug; please report it)", err=True
+            )
+            ctx.exit(EXIT_INTERNAL)
 
 
 def file_option(*names: str, help_text: str, required: bool = False) -> Callable[[F], F]:
@@ -176,7 +194,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
