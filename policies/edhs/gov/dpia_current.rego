@@ -48,7 +48,7 @@ deny contains lib.finding(coverage_field, msg) if {
 deny contains lib.finding(review_field, msg) if {
 	not reviewed_recently
 	msg := lib.message(
-		"governance.dpia.last_reviewed is {declared}; the standard requires a review no more than {limit} months before metadata.submitted_on ({submitted})",
+		"governance.dpia.last_reviewed is {declared}; the standard requires a review no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
 		{
 			"declared": lib.declared(review_field),
 			"limit": max_age,

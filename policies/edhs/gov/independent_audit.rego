@@ -41,7 +41,7 @@ report_published if lib.non_empty_text(report_field)
 deny contains lib.finding(completed_field, msg) if {
 	not audited_recently
 	msg := lib.message(
-		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before metadata.submitted_on ({submitted})",
+		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
 		{
 			"declared": lib.declared(completed_field),
 			"limit": max_age,

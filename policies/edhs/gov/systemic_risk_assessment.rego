@@ -50,7 +50,7 @@ deny contains lib.finding(coverage_field, msg) if {
 deny contains lib.finding(completed_field, msg) if {
 	not completed_recently
 	msg := lib.message(
-		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before metadata.submitted_on ({submitted})",
+		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
 		{
 			"declared": lib.declared(completed_field),
 			"limit": max_age,

@@ -46,7 +46,7 @@ deny contains lib.finding(covers_field, msg) if {
 deny contains lib.finding(exercised_field, msg) if {
 	not exercised_recently
 	msg := lib.message(
-		"incident_response.plan.last_exercised is {declared}; the standard requires an exercise at most {limit} months before metadata.submitted_on ({submitted})",
+		"incident_response.plan.last_exercised is {declared}; the standard requires an exercise no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
 		{
 			"declared": lib.declared(exercised_field),
 			"limit": max_age,

@@ -83,25 +83,70 @@ listed(value) := {item | some item in value} if is_array(value)
 listed(value) := set() if not is_array(value)
 
 # Dates are "YYYY-MM-DD" texts. A date is older than n months when it lies before the
-# same day n months earlier than the reference date.
+# same day n months earlier than the reference date. When that month is shorter than the
+# reference day, its last day stands in: 2023-02-28 is 12 months before 2024-02-29, and
+# 2026-02-28 one month before 2026-03-31.
 older_than_months(date, reference, n) if month_number(reference) - month_number(date) > n
 
 older_than_months(date, reference, n) if {
 	month_number(reference) - month_number(date) == n
-	day_of_month(reference) > day_of_month(date)
+	day_of_month(date) < same_day_in_month_of(date, reference)
 }
 
-# True when date lies no more than n months before reference; false or undefined when
-# either date is not stated, so a missing date never passes.
+# The reference's day of the month in the month of date, or that month's last day when
+# the month is shorter.
+same_day_in_month_of(date, reference) := day if {
+	day := day_of_month(reference)
+	day <= days_in_month(date)
+}
+
+same_day_in_month_of(date, reference) := days_in_month(date) if day_of_month(reference) > days_in_month(date)
+
+# True when date lies on or before reference, and no more than n months before it; false
+# or undefined when either date is not stated, so a missing date never passes. A date
+# after the reference (a review dated after the declaration was submitted) never passes
+# either. Texts of the form YYYY-MM-DD sort as their dates do.
 within_months(date, reference, n) if {
 	is_string(date)
 	is_string(reference)
+	date <= reference
 	not older_than_months(date, reference, n)
 }
 
-month_number(date) := (to_number(parts[0]) * 12) + to_number(parts[1]) if parts := split(date, "-")
+month_number(date) := (year_of(date) * 12) + month_of_year(date)
 
-day_of_month(date) := to_number(split(date, "-")[2])
+# The number of days in the month of date.
+days_in_month(date) := 29 if {
+	month_of_year(date) == 2
+	leap_year(year_of(date))
+}
+
+days_in_month(date) := 28 if {
+	month_of_year(date) == 2
+	not leap_year(year_of(date))
+}
+
+days_in_month(date) := 30 if month_of_year(date) in {4, 6, 9, 11}
+
+days_in_month(date) := 31 if month_of_year(date) in {1, 3, 5, 7, 8, 10, 12}
+
+year_of(date) := date_part(date, 0)
+
+month_of_year(date) := date_part(date, 1)
+
+day_of_month(date) := date_part(date, 2)
+
+# One part of a date as a number. Leading zeros are dropped first: the embedded engine
+# reads "02" as a number that does not equal 2.
+date_part(date, i) := to_number(trim_left(split(date, "-")[i], "0"))
+
+# Gregorian leap years: every fourth year, except centuries not divisible by 400.
+leap_year(year) if {
+	year % 4 == 0
+	year % 100 != 0
+}
+
+leap_year(year) if year % 400 == 0
 
 # A data category falls under a rule's category when it is that category or lies below it
 # in the fideslang taxonomy, e.g. user.demographic covers user.demographic.political_opinion.

@@ -34,7 +34,7 @@ tested_recently if lib.within_months(input.security.testing.last_penetration_tes
 deny contains lib.finding(field, msg) if {
 	not tested_recently
 	msg := lib.message(
-		"security.testing.last_penetration_test is {declared}; the standard requires a test no more than {limit} months before metadata.submitted_on ({submitted})",
+		"security.testing.last_penetration_test is {declared}; the standard requires a test no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
 		{
 			"declared": lib.declared(field),
 			"limit": max_age,
