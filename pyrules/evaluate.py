@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrules import __version__
 from pyrules.engine import Engine, RawResult
-from pyrules.errors import InputError
+from pyrules.errors import InputError, printable
 from pyrules.loader import Document, Limits, load
 from pyrules.model import (
     Control,
@@ -138,7 +138,7 @@ def status_of(raw: RawResult) -> Status:
 def locate_finding(document: Document, path: str, message: str) -> Finding:
     pointer, position = document.locate(path)
     return Finding(
-        message=message,
+        message=printable(message),
         path=path,
         location=Location(
             file=document.name, line=position.line, column=position.column, pointer=pointer

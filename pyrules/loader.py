@@ -59,7 +59,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from pyrules.errors import InputError
+from pyrules.errors import InputError, printable
 
 try:  # libyaml: about 10x faster than the pure-Python parser.
     from yaml.cyaml import CParser as _CParser
@@ -101,10 +101,10 @@ class LoadError(InputError):
         self.path = path
         self.line = line
         self.column = column
-        self.message = _one_line(message)
+        self.message = printable(_one_line(message))
 
     def __str__(self) -> str:
-        return f"{_one_line(self.path)}:{self.line}:{self.column}: {self.message}"
+        return f"{printable(_one_line(self.path))}:{self.line}:{self.column}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError, StandardError
+from pyrules.errors import InputError, StandardError, printable
 from pyrules.standard import Standard, compatibility_key
 
 if TYPE_CHECKING:
@@ -109,8 +109,8 @@ def _describe(error: ValidationError) -> Problem:
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         if len(extra) == 1:
-            return Problem(f"{where}/{extra[0]}", f"unknown field '{extra[0]}'")
-        return Problem(where, "unknown fields " + ", ".join(f"'{k}'" for k in extra))
+            return Problem(f"{where}/{extra[0]}", f"unknown field {printable(repr(extra[0]))}")
+        return Problem(where, "unknown fields " + ", ".join(printable(repr(k)) for k in extra))
     if kind == "required":
         return Problem(where, error.message.replace("property", "field"))
     if kind == "enum":

@@ -161,3 +161,29 @@ def test_the_wrong_version_message_names_both_versions(tmp_path: Path) -> None:
 
 def test_an_unknown_option_is_exit_2() -> None:
     assert pyrules("check", COMPLIANT, "--frobnicate").returncode == 2
+
+
+def test_control_characters_from_a_declaration_never_reach_the_terminal(tmp_path: Path) -> None:
+    # An OSC escape would retitle the terminal; \x01 is a byte XML 1.0 cannot hold.
+    text = COMPLIANT.read_text().replace(
+        "algorithm: AES-128", 'algorithm: "AES-256\\e]0;pwned\\x07\\x01 fake"'
+    )
+    declaration = tmp_path / "escapes.yaml"
+    declaration.write_text(text)
+    result = pyrules("check", declaration)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "AES-256\\x1b]0;pwned\\x07\\x01 fake" in result.stdout
+    junit = tmp_path / "report.xml"
+    pyrules("check", declaration, "--format", "junit", "--output", junit)
+    import xml.etree.ElementTree as ElementTree
+
+    assert ElementTree.parse(junit).getroot() is not None
+
+
+def test_an_unknown_field_with_control_characters_is_quoted(tmp_path: Path) -> None:
+    declaration = tmp_path / "odd-key.yaml"
+    declaration.write_text(COMPLIANT.read_text() + '"odd\\ekey": 1\n')
+    result = pyrules("check", declaration.name, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("unknown field 'odd\\x1bkey'")
