@@ -41,8 +41,9 @@ unlabelled_formats := served_formats - labelled_formats
 
 label_shown if input.political_ads.labelling.label_shown == true
 
-# The formats political ads are served in must be stated, or their labelling cannot be checked.
-served_formats_stated if is_array(input.political_ads.formats)
+# The formats political ads are served in must be stated, or their labelling cannot be
+# checked: an empty list would leave nothing to label, just as a missing one.
+served_formats_stated if count(served_formats) > 0
 
 covers_every_format if {
 	is_array(input.political_ads.labelling.formats)
@@ -59,7 +60,10 @@ deny contains lib.finding(label_field, msg) if {
 
 deny contains lib.finding(served_field, msg) if {
 	not served_formats_stated
-	msg := "political_ads.formats is not stated; the standard requires the declaration to list every format political ads are served in, so that their labelling can be checked"
+	msg := lib.message(
+		"political_ads.formats is {declared}; the standard requires the declaration to list every format political ads are served in, so that their labelling can be checked",
+		{"declared": lib.declared(served_field)},
+	)
 }
 
 deny contains lib.finding(labelled_field, msg) if {
