@@ -28,7 +28,8 @@ default applicable := true
 
 purposes_field := ["processing", "purposes"]
 
-# The special categories of data a purpose declares.
+# The special categories of data a purpose declares, and broader categories that may
+# contain them.
 special_categories_of(purpose) := {category |
 	some category in purpose.data_categories
 	lib.special_category(category)
@@ -53,7 +54,7 @@ deny contains lib.finding(field, msg) if {
 	not under_explicit_consent(purpose)
 	field := array.concat(purposes_field, [i, "special_category_basis"])
 	msg := lib.message(
-		"purpose '{purpose}' processes special-category data ({categories}) with special_category_basis {declared}; the standard requires explicit_consent",
+		"purpose '{purpose}' processes special-category data, or broader categories that may contain it ({categories}), with special_category_basis {declared}; the standard requires explicit_consent",
 		{
 			"purpose": lib.declared(array.concat(purposes_field, [i, "name"])),
 			"categories": special_categories_of(purpose),

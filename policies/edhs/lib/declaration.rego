@@ -154,8 +154,15 @@ category_within(category, rule) if category == rule
 
 category_within(category, rule) if startswith(category, concat("", [rule, "."]))
 
-# True when category is (or lies below) one of the special categories of data.
+# True when category is, lies below, or lies above one of the special categories of data.
+# A broader key is treated as special too, to fail safe: user.demographic, or user, may
+# hold political opinions, so declaring it says nothing that rules them out.
 special_category(category) if {
 	some rule in data.edhs.params.special_categories
 	category_within(category, rule)
+}
+
+special_category(category) if {
+	some rule in data.edhs.params.special_categories
+	category_within(rule, category)
 }

@@ -37,7 +37,8 @@ no_special_category_data_used if input.political_ads.targeting.uses_special_cate
 
 criteria_declared if is_array(input.political_ads.targeting.criteria)
 
-# The targeting criteria that are special categories of data.
+# The targeting criteria that are special categories of data, or broader categories that
+# may contain them.
 special_criteria := {criterion |
 	some criterion in input.political_ads.targeting.criteria
 	lib.special_category(criterion)
@@ -59,7 +60,7 @@ deny contains lib.finding(criteria_field, msg) if {
 deny contains lib.finding(criteria_field, msg) if {
 	count(special_criteria) > 0
 	msg := lib.message(
-		"political_ads.targeting.criteria includes special categories of data ({special}); the standard forbids them for political ads",
+		"political_ads.targeting.criteria includes special categories of data, or broader categories that may contain them ({special}); the standard forbids them for political ads",
 		{"special": special_criteria},
 	)
 }
