@@ -62,8 +62,11 @@ KEYWORDS = frozenset(
     {"as", "contains", "default", "else", "every", "false", "if", "import", "in", "not"}
     | {"null", "package", "some", "true", "with"}
 )
-ERROR_HEAD = re.compile(r"\(error (\d+):")
-ERRORMSG_HEAD = re.compile(r"\(errormsg (\d+):")
+ERROR_HEAD = re.compile(r"\(error ([0-9]+):")
+ERRORMSG_HEAD = re.compile(r"\(errormsg ([0-9]+):")
+# Not str.isdigit(): it admits "²", which int() refuses, and "٣", which int() reads as 3
+# where OPA (Go's strconv.Atoi) sees a string key.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class ApiError(Exception):
@@ -92,7 +95,7 @@ def compile_errors(text: str, sources: dict[str, str]) -> list[dict[str, Any]]:
     for head in ERROR_HEAD.finditer(text):
         start = head.end()
         name = text[start : start + int(head.group(1))]
-        offset_match = re.match(r"\|(\d+)\|", text[start + len(name) :])
+        offset_match = re.match(r"\|([0-9]+)\|", text[start + len(name) :])
         message_match = ERRORMSG_HEAD.search(text, start)
         if message_match is None:
             continue
@@ -106,14 +109,21 @@ def compile_errors(text: str, sources: dict[str, str]) -> list[dict[str, Any]]:
     return errors or [{"code": "rego_compile_error", "message": describe_rego_error(text, {})}]
 
 
+def array_index(segment: str) -> int | None:
+    """The segment as an array index when it is one to OPA: ASCII digits only."""
+    return int(segment) if ASCII_DIGITS.fullmatch(segment) else None
+
+
 def data_ref(segments: list[str]) -> str:
-    """`data` plus the URL path as a Rego ref, as OPA reads it (numbers index arrays)."""
+    """`data` plus the URL path as a Rego ref, as OPA reads it (numbers index arrays, any
+    other segment, "²" included, is a string key)."""
     ref = "data"
     for segment in segments:
         if '"' in segment:
             raise ApiError(400, "invalid_parameter", f"invalid path: invalid ref term '{segment}'")
-        if segment.isdigit():
-            ref += f"[{int(segment)}]"
+        index = array_index(segment)
+        if index is not None:
+            ref += f"[{index}]"
         elif IDENTIFIER.match(segment) and segment not in KEYWORDS:
             ref += f".{segment}"
         else:
@@ -352,9 +362,9 @@ def _apply(data: dict[str, Any], op: str, target: list[str], value: Any, shown: 
         if op == "add" and last == "-":
             node.append(value)
             return
-        if not last.isdigit() or int(last) > len(node) - (0 if op == "add" else 1):
+        index = array_index(last)  # not an integer: OPA's "document does not exist" too
+        if index is None or index > len(node) - (0 if op == "add" else 1):
             raise not_found(f"{shown}: document does not exist")
-        index = int(last)
         if op == "add":
             node.insert(index, value)
         elif op == "remove":
@@ -368,8 +378,9 @@ def _apply(data: dict[str, Any], op: str, target: list[str], value: Any, shown: 
 def _child(node: Any, segment: str, shown: str) -> Any:
     if isinstance(node, dict) and segment in node:
         return node[segment]
-    if isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
-        return node[int(segment)]
+    index = array_index(segment) if isinstance(node, list) else None
+    if index is not None and index < len(node):
+        return node[index]
     raise not_found(f"{shown}: document does not exist")
 
 
@@ -425,8 +436,11 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
         return Response(text, status_code=status, media_type="application/json")
 
     async def read_body(request: Request) -> bytes:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > settings.max_body:
+        length = request.headers.get("content-length")
+        if length is not None and not ASCII_DIGITS.fullmatch(length.strip()):
+            # uvicorn refuses such a request itself; another ASGI server may pass it on
+            raise ApiError(400, "invalid_parameter", "invalid Content-Length header")
+        if length is not None and int(length) > settings.max_body:
             raise BodyTooLarge
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -538,7 +552,7 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
 def parse_addr(addr: str) -> tuple[str, int]:
     host, sep, port = addr.rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or int(port) > 65535:
+    if not sep or not host or not ASCII_DIGITS.fullmatch(port) or int(port) > 65535:
         raise InputError(f"--addr {addr!r}: give HOST:PORT, e.g. {DEFAULT_ADDR}")
     return host, int(port)
 

@@ -3,6 +3,7 @@ shapes for policies and data, and OPA's error bodies for bad requests."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import subprocess
@@ -10,11 +11,13 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from pyrules.engine.embedded import EmbeddedEngine
 from pyrules.loader import load
+from pyrules.serve import PolicyStore, create_app
 from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +75,8 @@ def test_one_control_and_the_parameters_by_path(pyrules_server) -> None:
     assert body["result"][0]["path"] == "/incident_response/breach_notification_hours"
     status, body = call(pyrules_server.url, "GET", "/v1/data/edhs/params/min_audience_size")
     assert (status, body) == (200, {"result": 1000})
-    status, body = call(pyrules_server.url, "GET", "/v1/data/edhs/params/required_languages/0")
-    assert status == 200
+    status, body = call(pyrules_server.url, "GET", "/v1/data/edhs/params/accepted_mfa_types/0")
+    assert (status, body) == (200, {"result": "fido2"})
 
 
 def test_an_undefined_decision_has_no_result(pyrules_server) -> None:
@@ -117,6 +120,56 @@ def test_a_path_with_a_quote_is_an_invalid_path(pyrules_server) -> None:
     status, body = call(pyrules_server.url, "GET", '/v1/data/edhs/a"b')
     assert status == 400
     assert body["code"] == "invalid_parameter"
+
+
+def test_a_non_ascii_digit_in_a_data_path_is_a_string_key_as_in_opa(pyrules_server) -> None:
+    # "²" and "\u0661" (Arabic-Indic one) pass isdigit(); OPA indexes arrays with 0-9 only.
+    url = pyrules_server.url
+    algorithms = "/v1/data/edhs/params/approved_at_rest_algorithms"
+    assert call(url, "GET", quote("/v1/data/edhs/params/\u00b2")) == (200, {})
+    assert call(url, "GET", f"{algorithms}/1") == (200, {"result": "AES-128"})
+    assert call(url, "GET", quote(f"{algorithms}/\u0661")) == (200, {})  # int() reads it as 1
+
+
+@pytest.mark.parametrize(
+    "pointer", ["/approved_at_rest_algorithms/\u00b2", "/accepted_mfa_types/\u00b2/x"]
+)
+def test_a_non_ascii_digit_as_an_array_index_in_a_patch_is_404(
+    pyrules_server, pointer: str
+) -> None:
+    patch = [{"op": "replace", "path": pointer, "value": "et"}]
+    status, body = call(pyrules_server.url, "PATCH", "/v1/data/edhs/params", patch)
+    assert status == 404
+    assert body["code"] == "resource_not_found"
+
+
+def asgi_post(app: Any, path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    """One request straight into the application, with headers uvicorn would never pass on."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8181),
+    }  # fmt: skip
+    sent: list[dict[str, Any]] = []
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"]
+
+
+@pytest.mark.parametrize("length", ["\u00b2".encode(), b"abc", b"2"])
+def test_a_content_length_that_is_not_ascii_digits_is_400(length: bytes) -> None:
+    app = create_app(PolicyStore({}, {}))
+    headers = [(b"host", b"127.0.0.1"), (b"content-length", length)]
+    expected = 200 if length == b"2" else 400
+    assert asgi_post(app, "/v1/data/x", headers, b"{}") == expected
 
 
 def test_unknown_routes_and_methods_answer_as_opa(pyrules_server) -> None:
@@ -247,7 +300,7 @@ def test_concurrent_decisions_all_succeed(pyrules_server) -> None:
         assert set(pool.map(decide, range(32))) == {200}
 
 
-@pytest.mark.parametrize("addr", ["nonsense", "127.0.0.1:99999", "127.0.0.1:"])
+@pytest.mark.parametrize("addr", ["nonsense", "127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:\u00b2"])
 def test_a_bad_address_is_one_line_exit_2(addr: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pyrules", "serve", "--addr", addr],
