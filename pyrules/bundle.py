@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 
 from pyrules.bundle_signature import SIGNATURES_FILE, signatures_file, verify_files
 from pyrules.errors import InputError, StandardError
-from pyrules.standard import Standard, default_standard_dir, load_standard
+from pyrules.standard import Standard, load_standard
 
 MAX_MEMBERS = 2000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -225,17 +225,3 @@ def load_bundle_standard(path: Path, verification_key: Path | None = None) -> St
         message = str(exc).replace(f"{root}/policies/", "").replace(f"{root}/", "")
         raise StandardError(f"{path}: {message}") from None
     return standard
-
-
-def resolve_standard(location: Path | None, verification_key: Path | None = None) -> Standard:
-    """The standard named on the command line: a directory, a bundle archive, or (none) the
-    one shipped with pyrules."""
-    if location is None or location.is_dir():
-        if verification_key is not None:
-            raise InputError("--verification-key applies to a bundle archive (--bundle FILE)")
-        return load_standard(location if location is not None else default_standard_dir())
-    if not location.exists():
-        raise InputError(f"{location}: no such directory or bundle archive")
-    if not is_archive(location):
-        raise InputError(f"{location}: neither a standard directory nor a .tar.gz bundle")
-    return load_bundle_standard(location, verification_key)

@@ -45,6 +45,12 @@ class InvalidDeclaration(InputError):
         self.lines = [document.located(p.pointer, p.message) for p in problems]
         super().__init__(self.lines[0])
 
+    @property
+    def summary(self) -> str:
+        """The first problem, and how many more there are: one line for a report."""
+        more = len(self.lines) - 1
+        return self.lines[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+
 
 def make_engine(
     standard: Standard,
@@ -82,6 +88,21 @@ class Checker:
     waivers: WaiverFile | None = None
     today: date | None = None  # when waivers expire; injectable for reproducible runs
     profile: Profile | None = None  # its parameters must be the engine's (see make_engine)
+
+    @classmethod
+    def for_standard(
+        cls,
+        standard: Standard,
+        *,
+        profile: Profile | None = None,
+        engine: str = "regopy",
+        opa_url: str | None = None,
+        **options: Any,
+    ) -> Checker:
+        """A checker whose engine holds the profile's parameters (or the defaults)."""
+        params = profile.params(standard.params) if profile else None
+        engine_ = make_engine(standard, params, engine=engine, opa_url=opa_url)
+        return cls(standard, engine_, profile=profile, **options)
 
     def check_file(self, path: str | os.PathLike[str]) -> Report:
         return self.check_document(load(path, self.limits))

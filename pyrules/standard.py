@@ -85,6 +85,22 @@ class Standard:
         return control_id in self._by_id
 
 
+def resolve_standard(location: Path | None, verification_key: Path | None = None) -> Standard:
+    """The standard named on the command line: a directory, a bundle archive (pyrules
+    bundle build), or none: the one shipped with pyrules."""
+    if location is None or location.is_dir():
+        if verification_key is not None:
+            raise StandardError("--verification-key applies to a bundle archive (--bundle FILE)")
+        return load_standard(location)
+    if not location.exists():
+        raise StandardError(f"{location}: no such directory or bundle archive")
+    from pyrules.bundle import is_archive, load_bundle_standard  # tarfile, only when needed
+
+    if not is_archive(location):
+        raise StandardError(f"{location}: neither a standard directory nor a .tar.gz bundle")
+    return load_bundle_standard(location, verification_key)
+
+
 def compatibility_key(version: str) -> str:
     """Versions with the same key are compatible: the major, and for 0.x also the minor
     (semantic versioning lets 0.x minors break)."""

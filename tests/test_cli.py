@@ -187,3 +187,14 @@ def test_an_unknown_field_with_control_characters_is_quoted(tmp_path: Path) -> N
     result = pyrules("check", declaration.name, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().endswith("unknown field 'odd\\x1bkey'")
+
+
+def test_check_goes_on_after_a_bad_file_and_exits_with_the_worst_code(tmp_path: Path) -> None:
+    # A pre-commit hook passes every changed declaration at once.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("platform: [unclosed\n")
+    result = pyrules("check", broken, NONCOMPLIANT, COMPLIANT)
+    assert result.returncode == 2
+    assert "broken.yaml:" in result.stderr
+    assert "kestrel-video.yaml: NOT compliant" in result.stdout
+    assert "aurora-social.yaml: compliant" in result.stdout

@@ -163,21 +163,16 @@ def signer_from(key: Path | None) -> Any:
     return Signer.from_file(key)
 
 
-def standard_from(standard_dir: Path | None, verification_key: Path | None = None) -> Any:
-    """A directory, a bundle archive (verified with the key, or PYRULES_VERIFICATION_KEY),
-    or the standard shipped with pyrules."""
-    if standard_dir is None or standard_dir.is_dir():
-        from pyrules.standard import load_standard
+def standard_from(location: Path | None, verification_key: Path | None = None) -> Any:
+    """The standard the command names; a bundle archive's key may come from the
+    environment (PYRULES_VERIFICATION_KEY), but only for an archive, so a key left there
+    never breaks a plain check."""
+    from pyrules.standard import resolve_standard
 
-        return load_standard(standard_dir) if verification_key is None else _bundle_only()
-    from pyrules.bundle import resolve_standard
-
-    env_key = os.environ.get("PYRULES_VERIFICATION_KEY")
-    return resolve_standard(standard_dir, verification_key or (Path(env_key) if env_key else None))
-
-
-def _bundle_only() -> Any:
-    raise InputError("--verification-key applies to a bundle archive (--bundle FILE)")
+    if verification_key is None and location is not None and location.is_file():
+        env_key = os.environ.get("PYRULES_VERIFICATION_KEY")
+        verification_key = Path(env_key) if env_key else None
+    return resolve_standard(location, verification_key)
 
 
 def _version_message() -> str:

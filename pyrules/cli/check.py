@@ -14,7 +14,6 @@ from pyrules.cli.base import (
     EXIT_OK,
     MAX_SHOWN_PROBLEMS,
     engine_options,
-    fail_input,
     fail_on_option,
     file_option,
     format_outputs,
@@ -102,7 +101,7 @@ def check(
 ) -> None:
     """Check DECLARATIONS against the standard (several only with the text format, as a
     pre-commit hook passes them)."""
-    from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
+    from pyrules.evaluate import Checker, InvalidDeclaration
     from pyrules.render import RenderContext, renderer
 
     pairs = format_outputs(formats, outputs)
@@ -111,47 +110,44 @@ def check(
     attestation = attestation_path(sign_key, attestation, declarations, pairs)
     standard = standard_from(standard_location(standard_dir, bundle), verification_key)
     limits = make_limits(max_bytes)
-    profile = profile_from(profile_path, standard, limits)
-    signer = signer_from(sign_key)
     waivers = None
     if waivers_path is not None:
         from pyrules.waivers import load_waivers
 
         waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
-    checker = Checker(
+    checker = Checker.for_standard(
         standard,
-        make_engine(
-            standard,
-            profile.params(standard.params) if profile else None,
-            engine=engine,
-            opa_url=opa_url,
-        ),
-        fail_on=fail_on,  # type: ignore[arg-type]
+        profile=profile_from(profile_path, standard, limits),
+        engine=engine,
+        opa_url=opa_url,
+        fail_on=fail_on,
         limits=limits,
         waivers=waivers,
         today=today.date() if today else None,
-        profile=profile,
     )
+    signer = signer_from(sign_key)
     exit_code = EXIT_OK
-    for declaration in declarations:
+    for declaration in declarations:  # a pre-commit hook passes several: check them all
         try:
             document = load_declaration(declaration, limits)
             report = checker.check_document(document)
         except InvalidDeclaration as exc:
-            more = len(exc.lines) - 1
-            suffix = f" (and {more} more problem{'s' if more > 1 else ''}; see pyrules validate)"
-            fail_input(exc.lines[0] + (suffix if more else ""))
-            return
+            click.echo(exc.summary + "; see pyrules validate", err=True)
+            exit_code = EXIT_INPUT
+            continue
+        except InputError as exc:
+            click.echo(str(exc), err=True)
+            exit_code = EXIT_INPUT
+            continue
         for format_name, output in pairs:
             coloured = use_color(color) if output is None and format_name == "text" else False
             context = RenderContext(color=coloured, declaration_text=document.text)
-            text = renderer(format_name)(report, context)
-            write_output(text, output)
+            write_output(renderer(format_name)(report, context), output)
         if signer is not None and attestation is not None:
             from pyrules.attest import write_attestation
 
             write_attestation(attestation, report, declaration.name, signer)
-        if not report.compliant:
+        if not report.compliant and exit_code == EXIT_OK:
             exit_code = EXIT_NONCOMPLIANT
     sys.exit(exit_code)
 
@@ -192,7 +188,9 @@ def attestation_path(
     declarations: tuple[Path, ...],
     pairs: list[tuple[str, Path | None]],
 ) -> Path | None:
-    """Next to the report file when there is one; with the report on stdout, ask."""
+    """Next to the JSON report when there is one (the attestation signs the JSON report, and
+    `verify --report` compares it byte for byte), else next to the first report file; with
+    the report on stdout, ask."""
     if key is None:
         if attestation is not None:
             raise InputError("--attestation needs --sign KEY")
@@ -201,7 +199,8 @@ def attestation_path(
         raise InputError("--sign attests one declaration; run check per file")
     if attestation is not None:
         return attestation
-    output = next((o for _, o in pairs if o is not None), None)
+    written = [(f, o) for f, o in pairs if o is not None]
+    output = next((o for f, o in written if f == "json"), written[0][1] if written else None)
     if output is None:
         raise InputError("--sign with the report on stdout needs --attestation FILE")
     return output.with_name(output.stem + ".intoto.json")
