@@ -156,9 +156,6 @@ class Report(_Frozen):
         default=None, description="Only when asked for: reports are deterministic by default."
     )
 
-    def failing(self) -> list[ControlResult]:
-        return [r for r in self.results if r.status in ("fail", "error")]
-
     def waiver_notices(self) -> list[WaiverResult]:
         """Waivers a reader must act on: expired ones (they fail the run), then unused ones."""
         return sorted(

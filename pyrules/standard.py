@@ -62,10 +62,6 @@ class Standard:
     _by_id: dict[str, Control] = field(default_factory=dict, repr=False, compare=False)
 
     @property
-    def policies_dir(self) -> Path:
-        return self.root / "policies"
-
-    @property
     def schema_path(self) -> Path:
         return self.root / "schemas" / "declaration.schema.json"
 

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, make_engine
+from pyrules.evaluate import Checker
 from pyrules.profile import Profile, load_profile, profile_schema
 from pyrules.standard import Standard, load_standard
 
@@ -26,8 +26,7 @@ def standard() -> Standard:
 
 
 def checker_for(standard: Standard, profile: Profile | None, fail_on: str = "low") -> Checker:
-    params = profile.params(standard.params) if profile else None
-    return Checker(standard, make_engine(standard, params), fail_on=fail_on, profile=profile)  # type: ignore[arg-type]
+    return Checker.for_standard(standard, profile=profile, fail_on=fail_on)
 
 
 def write(tmp_path: Path, text: str) -> Path:
