@@ -165,7 +165,9 @@ class PolicyStore:
     def _build(self, modules: dict[str, str], data: dict[str, Any], query: str) -> regopy.Bundle:
         builder = new_interpreter()
         try:
-            builder.add_data(data)
+            # Not add_data(): its json.dumps escapes "é" as "\u00e9", and rego-cpp then keeps
+            # that escape, so the key or value no longer equals the "é" of a policy or a path.
+            builder.add_data_json(json.dumps(data, ensure_ascii=False))
             for name, source in modules.items():
                 builder.add_module(name, source)
             bundle = builder.build(query, [])

@@ -247,6 +247,16 @@ def test_data_put_patch_get_delete(own_server) -> None:
     assert call(url, "GET", "/v1/data/cfg") == (200, {})
 
 
+def test_non_ascii_keys_and_values_in_data_match_paths_and_policies(own_server) -> None:
+    url = own_server.url
+    assert call(url, "PUT", quote("/v1/data/cfg/\u00b2"), ["kept"]) == (204, None)
+    assert call(url, "GET", quote("/v1/data/cfg/\u00b2/0")) == (200, {"result": "kept"})
+    policy = 'package uni\n\nimport rego.v1\n\nsame if data.cfg.word == "\u00e9t\u00e9"\n'
+    assert call(url, "PUT", "/v1/policies/uni.rego", raw=policy.encode()) == (200, {})
+    assert call(url, "PUT", "/v1/data/cfg/word", "\u00e9t\u00e9") == (204, None)
+    assert call(url, "GET", "/v1/data/uni/same") == (200, {"result": True})
+
+
 def test_profile_parameters_reach_the_decisions(own_server) -> None:
     url = own_server.url
     hours = {"incident_response": {"breach_notification_hours": 48}}
