@@ -4,12 +4,16 @@ A case is a change to the reference compliant declaration (`reference.yaml` besi
 cases): fields to set or remove by JSON pointer, optional parameter overrides, and the
 expected status and finding paths. Each changed declaration must still be valid against
 the schema, so cases only ever describe declarations a platform could submit.
+
+Finding paths compare as a multiset: a path listed twice requires two findings there, as
+when a missing section fails two checks at its parent.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +193,15 @@ class CaseRunner:
         if status != case.expect:
             reason = raw.error or "; ".join(f.msg for f in raw.deny) or "no findings"
             return Outcome(case, False, f"expected {case.expect}, got {status} ({reason})")
-        paths = sorted({f.path for f in raw.deny})
-        if case.findings is not None and paths != sorted(set(case.findings)):
+        paths = [f.path for f in raw.deny]
+        if case.findings is not None and not same_findings(case.findings, paths):
             return Outcome(
-                case, False, f"expected findings at {sorted(case.findings)}, got {paths}"
+                case, False, f"expected findings at {sorted(case.findings)}, got {sorted(paths)}"
             )
         return Outcome(case, True)
+
+
+def same_findings(expected: Iterable[str], actual: Iterable[str]) -> bool:
+    """True when the finding paths match as a multiset: in any order, but each path as
+    many times as findings point there."""
+    return Counter(expected) == Counter(actual)
