@@ -43,7 +43,7 @@ deny contains lib.finding(field, msg) if {
 		"processors[{index}] ({name}): receives_election_data is {receives} and dpa_signed is {declared}; the standard requires a signed data-processing agreement with every processor that receives election data",
 		{
 			"index": i,
-			"name": processor.name,
+			"name": lib.declared(["processors", i, "name"]),
 			"receives": lib.declared(["processors", i, "receives_election_data"]),
 			"declared": lib.declared(field),
 		},

@@ -39,6 +39,10 @@ deny contains lib.finding(field, msg) if {
 	field := ["processing", "purposes", i, "in_records_of_processing"]
 	msg := lib.message(
 		"processing.purposes[{index}] ({name}): in_records_of_processing is {declared}; the standard requires every election-related purpose in the records of processing",
-		{"index": i, "name": purpose.name, "declared": lib.declared(field)},
+		{
+			"index": i,
+			"name": lib.declared(["processing", "purposes", i, "name"]),
+			"declared": lib.declared(field),
+		},
 	)
 }
