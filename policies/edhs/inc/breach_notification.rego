@@ -22,16 +22,20 @@ import rego.v1
 
 default applicable := true
 
-limit := data.edhs.params.max_breach_notification_hours
+max_hours := data.edhs.params.max_breach_notification_hours
 
 field := ["incident_response", "breach_notification_hours"]
 
-notified_in_time if input.incident_response.breach_notification_hours <= limit
+notified_in_time if {
+	hours := input.incident_response.breach_notification_hours
+	is_number(hours)
+	hours <= max_hours
+}
 
 deny contains lib.finding(field, msg) if {
 	not notified_in_time
 	msg := lib.message(
 		"incident_response.breach_notification_hours is {declared}; the standard allows at most {limit} hours",
-		{"declared": lib.declared(field), "limit": limit},
+		{"declared": lib.declared(field), "limit": max_hours},
 	)
 }

@@ -23,8 +23,11 @@ message(template, values) := strings.replace_n(
 	template,
 )
 
-# A value as text for a message: lists and sets are joined with commas.
+# A value as text for a message: lists and sets are joined with commas, and null (a
+# field stated as null) is "not stated", as a missing field is.
 text(value) := value if is_string(value)
+
+text(value) := "not stated" if is_null(value)
 
 text(value) := sprintf("%v", [value]) if is_number(value)
 
