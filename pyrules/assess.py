@@ -29,16 +29,16 @@ Decisions:
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, InvalidDeclaration, make_engine
+from pyrules.evaluate import Checker, InvalidDeclaration, is_blocking, make_engine
 from pyrules.loader import Limits, LoadError, load
 from pyrules.model import Report, Severity
 from pyrules.standard import Standard
@@ -46,6 +46,7 @@ from pyrules.standard import Standard
 if TYPE_CHECKING:
     from pyrules.attest import Signer
     from pyrules.profile import Profile
+    from pyrules.render.matrix import Matrix
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 SKIPPED_SUFFIXES = (
@@ -78,7 +79,6 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     waivers_dir: Path | None = None
     generated_at: str | None = None
-    render_html: bool = True
 
     def params(self) -> dict[str, Any]:
         if self.profile is None:
@@ -188,12 +188,9 @@ def assess_one(checker: Checker, settings: Settings, submission: Submission) -> 
     if settings.generated_at:
         report = report.model_copy(update={"generated_at": settings.generated_at})
     from pyrules.attest import report_json
+    from pyrules.render import RenderContext, renderer
 
-    html_text = None
-    if settings.render_html:
-        from pyrules.render import RenderContext, renderer
-
-        html_text = renderer("html")(report, RenderContext(declaration_text=document.text))
+    html_text = renderer("html")(report, RenderContext(declaration_text=document.text))
     return Outcome(submission, report, json_text=report_json(report), html_text=html_text)
 
 
@@ -253,8 +250,9 @@ def default_jobs() -> int:
 
 @contextmanager
 def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not enabled or not sys.stderr.isatty():
+    """A rich progress bar on stderr when `enabled` (the CLI asks for it when stderr is a
+    terminal); nothing otherwise, so logs and pipes get no escape codes."""
+    if not enabled:
         yield None
         return
     from rich.console import Console
@@ -278,13 +276,75 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
     return 1 if any(not o.report.compliant for o in outcomes if o.report) else 0
 
 
+def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
+    """What the matrix renderers show, as plain data: renderers read reports, so the
+    standard, the profile and what blocks a verdict are looked up here, not there."""
+    from pyrules.render.matrix import ControlRow, Matrix, PlatformColumn
+
+    standard, profile = settings.standard, settings.profile
+    controls = [
+        ControlRow(c.id, c.title, c.family, profile.severity(c) if profile else c.severity)
+        for c in standard.controls
+        if profile is None or profile.applies(c.id)
+    ]
+    titles = {f.id: f.title for f in standard.families}
+    families = [(f, titles.get(f, f)) for f in dict.fromkeys(c.family for c in controls)]
+    platforms = []
+    for outcome in outcomes:
+        report, name = outcome.report, outcome.submission.path.name
+        if report is None:
+            platforms.append(
+                PlatformColumn(
+                    file=name,
+                    name=name,
+                    verdict=outcome.verdict,
+                    reason=outcome.reason,
+                    report_link=None,
+                    statuses={},
+                    blocking=[],
+                    failing_below=[],
+                    waived=0,
+                )
+            )
+            continue
+        blocking = [r.control_id for r in report.results if is_blocking(r, report.fail_on)]
+        platforms.append(
+            PlatformColumn(
+                file=report.declaration.name,
+                name=report.platform or report.declaration.name,
+                verdict=outcome.verdict,
+                reason=None,
+                report_link=quote(outcome.submission.key),
+                statuses={r.control_id: r.status for r in report.results},
+                blocking=blocking,
+                failing_below=[
+                    r.control_id
+                    for r in report.results
+                    if r.status == "fail" and r.control_id not in blocking
+                ],
+                waived=report.summary.waived,
+            )
+        )
+    return Matrix(
+        standard_version=standard.version,
+        standard_sha256=standard.sha256,
+        profile=profile.digest if profile else None,
+        fail_on=settings.fail_on,
+        generated_at=settings.generated_at,
+        families=families,
+        controls=controls,
+        platforms=platforms,
+    )
+
+
 def write_outputs(
     outcomes: Sequence[Outcome],
     settings: Settings,
     out: Path,
     signer: Signer | None = None,
-) -> list[Path]:
-    """Write the matrix, the summary and every platform's reports into `out`."""
+) -> Matrix:
+    """Write the matrix, the summary and every platform's reports into `out`; returns
+    the matrix, whose totals the caller reports."""
     from pyrules.render import matrix
 
     try:
@@ -304,17 +364,15 @@ def write_outputs(
 
             name = outcome.submission.path.name
             files[f"{key}.intoto.json"] = attest(report, name, signer, outcome.json_text)
-    table = matrix.Matrix.build(outcomes, settings)
+    table = build_matrix(outcomes, settings)
     files["matrix.html"] = matrix.render_html(table)
     files["matrix.csv"] = matrix.render_csv(table)
     files["matrix.md"] = matrix.render_markdown(table)
     files["summary.md"] = matrix.render_summary(table)
-    written = []
     for name in sorted(files):
         path = out / name
         try:
             path.write_bytes(files[name].encode("utf-8"))
         except OSError as exc:
             raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-        written.append(path)
-    return written
+    return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -16,6 +17,7 @@ from pyrules.assess import (
     Settings,
     collect,
     exit_code,
+    progress_bar,
     run,
     write_outputs,
 )
@@ -202,3 +204,26 @@ def test_a_platform_name_cannot_inject_a_spreadsheet_formula(
     assess(folder, out, Settings(standard))
     [row] = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
     assert row["platform"] == "'=HYPERLINK(1)"
+
+
+def test_the_progress_bar_shows_when_the_caller_asks(standard: Standard, submissions: Path) -> None:
+    with progress_bar(1, enabled=False) as off:
+        assert off is None
+    [outcome] = run(collect([submissions / "aurora-social.yaml"]), Settings(standard))
+    with progress_bar(1, enabled=True) as on:
+        assert on is not None
+        on(outcome)
+
+
+def test_the_matrix_renderer_looks_nothing_up_upstream() -> None:
+    """Renderers read results: the matrix view is built by `assess`, not by the renderer."""
+    upstream = {"pyrules.assess", "pyrules.evaluate", "pyrules.standard", "pyrules.profile"}
+    for path in (ROOT / "pyrules" / "render").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                names = {a.name for a in node.names}
+            else:
+                continue
+            assert not names & upstream, f"{path.name} imports {sorted(names & upstream)}"

@@ -105,16 +105,13 @@ def assess(
         waivers_dir=waivers_dir,
         generated_at=generated_at,
     )
-    with progress_bar(len(submissions), enabled=True) as on_done:
+    with progress_bar(len(submissions), enabled=sys.stderr.isatty()) as on_done:
         outcomes = run(submissions, settings, jobs or default_jobs(), on_done)
-    write_outputs(outcomes, settings, out_dir, signer)
+    matrix = write_outputs(outcomes, settings, out_dir, signer)
     for outcome in outcomes:
         detail = f": {outcome.reason}" if outcome.reason else ""
         click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
-    from pyrules.render.matrix import Matrix
-
-    totals = Matrix.build(outcomes, settings).totals()
-    click.echo(f"{totals}; matrix and reports in {out_dir}")
+    click.echo(f"{matrix.totals()}; matrix and reports in {out_dir}")
     sys.exit(exit_code(outcomes))
 
 

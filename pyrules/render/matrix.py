@@ -21,18 +21,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from pyrules import __version__
 from pyrules.model import Digest, Severity, Status
 from pyrules.render.markdown import esc
-
-if TYPE_CHECKING:
-    from pyrules.assess import Outcome, Settings
 
 STATUS_LABEL: dict[str, str] = {
     "pass": "pass",
@@ -61,11 +55,11 @@ class ControlRow:
 
 @dataclass(frozen=True)
 class PlatformColumn:
-    key: str
     file: str
     name: str
     verdict: str
     reason: str | None
+    report_link: str | None  # the reports' URL without extension, relative to the matrix
     statuses: dict[str, Status]
     blocking: list[str]  # failing or erroring controls that make it non-compliant
     failing_below: list[str]  # failing controls below the fail-on severity
@@ -75,13 +69,12 @@ class PlatformColumn:
     def assessed(self) -> bool:
         return self.reason is None
 
-    @property
-    def slug(self) -> str:
-        return quote(self.key)
-
 
 @dataclass(frozen=True)
 class Matrix:
+    """Everything the four files show, as plain data built by whoever ran the
+    assessment: a renderer reads results and looks nothing up upstream."""
+
     standard_version: str
     standard_sha256: str
     profile: Digest | None
@@ -90,65 +83,6 @@ class Matrix:
     families: list[tuple[str, str]]  # (id, title), only families with a control shown
     controls: list[ControlRow]
     platforms: list[PlatformColumn]
-
-    @classmethod
-    def build(cls, outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
-        from pyrules.evaluate import is_blocking
-
-        standard, profile = settings.standard, settings.profile
-        controls = [
-            ControlRow(c.id, c.title, c.family, profile.severity(c) if profile else c.severity)
-            for c in standard.controls
-            if profile is None or profile.applies(c.id)
-        ]
-        titles = {f.id: f.title for f in standard.families}
-        families = [(f, titles.get(f, f)) for f in dict.fromkeys(c.family for c in controls)]
-        platforms = []
-        for outcome in outcomes:
-            report = outcome.report
-            if report is None:
-                platforms.append(
-                    PlatformColumn(
-                        key=outcome.submission.key,
-                        file=outcome.submission.path.name,
-                        name=outcome.submission.path.name,
-                        verdict=outcome.verdict,
-                        reason=outcome.reason,
-                        statuses={},
-                        blocking=[],
-                        failing_below=[],
-                        waived=0,
-                    )
-                )
-                continue
-            blocking = [r.control_id for r in report.results if is_blocking(r, report.fail_on)]
-            platforms.append(
-                PlatformColumn(
-                    key=outcome.submission.key,
-                    file=report.declaration.name,
-                    name=report.platform or report.declaration.name,
-                    verdict=outcome.verdict,
-                    reason=None,
-                    statuses={r.control_id: r.status for r in report.results},
-                    blocking=blocking,
-                    failing_below=[
-                        r.control_id
-                        for r in report.results
-                        if r.status == "fail" and r.control_id not in blocking
-                    ],
-                    waived=report.summary.waived,
-                )
-            )
-        return cls(
-            standard_version=standard.version,
-            standard_sha256=standard.sha256,
-            profile=profile.digest if profile else None,
-            fail_on=settings.fail_on,
-            generated_at=settings.generated_at,
-            families=families,
-            controls=controls,
-            platforms=platforms,
-        )
 
     def count(self, verdict: str) -> int:
         return sum(1 for p in self.platforms if p.verdict == verdict)
@@ -273,7 +207,7 @@ def render_summary(matrix: Matrix) -> str:
         if not p.assessed:
             lines.append(f"| {file_cell} | — | {verdict} | {esc(p.reason or '')} | | | |")
             continue
-        reports = f"[HTML]({p.slug}.html) · [JSON]({p.slug}.json)"
+        reports = f"[HTML]({p.report_link}.html) · [JSON]({p.report_link}.json)"
         lines.append(
             f"| {file_cell} | {esc(p.name)} | {verdict} | {', '.join(p.blocking) or '—'} "
             f"| {', '.join(p.failing_below) or '—'} | {p.waived} | {reports} |"
