@@ -39,6 +39,7 @@ from regopy.rego_shared import (
     rego_get_error,
 )
 
+from pyrules.defaults import SERVE_ADDR, SERVE_MAX_BODY
 from pyrules.engine.embedded import (
     describe_rego_error,
     new_interpreter,
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-DEFAULT_ADDR = "127.0.0.1:8181"
-DEFAULT_MAX_BODY = 10 * 1024 * 1024  # the declaration loader's own limit
 CACHED_DECISIONS = 256
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEYWORDS = frozenset(
@@ -391,7 +390,7 @@ def _child(node: Any, segment: str, shown: str) -> Any:
 
 @dataclass
 class Settings:
-    max_body: int = DEFAULT_MAX_BODY
+    max_body: int = SERVE_MAX_BODY
 
 
 class BodyTooLarge(Exception):
@@ -555,7 +554,7 @@ def parse_addr(addr: str) -> tuple[str, int]:
     host, sep, port = addr.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not ASCII_DIGITS.fullmatch(port) or int(port) > 65535:
-        raise InputError(f"--addr {addr!r}: give HOST:PORT, e.g. {DEFAULT_ADDR}")
+        raise InputError(f"--addr {addr!r}: give HOST:PORT, e.g. {SERVE_ADDR}")
     return host, int(port)
 
 
@@ -576,7 +575,7 @@ def listen(addr: str) -> socket.socket:
     return sock
 
 
-def serve(standard: Standard, addr: str = DEFAULT_ADDR, max_body: int = DEFAULT_MAX_BODY) -> None:
+def serve(standard: Standard, addr: str = SERVE_ADDR, max_body: int = SERVE_MAX_BODY) -> None:
     """Run until interrupted; the first line on stderr names the address (port 0 = any)."""
     try:
         import uvicorn

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import inspect
 import json
 import subprocess
 import sys
@@ -308,6 +309,26 @@ def test_concurrent_decisions_all_succeed(pyrules_server) -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(decide, range(32))) == {200}
+
+
+def test_the_cli_offers_the_defaults_the_server_uses() -> None:
+    from pyrules import defaults, serve
+    from pyrules.cli import main
+
+    options = {p.name: p.default for p in main.commands["serve"].params}
+    signature = inspect.signature(serve.serve).parameters
+    assert options["addr"] == signature["addr"].default == defaults.SERVE_ADDR
+    assert options["max_body"] == signature["max_body"].default == defaults.SERVE_MAX_BODY
+    assert serve.Settings().max_body == defaults.SERVE_MAX_BODY
+
+
+def test_the_cli_starts_without_the_server_or_the_docs_builder() -> None:
+    heavy = ("pyrules.serve", "pyrules.docs.build", "regopy", "starlette", "uvicorn")
+    code = f"import sys, pyrules.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("addr", ["nonsense", "127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:\u00b2"])

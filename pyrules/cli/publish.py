@@ -17,6 +17,7 @@ from pyrules.cli.base import (
     standard_from,
     standard_option,
 )
+from pyrules.defaults import DOCS_DIR, DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
 from pyrules.errors import InputError
 
 
@@ -33,7 +34,7 @@ def _docs_options(command: F) -> F:
             "--docs",
             "docs_dir",
             type=click.Path(file_okay=False, path_type=Path),
-            default=Path("docs"),
+            default=DOCS_DIR,
             show_default=True,
             help="Hand-written pages and data files.",
         ),
@@ -41,7 +42,7 @@ def _docs_options(command: F) -> F:
             "--sources",
             "sources_dir",
             type=click.Path(file_okay=False, path_type=Path),
-            default=Path("build") / "docs-src",
+            default=DOCS_SOURCES,
             show_default=True,
             help="Where the generated MkDocs sources go (emptied first).",
         ),
@@ -57,7 +58,7 @@ def _docs_options(command: F) -> F:
     "--out",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
+    default=DOCS_SITE,
     show_default=True,
     help="Where the site goes.",
 )
@@ -143,14 +144,14 @@ def bundle_build(
 @standard_option
 @click.option(
     "--addr",
-    default="127.0.0.1:8181",
+    default=SERVE_ADDR,
     show_default=True,
     help="HOST:PORT to listen on (port 0: any free port, printed on start).",
 )
 @click.option(
     "--max-body",
     type=click.IntRange(min=1),
-    default=10 * 1024 * 1024,
+    default=SERVE_MAX_BODY,
     show_default=True,
     help="Largest request body in bytes (larger: 413).",
 )

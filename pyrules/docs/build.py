@@ -8,10 +8,6 @@ from pathlib import Path
 from pyrules.docs.site import BuiltSite, build_site, require_docs_tools
 from pyrules.standard import Standard
 
-DEFAULT_SOURCES = Path("build") / "docs-src"
-DEFAULT_SITE = Path("site")
-DEFAULT_DOCS = Path("docs")
-
 
 @dataclass(frozen=True)
 class DocsResult:
