@@ -10,10 +10,23 @@ Decisions:
 - A directory contributes its `*.yaml`, `*.yml` and `*.json` files (not recursively),
   except expected-outcome files (`*.expected.yaml`), waiver files (`*.waivers.yaml`) and
   attestations (`*.intoto.json`), which live beside declarations in practice.
-- Each declaration's outputs are named after its file name without the extension;
-  two declarations with the same stem are an input error rather than one silently
-  overwriting the other. Reports name the declaration by its file name (not the path),
-  so an archive does not depend on where the submissions folder was.
+- The matrix and the summary (`matrix.html`, `matrix.csv`, `matrix.md`, `summary.md`)
+  go in the output directory, each platform's files in its `reports/` folder, named
+  after the declaration's file name without the extension: `<name>.json`, `<name>.html`
+  and, when signing, `<name>.intoto.json`. A submission can then never be named like
+  the matrix; two submissions whose outputs would share a name (`a.yaml` and `a.json`,
+  `x.yaml` and `x.intoto.yaml`, or names that differ only in case, which collide once
+  the archive is unpacked elsewhere) are an input error before anything is assessed,
+  rather than one silently overwriting the other. Reports name the declaration by its
+  file name (not the path), so an archive does not depend on where the submissions
+  folder was.
+- The output directory must be empty, or hold an earlier assessment (its `matrix.csv`
+  says so), or `--force` must be given. The files an earlier run wrote there (the four
+  matrix files, and `*.json` and `*.html` in `reports/`) are removed before writing, so
+  an archive never mixes two runs; other files are left alone. A submission inside the
+  files assess rewrites is refused. Declarations are not collected recursively, so an
+  output directory inside (or equal to) a submissions folder is never read back as
+  declarations.
 - A submission that cannot be read, parsed or validated (or whose waiver file is
   broken) "could not be assessed": the matrix and summary give the one-line reason and
   the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any
@@ -22,8 +35,7 @@ Decisions:
   on-disk bundle cache), then each worker process loads the compiled bundle once in its
   initializer. Small batches run in-process: starting workers costs more than it saves.
 - Outputs are deterministic: sorted by output name, no timestamp unless asked, and the
-  files are written with `\\n` line ends. Files from an earlier run in the same output
-  directory are left alone.
+  files are written with `\\n` line ends.
 """
 
 from __future__ import annotations
@@ -58,6 +70,10 @@ SKIPPED_SUFFIXES = (
 )
 WAIVERS_SUFFIX = ".waivers.yaml"
 POOL_THRESHOLD = 4  # up to this many declarations, evaluate in-process
+REPORTS_DIR = "reports"  # each platform's files, apart from the matrix's
+MATRIX_FILES = ("matrix.html", "matrix.csv", "matrix.md", "summary.md")
+REPORT_SUFFIXES = (".json", ".html")  # what assess writes in REPORTS_DIR (.intoto.json too)
+MARKER = "matrix.csv"  # an output directory holding it is an earlier assessment
 
 
 @dataclass(frozen=True)
@@ -136,7 +152,59 @@ def collect(inputs: Sequence[Path]) -> list[Submission]:
                 f"{key}.*); rename one"
             )
         by_key[key] = Submission(key, path)
-    return [by_key[k] for k in sorted(by_key)]
+    submissions = [by_key[k] for k in sorted(by_key)]
+    check_output_names(submissions)
+    return submissions
+
+
+def report_names(key: str) -> tuple[str, ...]:
+    """The files a submission may get in REPORTS_DIR (the attestation only when signing:
+    it is reserved anyway, so that adding --sign to a run never makes names clash)."""
+    return (f"{key}.json", f"{key}.html", f"{key}.intoto.json")
+
+
+def check_output_names(submissions: Sequence[Submission]) -> None:
+    """Refuse, before anything is written, two submissions that would write one file.
+
+    Names are compared regardless of case: an archive unpacked on a case-insensitive
+    file system would otherwise lose one of them."""
+    owners: dict[str, Submission] = {}
+    for submission in submissions:
+        for name in report_names(submission.key):
+            other = owners.setdefault(name.casefold(), submission)
+            if other is not submission:
+                raise InputError(
+                    f"{submission.path}: its outputs would overwrite those of {other.path} "
+                    f"(both write {REPORTS_DIR}/{name}); rename one"
+                )
+
+
+def check_out(out: Path, submissions: Sequence[Submission], *, force: bool = False) -> None:
+    """Refuse an output directory that this run would spoil, or that would spoil it,
+    before anything is assessed: one holding the submissions themselves, or other
+    files that are not an earlier assessment (unless `force`)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: not a directory (--out)")
+    rewritten = {(out / name).resolve() for name in MATRIX_FILES}
+    reports = (out / REPORTS_DIR).resolve()
+    for submission in submissions:
+        path = submission.path.resolve()
+        if path in rewritten or path.is_relative_to(reports):
+            raise InputError(
+                f"{submission.path}: is one of the files assess rewrites in --out {out}; "
+                "write the assessment to another folder"
+            )
+    if force or not out.is_dir() or (out / MARKER).is_file():
+        return
+    try:
+        empty = next(out.iterdir(), None) is None
+    except OSError as exc:
+        raise InputError(f"{out}: cannot read the output directory ({exc.strerror})") from None
+    if not empty:
+        raise InputError(
+            f"{out}: not empty and not an earlier assessment (it has no {MARKER}); "
+            "choose an empty folder or pass --force"
+        )
 
 
 def output_name(path: Path) -> str:
@@ -314,7 +382,7 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
                 name=report.platform or report.declaration.name,
                 verdict=outcome.verdict,
                 reason=None,
-                report_link=quote(outcome.submission.key),
+                report_link=f"{REPORTS_DIR}/{quote(outcome.submission.key)}",
                 statuses={r.control_id: r.status for r in report.results},
                 blocking=blocking,
                 failing_below=[
@@ -343,32 +411,33 @@ def write_outputs(
     out: Path,
     signer: Signer | None = None,
 ) -> Matrix:
-    """Write the matrix, the summary and every platform's reports into `out`; returns
-    the matrix, whose totals the caller reports."""
+    """Write the matrix and the summary into `out` and every platform's files into
+    `out/reports/`, after removing what an earlier run wrote there; returns the matrix,
+    whose totals the caller reports."""
     from pyrules.render import matrix
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{out}: cannot create the output directory ({exc.strerror})") from None
+    check_output_names([o.submission for o in outcomes])
     files: dict[str, str] = {}
     for outcome in outcomes:
         key, report = outcome.submission.key, outcome.report
         if report is None or outcome.json_text is None:
             continue
-        files[f"{key}.json"] = outcome.json_text
+        files[f"{REPORTS_DIR}/{key}.json"] = outcome.json_text
         if outcome.html_text is not None:
-            files[f"{key}.html"] = outcome.html_text
+            files[f"{REPORTS_DIR}/{key}.html"] = outcome.html_text
         if signer is not None:
             from pyrules.attest import attest
 
             name = outcome.submission.path.name
-            files[f"{key}.intoto.json"] = attest(report, name, signer, outcome.json_text)
+            files[f"{REPORTS_DIR}/{key}.intoto.json"] = attest(
+                report, name, signer, outcome.json_text
+            )
     table = build_matrix(outcomes, settings)
     files["matrix.html"] = matrix.render_html(table)
     files["matrix.csv"] = matrix.render_csv(table)
     files["matrix.md"] = matrix.render_markdown(table)
     files["summary.md"] = matrix.render_summary(table)
+    _prepare(out)
     for name in sorted(files):
         path = out / name
         try:
@@ -376,3 +445,22 @@ def write_outputs(
         except OSError as exc:
             raise InputError(f"{path}: cannot write ({exc.strerror})") from None
     return table
+
+
+def _prepare(out: Path) -> None:
+    """Create `out/reports/` and remove the files an earlier run wrote, only those, so
+    the archive holds this run alone and nothing else of the folder is lost."""
+    reports = out / REPORTS_DIR
+    if reports.is_symlink() or (reports.exists() and not reports.is_dir()):
+        raise InputError(f"{reports}: not a folder assess made; move it away")
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        stale = [out / name for name in MATRIX_FILES] + [
+            p for p in reports.iterdir() if p.name.endswith(REPORT_SUFFIXES)
+        ]
+        for path in stale:
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+    except OSError as exc:
+        where = exc.filename or out
+        raise InputError(f"{where}: cannot prepare the output directory ({exc.strerror})") from None

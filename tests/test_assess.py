@@ -15,12 +15,15 @@ from pyrules.assess import (
     POOL_THRESHOLD,
     Outcome,
     Settings,
+    Submission,
+    check_out,
     collect,
     exit_code,
     progress_bar,
     run,
     write_outputs,
 )
+from pyrules.attest import Signer, generate_key
 from pyrules.errors import InputError
 from pyrules.profile import load_profile
 from pyrules.standard import Standard, load_standard
@@ -54,6 +57,13 @@ def assess(folder: Path, out: Path, settings: Settings, jobs: int = 1) -> list[O
     outcomes = run(collect([folder]), settings, jobs)
     write_outputs(outcomes, settings, out)
     return outcomes
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_declarations_are_collected_sorted_without_expected_outcomes(submissions: Path) -> None:
@@ -90,9 +100,10 @@ def test_bad_submissions_are_reported_and_the_others_assessed(
     summary = (out / "summary.md").read_text()
     assert "5 declarations: 2 compliant, 1 not compliant, 2 could not be assessed" in summary
     assert "## Could not be assessed" in summary and "`broken.yaml`" in summary
+    reports = out / "reports"
     for name in NAMES:
-        assert (out / f"{name}.json").is_file() and (out / f"{name}.html").is_file()
-    assert not (out / "broken.json").exists()
+        assert (reports / f"{name}.json").is_file() and (reports / f"{name}.html").is_file()
+    assert not (reports / "broken.json").exists()
 
 
 def test_exit_codes_rank_unassessed_over_noncompliant(
@@ -162,9 +173,7 @@ def test_worker_processes_give_the_same_files(
     settings = Settings(standard)
     assess(submissions, tmp_path / "one", settings, jobs=1)
     assess(submissions, tmp_path / "two", settings, jobs=2)
-    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert one == two
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
 def test_the_html_matrix_is_self_contained_and_works_without_script(
@@ -204,6 +213,120 @@ def test_a_platform_name_cannot_inject_a_spreadsheet_formula(
     assess(folder, out, Settings(standard))
     [row] = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
     assert row["platform"] == "'=HYPERLINK(1)"
+
+
+def test_a_submission_named_like_the_matrix_keeps_its_own_reports(
+    standard: Standard, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("matrix.yaml", "summary.yaml"):
+        shutil.copy(EXAMPLES / "aurora-social.yaml", folder / name)
+    out = tmp_path / "out"
+    assess(folder, out, Settings(standard))
+    assert '<table id="matrix">' in (out / "matrix.html").read_text()
+    assert '<table id="matrix">' not in (out / "reports" / "matrix.html").read_text()
+    assert (out / "summary.md").read_text().startswith("# EDHS")
+    assert {"matrix.json", "summary.json"} <= {p.name for p in (out / "reports").iterdir()}
+
+
+def test_submissions_whose_outputs_would_collide_are_refused(tmp_path: Path) -> None:
+    """`x.intoto.yaml`'s report would be `x.yaml`'s attestation; case-only differences
+    collide once the archive is unpacked on a case-insensitive file system."""
+    for name in ("x.yaml", "x.intoto.yaml"):
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(InputError) as caught:
+        collect([tmp_path])
+    message = str(caught.value)
+    assert "x.yaml" in message and "x.intoto.yaml" in message and "\n" not in message
+    assert "reports/x.intoto.json" in message
+
+    other = tmp_path / "case"
+    other.mkdir()
+    (other / "Kestrel.yaml").write_text("{}")
+    (other / "kestrel.yml").write_text("{}")
+    with pytest.raises(InputError, match=r"Kestrel\.yaml.*kestrel\.yml|kestrel\.yml.*Kestrel"):
+        collect([other])
+
+
+def test_write_outputs_refuses_colliding_outcomes_before_writing(
+    standard: Standard, tmp_path: Path
+) -> None:
+    """The library entry point is guarded too, not only `collect`."""
+    outcomes = [
+        Outcome(Submission("x", tmp_path / "x.yaml"), reason="r"),
+        Outcome(Submission("x.intoto", tmp_path / "x.intoto.yaml"), reason="r"),
+    ]
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="would overwrite"):
+        write_outputs(outcomes, Settings(standard), out)
+    assert not out.exists()
+
+
+def test_a_rerun_leaves_no_file_of_the_earlier_run(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    generate_key(tmp_path / "emb.key")
+    signer = Signer.from_file(tmp_path / "emb.key")
+    settings = Settings(standard)
+    write_outputs(run(collect([submissions]), settings), settings, out, signer)
+    (out / "notes.txt").write_text("the assessor's own notes\n")
+    (out / "reports" / "README.txt").write_text("kept\n")
+    only = collect([submissions / "aurora-social.yaml"])
+    matrix = write_outputs(run(only, settings), settings, out)
+    assert sorted(tree(out)) == [
+        "matrix.csv", "matrix.html", "matrix.md", "notes.txt", "reports/README.txt",
+        "reports/aurora-social.html", "reports/aurora-social.json", "summary.md",
+    ]  # fmt: skip
+    assert matrix.totals() == "1 declaration: 1 compliant, 0 not compliant"
+
+    fresh = tmp_path / "fresh"
+    write_outputs(run(only, settings), settings, fresh)
+    rerun = tree(out)
+    assert all(rerun[name] == data for name, data in tree(fresh).items())
+
+
+def test_the_output_folder_must_be_empty_or_an_earlier_assessment(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    found = collect([submissions])
+    out = tmp_path / "out"
+    check_out(out, found)  # does not exist yet
+    out.mkdir()
+    check_out(out, found)  # empty
+    (out / "thesis.docx").write_text("precious")
+    with pytest.raises(InputError, match=r"not empty and not an earlier assessment.*--force"):
+        check_out(out, found)
+    check_out(out, found, force=True)
+    (out / "matrix.csv").write_text("file\n")
+    check_out(out, found)
+    with pytest.raises(InputError, match="not a directory"):
+        check_out(out / "thesis.docx", found)
+
+
+def test_submissions_among_the_rewritten_files_are_refused(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assess(submissions, out, Settings(standard))
+    found = collect([out / "reports"])  # reports read back as declarations
+    with pytest.raises(
+        InputError, match=r"reports.*is one of the files assess rewrites in --out .*out"
+    ):
+        check_out(out, found, force=True)
+    check_out(tmp_path / "elsewhere", found)
+
+
+def test_an_output_folder_inside_the_submissions_is_never_read_back(
+    standard: Standard, submissions: Path
+) -> None:
+    """Neither `--out SUBMISSIONS` nor `--out SUBMISSIONS/out` adds declarations to the
+    next run: the reports are in a folder of their own, and folders are not recursed."""
+    before = [s.key for s in collect([submissions])]
+    for out in (submissions, submissions / "out"):
+        assess(submissions, out, Settings(standard))
+        assert [s.key for s in collect([submissions])] == before
 
 
 def test_the_progress_bar_shows_when_the_caller_asks(standard: Standard, submissions: Path) -> None:

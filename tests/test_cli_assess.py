@@ -18,6 +18,13 @@ KESTREL = EXAMPLES / "kestrel-video.yaml"
 RURITANIA = ROOT / "examples" / "profiles" / "ruritania.yaml"
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -76,10 +83,9 @@ def test_assess_a_folder_with_a_broken_submission(submissions: Path, tmp_path: P
     assert lines[2].startswith("broken.yaml: could not be assessed: broken.yaml:2:1:")
     assert lines[3] == "kestrel-video.yaml: not compliant"
     assert "4 declarations: 2 compliant, 1 not compliant, 1 could not be assessed" in lines[-1]
-    names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(
+    assert sorted(tree(out)) == sorted(
         ["matrix.html", "matrix.csv", "matrix.md", "summary.md"]
-        + [f"{n}.{ext}" for n in ("aurora-social", "boreal-forum", "kestrel-video")
+        + [f"reports/{n}.{ext}" for n in ("aurora-social", "boreal-forum", "kestrel-video")
            for ext in ("json", "html")]
     )  # fmt: skip
 
@@ -94,25 +100,25 @@ def test_assess_exit_codes_without_bad_submissions(tmp_path: Path) -> None:
 def test_an_assessment_is_byte_for_byte_reproducible(
     submissions: Path, tmp_path: Path, key: Path
 ) -> None:
-    outs = [tmp_path / "first", tmp_path / "second"]
+    outs = [tmp_path / "first", tmp_path / "second", tmp_path / "second"]  # rerun in place
+    trees = []
     for out in outs:
-        pyrules(
+        result = pyrules(
             "assess", submissions, "--out", out, "--profile", RURITANIA, "--sign", key,
             "--today", "2026-05-01",
         )  # fmt: skip
-    first = {p.name: p.read_bytes() for p in outs[0].iterdir()}
-    second = {p.name: p.read_bytes() for p in outs[1].iterdir()}
-    assert "aurora-social.intoto.json" in first and "matrix.html" in first
-    assert first == second
+        assert result.returncode == 2, result.stderr  # broken.yaml
+        trees.append(tree(out))
+    assert "reports/aurora-social.intoto.json" in trees[0] and "matrix.html" in trees[0]
+    assert trees[0] == trees[1] == trees[2]
 
 
 def test_timestamp_is_only_there_when_asked(submissions: Path, tmp_path: Path) -> None:
     pyrules("assess", AURORA, "--out", tmp_path / "plain")
     pyrules("assess", AURORA, "--out", tmp_path / "stamped", "--timestamp")
-    assert (
-        json.loads((tmp_path / "plain" / "aurora-social.json").read_text())["generated_at"] is None
-    )
-    stamped = json.loads((tmp_path / "stamped" / "aurora-social.json").read_text())
+    plain = json.loads((tmp_path / "plain" / "reports" / "aurora-social.json").read_text())
+    assert plain["generated_at"] is None
+    stamped = json.loads((tmp_path / "stamped" / "reports" / "aurora-social.json").read_text())
     assert stamped["generated_at"]
     assert "generated" in (tmp_path / "stamped" / "summary.md").read_text()
 
@@ -136,14 +142,60 @@ def test_sign_a_check_and_verify_it(tmp_path: Path, key: Path) -> None:
 def test_verify_the_attestations_of_an_assessment(
     submissions: Path, tmp_path: Path, key: Path
 ) -> None:
-    out = tmp_path / "out"
-    pyrules("assess", submissions, "--out", out, "--sign", key)
+    reports = tmp_path / "out" / "reports"
+    pyrules("assess", submissions, "--out", tmp_path / "out", "--sign", key)
     for name in ("aurora-social", "kestrel-video"):
         result = pyrules(
-            "verify", out / f"{name}.intoto.json", "--key", f"{key}.pub",
-            "--declaration", submissions / f"{name}.yaml", "--report", out / f"{name}.json",
+            "verify", reports / f"{name}.intoto.json", "--key", f"{key}.pub",
+            "--declaration", submissions / f"{name}.yaml", "--report", reports / f"{name}.json",
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
+
+
+def test_attestations_that_would_overwrite_each_other_are_refused(
+    tmp_path: Path, key: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("x.yaml", "x.intoto.yaml"):
+        shutil.copy(AURORA, folder / name)
+    out = tmp_path / "out"
+    result = pyrules("assess", folder, "--out", out, "--sign", key)
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert str(folder / "x.yaml") in line and str(folder / "x.intoto.yaml") in line
+    assert not out.exists()
+
+
+def test_a_folder_that_is_not_an_assessment_needs_force(submissions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me\n")
+    refused = pyrules("assess", AURORA, "--out", out)
+    assert refused.returncode == 2 and "--force" in one_line_error(refused)
+    assert sorted(tree(out)) == ["notes.txt"]
+    assert pyrules("assess", AURORA, "--out", out, "--force").returncode == 0
+    assert pyrules("assess", AURORA, "--out", out).returncode == 0  # now an assessment
+    assert (out / "notes.txt").read_text() == "keep me\n"
+
+
+def test_assessing_into_the_submissions_folder_twice_reads_no_report_back(
+    submissions: Path,
+) -> None:
+    first = pyrules("assess", submissions, "--out", submissions, "--force", "--jobs", "1")
+    second = pyrules("assess", submissions, "--out", submissions, "--jobs", "1")
+    assert second.returncode == first.returncode == 2, second.stderr
+    assert second.stdout == first.stdout
+    assert second.stdout.splitlines()[-1].startswith("4 declarations:")
+
+
+def test_reports_given_back_as_submissions_are_refused(submissions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pyrules("assess", AURORA, "--out", out)
+    result = pyrules("assess", out / "reports", "--out", out)
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert "aurora-social.json: is one of the files assess rewrites" in line and str(out) in line
 
 
 def test_tampering_is_one_line_and_exit_1(tmp_path: Path, key: Path) -> None:

@@ -34,8 +34,15 @@ from pyrules.errors import InputError
 @dir_option(
     "--out",
     "out_dir",
-    help_text="Directory for the matrix, the summary and each platform's reports.",
+    help_text="Directory for the matrix and the summary; each platform's reports go in its "
+    "reports/ folder. Files of an earlier assessment there are replaced.",
     required=True,
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty --out that holds no earlier assessment (its other files "
+    "are kept).",
 )
 @dir_option(
     "--waivers-dir",
@@ -51,7 +58,8 @@ from pyrules.errors import InputError
 @file_option(
     "--sign",
     "sign_key",
-    help_text="Ed25519 private key: write <name>.intoto.json, a signed attestation, per report.",
+    help_text="Ed25519 private key: write reports/<name>.intoto.json, a signed attestation, "
+    "per report.",
 )
 @click.option(
     "--timestamp",
@@ -65,6 +73,7 @@ def assess(
     standard_dir: Path | None,
     profile_path: Path | None,
     out_dir: Path,
+    force: bool,
     waivers_dir: Path | None,
     jobs: int | None,
     fail_on: str,
@@ -77,6 +86,7 @@ def assess(
     a summary and each platform's reports into --out."""
     from pyrules.assess import (
         Settings,
+        check_out,
         collect,
         default_jobs,
         exit_code,
@@ -88,6 +98,7 @@ def assess(
     if waivers_dir is not None and not waivers_dir.is_dir():
         raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
     submissions = collect(inputs)
+    check_out(out_dir, submissions, force=force)
     standard = standard_from(standard_dir)
     limits = make_limits(max_bytes)
     signer = signer_from(sign_key)

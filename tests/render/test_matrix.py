@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -72,4 +73,9 @@ def test_without_script_it_is_the_plain_table(
     assert not page.locator("#filters").is_visible()
     assert len(visible_ids(page)) == len(standard.controls)
     assert "could not be assessed" in page.locator("#matrix thead").inner_text()
+    links = page.locator("table a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert links and all(
+        link.startswith(matrix_file.parent.as_uri() + "/reports/") for link in links
+    )
+    assert all(Path(unquote(link.removeprefix("file://"))).is_file() for link in links)
     context.close()
