@@ -29,6 +29,7 @@ import binascii
 import hashlib
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,7 @@ STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 PREDICATE_TYPE = "https://edhs.example.org/attestation/report/v0.1"
 PUBLIC_SUFFIX = ".pub"
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
 class VerificationFailed(Exception):
@@ -69,10 +71,11 @@ def generate_key(path: Path, *, force: bool = False) -> Path:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     public_path = Path(f"{path}{PUBLIC_SUFFIX}")
-    if not force:
-        for existing in (path, public_path):
-            if existing.exists():
-                raise InputError(f"{existing}: already exists; remove it or pass --force")
+    for existing in (path, public_path):
+        if os.path.islink(existing):
+            raise InputError(f"{existing}: is a symbolic link; pyrules writes no key through one")
+        if not force and existing.exists():
+            raise InputError(f"{existing}: already exists; remove it or pass --force")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -88,18 +91,28 @@ def generate_key(path: Path, *, force: bool = False) -> Path:
 
 
 def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
-    """Create the file with its final mode at once, so a private key is never readable
-    by others, not even for a moment."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    """Write a file that has its final mode from its creation, so a private key is never
+    readable by others, not even for a moment. Without `force` it is created exclusively
+    in place. With `force` the key never lands in the existing file (whose mode or other
+    hard links would expose it): a fresh file beside it is renamed over it."""
+    target = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp") if force else path
     try:
-        fd = os.open(path, flags, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(path, mode)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, mode)
     except FileExistsError:
         raise InputError(f"{path}: already exists; remove it or pass --force") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.chmod(target, mode)  # exactly `mode`, whatever the umask
+            handle.write(data)
+        if force:
+            os.replace(target, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        if force:
+            target.unlink(missing_ok=True)
 
 
 def _read_key_file(path: Path) -> bytes:

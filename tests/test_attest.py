@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -90,6 +91,35 @@ def test_keygen_never_overwrites_a_key_by_accident(keys: tuple[Path, Path]) -> N
     with pytest.raises(InputError, match="already exists"):
         generate_key(keys[0])
     assert keys[0].read_bytes() == before
+
+
+def test_keygen_force_replaces_a_readable_key_file_without_writing_into_it(
+    tmp_path: Path,
+) -> None:
+    """The new key goes to a fresh 0600 file renamed over the old one: it never sits in the
+    old file (mode 0644, and possibly other hard links to it) even for a moment."""
+    private = tmp_path / "emb.key"
+    private.write_text("old key\n")
+    private.chmod(0o644)
+    backup = tmp_path / "backup.key"
+    os.link(private, backup)
+    generate_key(private, force=True)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert load_private_key(private)
+    assert backup.read_text() == "old key\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.key", "emb.key", "emb.key.pub"]
+
+
+@pytest.mark.parametrize("which", ["emb.key", "emb.key.pub"])
+def test_keygen_never_writes_through_a_symbolic_link(tmp_path: Path, which: str) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not a key\n")
+    (tmp_path / which).symlink_to(target)
+    for force in (False, True):
+        with pytest.raises(InputError, match="symbolic link"):
+            generate_key(tmp_path / "emb.key", force=force)
+    assert target.read_text() == "not a key\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.txt", which]
 
 
 def test_the_attestation_is_an_in_toto_statement_in_a_dsse_envelope(
