@@ -16,6 +16,7 @@ from pyrules.attest import (
     STATEMENT_TYPE,
     Signer,
     VerificationFailed,
+    Verified,
     attest,
     check_file_digest,
     generate_key,
@@ -25,6 +26,7 @@ from pyrules.attest import (
     pae,
     read_envelope,
     report_json,
+    verdict_lines,
     verify_envelope,
 )
 from pyrules.errors import InputError
@@ -60,10 +62,11 @@ def signed(tmp_path: Path, keys: tuple[Path, Path], report: Report) -> dict[str,
     return {"declaration": declaration, "report": report_file, "attestation": attestation}
 
 
-def verify_all(files: dict[str, Path], public: Path) -> None:
+def verify_all(files: dict[str, Path], public: Path) -> Verified:
     verified = verify_envelope(read_envelope(files["attestation"]), load_public_key(public))
     check_file_digest(files["declaration"], verified.subject_sha256, "declaration")
     check_file_digest(files["report"], verified.predicate["report_sha256"], "report")
+    return verified
 
 
 def flip(data: bytes, index: int) -> bytes:
@@ -163,8 +166,19 @@ def test_another_implementation_of_dsse_accepts_the_signature(
     assert keyid(public) in envelope.verify([key], 1)
 
 
-def test_sign_then_verify(signed: dict[str, Path], keys: tuple[Path, Path]) -> None:
-    verify_all(signed, keys[1])
+def test_sign_then_verify(signed: dict[str, Path], keys: tuple[Path, Path], report: Report) -> None:
+    verified = verify_all(signed, keys[1])
+    public = load_public_key(keys[1])
+    assert verified.keyid == keyid(public)
+    attestation = signed["attestation"]
+    assert verdict_lines(verified, attestation) == [
+        f"verified: {attestation} is signed by key {keyid(public)[:16]}",
+        f"platform: {report.platform} (aurora-social.yaml, "
+        f"sha256 {report.declaration.sha256[:16]})",
+        f"verdict: compliant with EDHS {report.standard.version} "
+        f"(bundle sha256 {report.standard.sha256[:16]}), failing on low and above",
+        "profile: none (the standard's defaults)",
+    ]
 
 
 def test_attestations_are_deterministic(report: Report, keys: tuple[Path, Path]) -> None:
