@@ -22,7 +22,7 @@ import rego.v1
 
 default applicable := true
 
-limit := data.edhs.params.max_notice_handling_hours
+max_hours := data.edhs.params.max_notice_handling_hours
 
 notices_field := ["moderation", "notice_and_action", "available"]
 
@@ -35,7 +35,7 @@ anyone_can_notify if input.moderation.notice_and_action.available == true
 notices_handled_fast if {
 	hours := input.moderation.election_notices_median_hours
 	is_number(hours)
-	hours <= limit
+	hours <= max_hours
 }
 
 decisions_can_be_appealed if input.moderation.appeals_available == true
@@ -52,7 +52,7 @@ deny contains lib.finding(hours_field, msg) if {
 	not notices_handled_fast
 	msg := lib.message(
 		"moderation.election_notices_median_hours is {declared}; the standard allows a median of at most {limit} hours",
-		{"declared": lib.declared(hours_field), "limit": limit},
+		{"declared": lib.declared(hours_field), "limit": max_hours},
 	)
 }
 

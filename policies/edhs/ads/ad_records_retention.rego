@@ -24,19 +24,20 @@ default applicable := false
 
 applicable if input.political_ads.accepted == true
 
-limit := data.edhs.params.min_record_retention_years
+min_years := data.edhs.params.min_record_retention_years
 
 field := ["retention", "political_ad_records_years"]
 
 records_kept_long_enough if {
-	is_number(input.retention.political_ad_records_years)
-	input.retention.political_ad_records_years >= limit
+	years := input.retention.political_ad_records_years
+	is_number(years)
+	years >= min_years
 }
 
 deny contains lib.finding(field, msg) if {
 	not records_kept_long_enough
 	msg := lib.message(
 		"retention.political_ad_records_years is {declared}; the standard requires political-ad service records to be kept for at least {limit} years",
-		{"declared": lib.declared(field), "limit": limit},
+		{"declared": lib.declared(field), "limit": min_years},
 	)
 }

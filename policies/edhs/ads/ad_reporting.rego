@@ -26,7 +26,7 @@ default applicable := false
 
 applicable if input.political_ads.accepted == true
 
-limit := data.edhs.params.max_ad_report_response_hours
+max_hours := data.edhs.params.max_ad_report_response_hours
 
 available_field := ["political_ads", "reporting_mechanism", "available_on_ad"]
 
@@ -35,8 +35,9 @@ response_field := ["political_ads", "reporting_mechanism", "median_response_hour
 reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_ad == true
 
 reports_handled_in_time if {
-	is_number(input.political_ads.reporting_mechanism.median_response_hours)
-	input.political_ads.reporting_mechanism.median_response_hours <= limit
+	hours := input.political_ads.reporting_mechanism.median_response_hours
+	is_number(hours)
+	hours <= max_hours
 }
 
 deny contains lib.finding(available_field, msg) if {
@@ -51,6 +52,6 @@ deny contains lib.finding(response_field, msg) if {
 	not reports_handled_in_time
 	msg := lib.message(
 		"political_ads.reporting_mechanism.median_response_hours is {declared}; the standard allows at most {limit} hours",
-		{"declared": lib.declared(response_field), "limit": limit},
+		{"declared": lib.declared(response_field), "limit": max_hours},
 	)
 }

@@ -29,7 +29,7 @@ default applicable := false
 
 applicable if input.political_ads.accepted == true
 
-limit := data.edhs.params.min_repository_retention_years
+min_years := data.edhs.params.min_repository_retention_years
 
 public_field := ["political_ads", "repository", "public"]
 
@@ -46,8 +46,9 @@ reachable_by_api if input.political_ads.repository.api == true
 searchable if input.political_ads.repository.searchable == true
 
 kept_long_enough if {
-	is_number(input.political_ads.repository.retention_years)
-	input.political_ads.repository.retention_years >= limit
+	years := input.political_ads.repository.retention_years
+	is_number(years)
+	years >= min_years
 }
 
 deny contains lib.finding(public_field, msg) if {
@@ -78,6 +79,6 @@ deny contains lib.finding(retention_field, msg) if {
 	not kept_long_enough
 	msg := lib.message(
 		"political_ads.repository.retention_years is {declared}; the standard requires ads to stay in the repository for at least {limit} years",
-		{"declared": lib.declared(retention_field), "limit": limit},
+		{"declared": lib.declared(retention_field), "limit": min_years},
 	)
 }

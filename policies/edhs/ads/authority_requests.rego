@@ -24,19 +24,20 @@ default applicable := false
 
 applicable if input.political_ads.accepted == true
 
-limit := data.edhs.params.max_authority_response_days
+max_days := data.edhs.params.max_authority_response_days
 
 field := ["political_ads", "authority_requests", "max_response_days"]
 
 answered_in_time if {
-	is_number(input.political_ads.authority_requests.max_response_days)
-	input.political_ads.authority_requests.max_response_days <= limit
+	days := input.political_ads.authority_requests.max_response_days
+	is_number(days)
+	days <= max_days
 }
 
 deny contains lib.finding(field, msg) if {
 	not answered_in_time
 	msg := lib.message(
 		"political_ads.authority_requests.max_response_days is {declared}; the standard allows at most {limit} days",
-		{"declared": lib.declared(field), "limit": limit},
+		{"declared": lib.declared(field), "limit": max_days},
 	)
 }

@@ -24,19 +24,20 @@ default applicable := false
 
 applicable if input.political_ads.accepted == true
 
-limit := data.edhs.params.third_country_blackout_months
+min_months := data.edhs.params.third_country_blackout_months
 
 field := ["political_ads", "third_country_sponsor_blackout_months"]
 
 blackout_long_enough if {
-	is_number(input.political_ads.third_country_sponsor_blackout_months)
-	input.political_ads.third_country_sponsor_blackout_months >= limit
+	months := input.political_ads.third_country_sponsor_blackout_months
+	is_number(months)
+	months >= min_months
 }
 
 deny contains lib.finding(field, msg) if {
 	not blackout_long_enough
 	msg := lib.message(
 		"political_ads.third_country_sponsor_blackout_months is {declared}; the standard requires no third-country sponsors for at least {limit} months before a vote",
-		{"declared": lib.declared(field), "limit": limit},
+		{"declared": lib.declared(field), "limit": min_months},
 	)
 }

@@ -22,20 +22,20 @@ import rego.v1
 
 default applicable := true
 
-limit := data.edhs.params.max_early_warning_hours
+max_hours := data.edhs.params.max_early_warning_hours
 
 field := ["incident_response", "early_warning_hours"]
 
 warned_in_time if {
 	hours := input.incident_response.early_warning_hours
 	is_number(hours)
-	hours <= limit
+	hours <= max_hours
 }
 
 deny contains lib.finding(field, msg) if {
 	not warned_in_time
 	msg := lib.message(
 		"incident_response.early_warning_hours is {declared}; the standard allows at most {limit} hours",
-		{"declared": lib.declared(field), "limit": limit},
+		{"declared": lib.declared(field), "limit": max_hours},
 	)
 }

@@ -25,7 +25,7 @@ import rego.v1
 
 default applicable := true
 
-limit := data.edhs.params.max_emb_first_response_hours
+max_hours := data.edhs.params.max_emb_first_response_hours
 
 available_field := ["incident_response", "emb_channel", "available"]
 
@@ -40,7 +40,7 @@ staffed_around_the_clock if input.incident_response.emb_channel.hours == "24/7"
 answers_in_time if {
 	hours := input.incident_response.emb_channel.first_response_hours
 	is_number(hours)
-	hours <= limit
+	hours <= max_hours
 }
 
 deny contains lib.finding(available_field, msg) if {
@@ -63,6 +63,6 @@ deny contains lib.finding(response_field, msg) if {
 	not answers_in_time
 	msg := lib.message(
 		"incident_response.emb_channel.first_response_hours is {declared}; the standard allows at most {limit} hours",
-		{"declared": lib.declared(response_field), "limit": limit},
+		{"declared": lib.declared(response_field), "limit": max_hours},
 	)
 }

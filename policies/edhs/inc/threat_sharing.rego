@@ -28,7 +28,7 @@ import rego.v1
 
 default applicable := true
 
-limit := data.edhs.params.max_threat_sharing_hours
+max_hours := data.edhs.params.max_threat_sharing_hours
 
 shared_field := ["incident_response", "threat_sharing", "with_emb"]
 
@@ -39,7 +39,7 @@ shares_with_emb if input.incident_response.threat_sharing.with_emb == true
 serious_threats_shared_in_time if {
 	hours := input.incident_response.threat_sharing.serious_threat_hours
 	is_number(hours)
-	hours <= limit
+	hours <= max_hours
 }
 
 deny contains lib.finding(shared_field, msg) if {
@@ -54,6 +54,6 @@ deny contains lib.finding(hours_field, msg) if {
 	not serious_threats_shared_in_time
 	msg := lib.message(
 		"incident_response.threat_sharing.serious_threat_hours is {declared}; the standard allows at most {limit} hours",
-		{"declared": lib.declared(hours_field), "limit": limit},
+		{"declared": lib.declared(hours_field), "limit": max_hours},
 	)
 }

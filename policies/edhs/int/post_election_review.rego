@@ -24,7 +24,7 @@ default applicable := false
 
 applicable if input.platform.is_vlop == true
 
-limit := data.edhs.params.max_post_election_review_months
+max_months := data.edhs.params.max_post_election_review_months
 
 committed_field := ["integrity", "post_election_review", "committed"]
 
@@ -35,7 +35,7 @@ review_committed if input.integrity.post_election_review.committed == true
 published_in_time if {
 	months := input.integrity.post_election_review.within_months
 	is_number(months)
-	months <= limit
+	months <= max_months
 }
 
 deny contains lib.finding(committed_field, msg) if {
@@ -50,6 +50,6 @@ deny contains lib.finding(months_field, msg) if {
 	not published_in_time
 	msg := lib.message(
 		"integrity.post_election_review.within_months is {declared}; the standard requires the review within {limit} months after the election",
-		{"declared": lib.declared(months_field), "limit": limit},
+		{"declared": lib.declared(months_field), "limit": max_months},
 	)
 }

@@ -26,7 +26,7 @@ import rego.v1
 
 default applicable := true
 
-minimum := data.edhs.params.min_tls_version
+min_version := data.edhs.params.min_tls_version
 
 field := ["security", "tls", "minimum_version"]
 
@@ -38,12 +38,12 @@ rank(version) := i if {
 	known == version
 }
 
-current_tls if rank(input.security.tls.minimum_version) >= rank(minimum)
+current_tls if rank(input.security.tls.minimum_version) >= rank(min_version)
 
 deny contains lib.finding(field, msg) if {
 	not current_tls
 	msg := lib.message(
 		"security.tls.minimum_version is {declared}; the standard requires at least {minimum}",
-		{"declared": lib.declared(field), "minimum": minimum},
+		{"declared": lib.declared(field), "minimum": min_version},
 	)
 }

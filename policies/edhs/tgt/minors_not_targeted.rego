@@ -52,12 +52,13 @@ voting_age_origin := "the highest voting age of the covered elections" if electi
 
 voting_age_origin := "the default voting age (no covered election states one)" if not elections_state_voting_age
 
-youngest_targetable_age := voting_age - 1
+# The youngest age political ads may target: one year below the voting age.
+min_target_age := voting_age - 1
 
 targets_no_one_too_young if {
 	age := input.political_ads.targeting.minimum_target_age
 	is_number(age)
-	age >= youngest_targetable_age
+	age >= min_target_age
 }
 
 minors_excluded if input.political_ads.targeting.minors_excluded == true
@@ -68,7 +69,7 @@ deny contains lib.finding(age_field, msg) if {
 		"political_ads.targeting.minimum_target_age is {declared}; the standard requires at least {limit}, one year below {origin} ({voting_age})",
 		{
 			"declared": lib.declared(age_field),
-			"limit": youngest_targetable_age,
+			"limit": min_target_age,
 			"origin": voting_age_origin,
 			"voting_age": voting_age,
 		},
