@@ -14,7 +14,7 @@ How it differs from OPA, on purpose or by the engine: a body over `--max-body` i
 (OPA says 400); built-in errors are always strict; rego-cpp checks syntax when a policy is
 put but finds unsafe variables or unknown functions only when they are evaluated; the `ast`
 of a policy holds only its package; no query, compile, config, status or metrics API, no
-bundles, no decision logs, no authentication.
+bundles, no decision logs, no authentication (an address other than loopback warns).
 
 Every compile or evaluation holds one lock: regopy interpreters are not thread-safe.
 Compiled bundles are cached per decision path and dropped whenever a policy or data change.
@@ -23,6 +23,7 @@ Compiled bundles are cached per decision path and dropped whenever a policy or d
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import re
 import socket
@@ -575,8 +576,37 @@ def listen(addr: str) -> socket.socket:
     return sock
 
 
+def exposure_warning(host: str) -> str | None:
+    """A warning for an address beyond loopback: the API takes policy and data writes from
+    anyone who can connect, and it has no authentication."""
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+    try:
+        address = ipaddress.ip_address(host.partition("%")[0])
+    except ValueError:
+        address = None  # not an IP address: assume it reaches other machines
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address is not None and address.is_loopback:
+        return None
+    return (
+        f"pyrules serve: warning: {host} is reachable from other machines, and anyone who "
+        "can connect may replace the policies and data (no authentication); listen on "
+        "127.0.0.1 or put an authenticating gateway in front"
+    )
+
+
+def startup_lines(version: str, host: str, port: int) -> list[str]:
+    """What serve prints on stderr: the address first (tests and scripts read it), then
+    the warning when the address is not loopback."""
+    shown = f"[{host}]" if ":" in host else host
+    lines = [f"pyrules serve: EDHS {version} on http://{shown}:{port} (Ctrl-C stops)"]
+    warning = exposure_warning(host)
+    return lines if warning is None else [*lines, warning]
+
+
 def serve(standard: Standard, addr: str = SERVE_ADDR, max_body: int = SERVE_MAX_BODY) -> None:
-    """Run until interrupted; the first line on stderr names the address (port 0 = any)."""
+    """Run until interrupted; the first line on stderr names the address (port 0 = any), a
+    second warns when that address is not loopback."""
     try:
         import uvicorn
     except ImportError:
@@ -587,12 +617,8 @@ def serve(standard: Standard, addr: str = SERVE_ADDR, max_body: int = SERVE_MAX_
     store = PolicyStore.from_standard(standard)
     app = create_app(store, Settings(max_body=max_body))
     host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    print(
-        f"pyrules serve: EDHS {standard.version} on http://{shown}:{port} (Ctrl-C stops)",
-        file=sys.stderr,
-        flush=True,
-    )
+    for line in startup_lines(standard.version, host, port):
+        print(line, file=sys.stderr, flush=True)
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5
     )

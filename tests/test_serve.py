@@ -18,7 +18,7 @@ import pytest
 
 from pyrules.engine.embedded import EmbeddedEngine
 from pyrules.loader import load
-from pyrules.serve import PolicyStore, create_app
+from pyrules.serve import PolicyStore, create_app, startup_lines
 from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,6 +309,23 @@ def test_concurrent_decisions_all_succeed(pyrules_server) -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(decide, range(32))) == {200}
+
+
+@pytest.mark.parametrize(
+    ("host", "warns"),
+    [("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("::ffff:127.0.0.1", False),
+     ("0.0.0.0", True), ("::", True), ("192.168.1.20", True), ("fe80::1%eth0", True)],
+)  # fmt: skip
+def test_an_address_beyond_loopback_warns_on_start(host: str, warns: bool) -> None:
+    lines = startup_lines("0.1.0", host, 8181)
+    assert lines[0].startswith("pyrules serve: EDHS 0.1.0 on http://")
+    assert len(lines) == (2 if warns else 1)
+    assert all("no authentication" in line for line in lines[1:])
+
+
+def test_a_loopback_server_starts_without_a_warning(pyrules_server) -> None:
+    assert call(pyrules_server.url, "GET", "/health") == (200, {})  # started, lines drained
+    assert not any("warning" in line for line in pyrules_server.stderr)
 
 
 def test_the_cli_offers_the_defaults_the_server_uses() -> None:

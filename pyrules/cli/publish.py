@@ -146,7 +146,9 @@ def bundle_build(
     "--addr",
     default=SERVE_ADDR,
     show_default=True,
-    help="HOST:PORT to listen on (port 0: any free port, printed on start).",
+    help="HOST:PORT to listen on (port 0: any free port, printed on start). Anyone who "
+    "can connect may change the policies and data: an address other than loopback "
+    "(127.0.0.1, ::1) warns.",
 )
 @click.option(
     "--max-body",
@@ -157,7 +159,11 @@ def bundle_build(
 )
 @handles_input_errors
 def serve(standard_dir: Path | None, addr: str, max_body: int) -> None:
-    """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded."""
+    """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded.
+
+    There is no authentication and the API accepts policy and data writes: keep it on
+    127.0.0.1, or behind a gateway that authenticates.
+    """
     from pyrules.serve import serve as run_server
 
     run_server(standard_from(standard_dir), addr, max_body)
