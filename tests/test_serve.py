@@ -4,6 +4,7 @@ shapes for policies and data, and OPA's error bodies for bad requests."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import http.client
 import inspect
 import json
@@ -300,15 +301,30 @@ def test_a_body_over_the_limit_is_413(start_server) -> None:
     assert small == (200, {"result": 1000})
 
 
-def test_concurrent_decisions_all_succeed(pyrules_server) -> None:
-    declaration = load(KESTREL).data
+def test_concurrent_decisions_each_answer_their_own_input(pyrules_server) -> None:
+    # Different declarations side by side, so an answer computed on another request's
+    # input shows: one compliant, one mostly not applicable, one failing, and the compliant
+    # one again with a single failing field.
+    examples = ROOT / "examples" / "declarations"
+    declarations = [load(examples / f"{name}.yaml").data for name in ("aurora-social",
+                    "boreal-forum", "kestrel-video")]  # fmt: skip
+    late = copy.deepcopy(declarations[0])
+    late["incident_response"]["breach_notification_hours"] = 96
+    declarations.append(late)
 
-    def decide(_: int) -> int:
-        body = {"input": declaration}
-        return call(pyrules_server.url, "POST", "/v1/data/pyrules/all/verdicts", body)[0]
+    def decide(index: int) -> tuple[int, Any]:
+        body = {"input": declarations[index]}
+        return call(pyrules_server.url, "POST", "/v1/data/pyrules/all/verdicts", body)
 
+    sequential = [decide(index) for index in range(len(declarations))]
+    assert {status for status, _ in sequential} == {200}
+    distinct = {json.dumps(body, sort_keys=True) for _, body in sequential}
+    assert len(distinct) == len(declarations)  # else a mix-up could go unnoticed
+    order = [i % len(declarations) for i in range(48)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        assert set(pool.map(decide, range(32))) == {200}
+        concurrent = list(pool.map(decide, order))
+    for index, answer in zip(order, concurrent, strict=True):
+        assert answer == sequential[index], f"request for declaration {index}"
 
 
 @pytest.mark.parametrize(
