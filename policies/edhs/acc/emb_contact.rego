@@ -32,9 +32,9 @@ contact_has_email if lib.non_empty_text(email_field)
 
 covered_jurisdictions := {code | some code in input.metadata.jurisdictions}
 
-unserved_jurisdictions := lib.missing(covered_jurisdictions, object.get(input, jurisdictions_field, []))
+missing_jurisdictions := lib.missing(covered_jurisdictions, object.get(input, jurisdictions_field, []))
 
-serves_every_jurisdiction if count(unserved_jurisdictions) == 0
+serves_every_jurisdiction if count(missing_jurisdictions) == 0
 
 deny contains lib.finding(email_field, msg) if {
 	not contact_has_email
@@ -51,7 +51,7 @@ deny contains lib.finding(jurisdictions_field, msg) if {
 		{
 			"declared": lib.declared(jurisdictions_field),
 			"required": covered_jurisdictions,
-			"missing": unserved_jurisdictions,
+			"missing": missing_jurisdictions,
 		},
 	)
 }

@@ -35,9 +35,7 @@ labelled_field := ["political_ads", "labelling", "formats"]
 
 served_formats := {format | some format in input.political_ads.formats}
 
-labelled_formats := {format | some format in input.political_ads.labelling.formats}
-
-unlabelled_formats := served_formats - labelled_formats
+missing_formats := lib.missing(served_formats, object.get(input, labelled_field, []))
 
 label_shown if input.political_ads.labelling.label_shown == true
 
@@ -45,10 +43,7 @@ label_shown if input.political_ads.labelling.label_shown == true
 # checked: an empty list would leave nothing to label, just as a missing one.
 served_formats_stated if count(served_formats) > 0
 
-covers_every_format if {
-	is_array(input.political_ads.labelling.formats)
-	count(unlabelled_formats) == 0
-}
+covers_every_format if count(missing_formats) == 0
 
 deny contains lib.finding(label_field, msg) if {
 	not label_shown
@@ -69,7 +64,11 @@ deny contains lib.finding(served_field, msg) if {
 deny contains lib.finding(labelled_field, msg) if {
 	not covers_every_format
 	msg := lib.message(
-		"political_ads.labelling.formats is {declared}, leaving {unlabelled} unlabelled; the standard requires the label in every format political ads are served in",
-		{"declared": lib.declared(labelled_field), "unlabelled": unlabelled_formats},
+		"political_ads.labelling.formats is {declared}; the standard requires the label in every format political ads are served in ({required}); missing: {missing}",
+		{
+			"declared": lib.declared(labelled_field),
+			"required": served_formats,
+			"missing": missing_formats,
+		},
 	)
 }

@@ -32,19 +32,14 @@ field := ["political_ads", "transparency_notice", "fields"]
 
 required_fields := {name | some name in data.edhs.params.required_notice_fields}
 
-given_fields := {name | some name in input.political_ads.transparency_notice.fields}
+missing_fields := lib.missing(required_fields, object.get(input, field, []))
 
-missing_fields := required_fields - given_fields
-
-notice_complete if {
-	is_array(input.political_ads.transparency_notice.fields)
-	count(missing_fields) == 0
-}
+notice_complete if count(missing_fields) == 0
 
 deny contains lib.finding(field, msg) if {
 	not notice_complete
 	msg := lib.message(
-		"political_ads.transparency_notice.fields lacks {missing}; the standard requires the notice to give every one of {required}",
-		{"missing": missing_fields, "required": required_fields},
+		"political_ads.transparency_notice.fields is {declared}; the standard requires a complete transparency notice; missing: {missing}",
+		{"declared": lib.declared(field), "missing": missing_fields},
 	)
 }

@@ -28,14 +28,11 @@ section_field := ["user_information", "privacy_notice", "election_section"]
 
 languages_field := ["user_information", "privacy_notice", "languages"]
 
-untranslated_languages := lib.missing_languages(object.get(input, languages_field, []))
+missing_languages := lib.missing(lib.election_languages, object.get(input, languages_field, []))
 
 has_election_section if input.user_information.privacy_notice.election_section == true
 
-in_every_election_language if {
-	is_array(input.user_information.privacy_notice.languages)
-	count(untranslated_languages) == 0
-}
+in_every_election_language if count(missing_languages) == 0
 
 deny contains lib.finding(section_field, msg) if {
 	not has_election_section
@@ -48,11 +45,11 @@ deny contains lib.finding(section_field, msg) if {
 deny contains lib.finding(languages_field, msg) if {
 	not in_every_election_language
 	msg := lib.message(
-		"user_information.privacy_notice.languages is {declared}, missing {missing}; the standard requires the notice in every language of the covered elections ({required})",
+		"user_information.privacy_notice.languages is {declared}; the standard requires the notice in every language of the covered elections ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(languages_field),
-			"missing": untranslated_languages,
 			"required": lib.election_languages,
+			"missing": missing_languages,
 		},
 	)
 }

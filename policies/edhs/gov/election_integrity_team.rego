@@ -31,18 +31,11 @@ established_field := ["integrity", "election_team", "established"]
 
 languages_field := ["integrity", "election_team", "languages"]
 
-team_languages := object.get(input, languages_field, [])
-
-missing_languages := lib.missing_languages(team_languages) if is_array(team_languages)
-
-missing_languages := lib.election_languages if not is_array(team_languages)
+missing_languages := lib.missing(lib.election_languages, object.get(input, languages_field, []))
 
 team_established if input.integrity.election_team.established == true
 
-covers_every_election_language if {
-	is_array(team_languages)
-	count(missing_languages) == 0
-}
+covers_every_election_language if count(missing_languages) == 0
 
 deny contains lib.finding(established_field, msg) if {
 	not team_established

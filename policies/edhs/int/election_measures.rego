@@ -28,11 +28,11 @@ applicable if input.platform.is_vlop == true
 
 field := ["integrity", "election_measures", "phases"]
 
-election_phases := ["pre_election", "election_day", "post_election"]
+required_phases := ["pre_election", "election_day", "post_election"]
 
-uncovered_phases := lib.missing(election_phases, object.get(input, field, []))
+missing_phases := lib.missing(required_phases, object.get(input, field, []))
 
-covers_every_phase if count(uncovered_phases) == 0
+covers_every_phase if count(missing_phases) == 0
 
 deny contains lib.finding(field, msg) if {
 	not covers_every_phase
@@ -40,8 +40,8 @@ deny contains lib.finding(field, msg) if {
 		"integrity.election_measures.phases is {declared}; the standard requires measures in every phase ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(field),
-			"required": election_phases,
-			"missing": uncovered_phases,
+			"required": required_phases,
+			"missing": missing_phases,
 		},
 	)
 }

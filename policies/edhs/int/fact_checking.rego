@@ -24,16 +24,9 @@ default applicable := true
 
 field := ["integrity", "fact_checking", "languages"]
 
-default fact_checked_languages := []
+missing_languages := lib.missing(lib.election_languages, object.get(input, field, []))
 
-fact_checked_languages := languages if {
-	languages := input.integrity.fact_checking.languages
-	is_array(languages)
-}
-
-uncovered_languages := lib.missing_languages(fact_checked_languages)
-
-covers_every_election_language if count(uncovered_languages) == 0
+covers_every_election_language if count(missing_languages) == 0
 
 deny contains lib.finding(field, msg) if {
 	not covers_every_election_language
@@ -42,7 +35,7 @@ deny contains lib.finding(field, msg) if {
 		{
 			"declared": lib.declared(field),
 			"required": lib.election_languages,
-			"missing": uncovered_languages,
+			"missing": missing_languages,
 		},
 	)
 }

@@ -75,10 +75,9 @@ election_languages contains language if {
 	some language in election.languages
 }
 
-# The election languages missing from a declared list of languages.
-missing_languages(languages) := missing(election_languages, languages)
-
-# The required items a declared list lacks: all of them when the list is not stated.
+# The required items a declared list lacks: all of them when the list is not stated (or
+# is not a list). Controls call it as missing(required, object.get(input, field, [])) and
+# hold that the list covers the required items when count(missing) == 0.
 missing(required, declared) := {item | some item in required; not item in listed(declared)}
 
 listed(value) := {item | some item in value} if is_array(value)

@@ -34,10 +34,7 @@ missing_groups := lib.missing(required_groups, object.get(input, covers_field, [
 
 programme_offered if input.integrity.high_risk_account_protection.offered == true
 
-covers_every_required_group if {
-	is_array(input.integrity.high_risk_account_protection.covers)
-	count(missing_groups) == 0
-}
+covers_every_required_group if count(missing_groups) == 0
 
 deny contains lib.finding(offered_field, msg) if {
 	not programme_offered
