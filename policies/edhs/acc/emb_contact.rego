@@ -5,7 +5,7 @@
 #   email address, serving every member state the declaration covers.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 11-12 (points of contact)
+#     description: DSA Art 11–12 (points of contact)
 #   - ref: https://aceeeo.org
 #     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R2
 # custom:

@@ -49,7 +49,7 @@ reports_have_election_section if input.transparency.includes_election_section ==
 deny contains lib.finding(reports_field, msg) if {
 	not reports_often_enough
 	msg := lib.message(
-		"transparency.reports_per_year is {declared}; the standard requires {kind} to publish at least {limit} per year",
+		"transparency.reports_per_year is {declared}; the standard requires {kind} to publish at least {limit} reports per year",
 		{"declared": lib.declared(reports_field), "limit": min_reports, "kind": platform_kind},
 	)
 }

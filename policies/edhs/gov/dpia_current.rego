@@ -27,11 +27,11 @@ default applicable := true
 
 max_age := data.edhs.params.max_dpia_age_months
 
+submitted_on := input.metadata.submitted_on
+
 coverage_field := ["governance", "dpia", "covers_election_processing"]
 
 review_field := ["governance", "dpia", "last_reviewed"]
-
-submitted_on := input.metadata.submitted_on
 
 covers_election_processing if input.governance.dpia.covers_election_processing == true
 

@@ -6,7 +6,7 @@
 #   declaration.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
-#     description: NIS2 Art 21(2)(b)-(c)
+#     description: NIS2 Art 21(2)(b)–(c)
 #   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
 #     description: Commission Guidelines C/2024/3014 (tabletop exercises)
 # custom:
@@ -27,13 +27,15 @@ default applicable := true
 
 max_age := data.edhs.params.max_exercise_age_months
 
+submitted_on := input.metadata.submitted_on
+
 covers_field := ["incident_response", "plan", "covers_elections"]
 
 exercised_field := ["incident_response", "plan", "last_exercised"]
 
 plan_covers_elections if input.incident_response.plan.covers_elections == true
 
-exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, input.metadata.submitted_on, max_age)
+exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, submitted_on, max_age)
 
 deny contains lib.finding(covers_field, msg) if {
 	not plan_covers_elections

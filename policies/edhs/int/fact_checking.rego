@@ -5,7 +5,7 @@
 #   ratings reduce the reach of false content.
 # related_resources:
 #   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
-#     description: Code of Practice on Disinformation, commitments 30-31 (verify)
+#     description: Code of Practice on Disinformation, commitments 30–31 (verify)
 # custom:
 #   id: INT-03
 #   severity: high

@@ -7,7 +7,7 @@
 #   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
 #     description: Code of Practice on Disinformation, commitment 14 (integrity of services)
 #   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 34-35
+#     description: DSA Art 34–35
 # custom:
 #   id: INT-02
 #   severity: high

@@ -28,12 +28,12 @@ stored_field := ["processing", "inferred_political_interests", "stored"]
 
 shared_field := ["processing", "inferred_political_interests", "shared"]
 
-not_stored if input.processing.inferred_political_interests.stored == false
+never_stored if input.processing.inferred_political_interests.stored == false
 
-not_shared if input.processing.inferred_political_interests.shared == false
+never_shared if input.processing.inferred_political_interests.shared == false
 
 deny contains lib.finding(stored_field, msg) if {
-	not not_stored
+	not never_stored
 	msg := lib.message(
 		"processing.inferred_political_interests.stored is {declared}; the standard requires that inferred political-interest segments are not stored",
 		{"declared": lib.declared(stored_field)},
@@ -41,7 +41,7 @@ deny contains lib.finding(stored_field, msg) if {
 }
 
 deny contains lib.finding(shared_field, msg) if {
-	not not_shared
+	not never_shared
 	msg := lib.message(
 		"processing.inferred_political_interests.shared is {declared}; the standard requires that inferred political-interest segments are not shared with third parties",
 		{"declared": lib.declared(shared_field)},

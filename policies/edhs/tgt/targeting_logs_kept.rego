@@ -6,7 +6,7 @@
 #   the political-ad repository, seven years by default.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 19(1)(b)-(c) (verify)
+#     description: TTPA Art 19(1)(b)–(c) (verify)
 # custom:
 #   id: TGT-06
 #   severity: high
