@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyrules.docs.site import BuiltSite, build_site, require_docs_tools
+from pyrules.docs.site import BuiltSite, build_site, check_site_dir, require_docs_tools
 from pyrules.standard import Standard
 
 
@@ -34,6 +34,9 @@ def generate_sources(
 def build_docs(
     standard: Standard, docs_dir: Path, cases_dir: Path, sources_dir: Path, site_dir: Path
 ) -> DocsResult:
+    """Generate, then build; a site dir the build must not empty is refused before the
+    sources are touched."""
+    check_site_dir(site_dir)
     generated = generate_sources(standard, docs_dir, cases_dir, sources_dir)
     site = build_site(sources_dir, site_dir)
     return DocsResult(generated.pages, generated.control_pages, sources_dir, site)

@@ -18,6 +18,8 @@ from pathlib import Path
 from pyrules.errors import InputError
 
 REQUIRED = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jinja2": "Jinja2"}
+# Files every site MkDocs builds from our sources holds, even after a failed strict build.
+SITE_MARKERS = ("sitemap.xml", "search/search_index.json")
 
 
 class DocsBuildError(Exception):
@@ -40,8 +42,23 @@ def require_docs_tools() -> None:
         )
 
 
+def check_site_dir(site_dir: Path) -> None:
+    """`mkdocs build --clean` deletes whatever site_dir holds: accept only a missing or
+    empty directory or an earlier site, so `--out .` never wipes someone's files."""
+    if not site_dir.exists():
+        return
+    if not site_dir.is_dir():
+        raise InputError(f"--out {site_dir}: exists and is not a directory")
+    if any(site_dir.iterdir()) and not all((site_dir / m).is_file() for m in SITE_MARKERS):
+        raise InputError(
+            f"--out {site_dir}: not empty and not a site built before (no "
+            f"{' or '.join(SITE_MARKERS)}); the build would delete it, so choose another dir"
+        )
+
+
 def build_site(sources_dir: Path, site_dir: Path) -> BuiltSite:
     """Run `mkdocs build --strict` on sources_dir/mkdocs.yml into site_dir."""
+    check_site_dir(site_dir)
     started = time.perf_counter()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     command = [

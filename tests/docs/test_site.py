@@ -8,11 +8,13 @@ and a warning of any kind fails the build.
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers import pyrules
 
 from pyrules.docs.generate import generate
 from pyrules.docs.site import DocsBuildError, build_site
@@ -86,3 +88,32 @@ def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
     sources.write(tmp_path / "src")
     with pytest.raises(DocsBuildError, match=r"no-such-page\.md"):
         build_site(tmp_path / "src", tmp_path / "site")
+
+
+def build(sources: Path, site: Path) -> tuple[int, str, str]:
+    """`pyrules docs build` in a fresh process: exit code, stdout, stderr."""
+    done = pyrules("docs", "build", "--sources", sources, "--out", site)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_build_refuses_an_out_dir_it_would_wipe(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.md").write_text("years of work", encoding="utf-8")
+    code, stdout, stderr = build(tmp_path / "src", out)
+    assert (code, stdout) == (2, "")
+    assert len(stderr.strip().splitlines()) == 1
+    assert f"--out {out}: not empty and not a site built before" in stderr
+    assert (out / "notes.md").read_text(encoding="utf-8") == "years of work"
+    assert not (tmp_path / "src").exists()  # refused before the sources were written
+
+
+def test_the_build_replaces_an_earlier_site(built, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built.site, site)
+    (site / "stale.html").write_text("from a control that is gone", encoding="utf-8")
+    code, stdout, stderr = build(tmp_path / "src", site)
+    assert code == 0, stderr
+    assert "built into" in stdout
+    assert not (site / "stale.html").exists()
+    assert (site / "index.html").is_file()
