@@ -60,7 +60,7 @@ def _docs_options(command: F) -> F:
     type=click.Path(file_okay=False, path_type=Path),
     default=DOCS_SITE,
     show_default=True,
-    help="Where the site goes.",
+    help="Where the site goes (an earlier site there is replaced; other files: refused).",
 )
 @handles_input_errors
 def docs_build(
