@@ -12,9 +12,12 @@ engines produce identical `RawResult`s.
 
 Module ids on the server are the bundle paths (`edhs/inc/breach_notification.rego`), so a
 push replaces the standard's modules instead of adding a second copy. An OPA started with
-the EDHS bundle refuses writes under the bundle's roots: then pyrules checks that the
-served revision and parameters are this run's and pushes only `pyrules.all` (outside the
-roots). The server's EDHS state is shared: two runs with different parameters race.
+the EDHS bundle refuses writes under the bundle's roots: then pyrules pushes only
+`pyrules.all` (outside the roots), once `data.system.bundles` shows a bundle whose roots
+cover `edhs` with this run's version as revision, and the served parameters are this
+run's. Anything else is refused: the report names the local standard's digest, so it must
+never describe policies pyrules did not push or check. The server's EDHS state is shared:
+two runs with different parameters race.
 Connection failures, time-outs and OPA error bodies end the run with one line (exit 2).
 """
 
@@ -35,6 +38,7 @@ AGGREGATE_PACKAGE = "pyrules.all"
 AGGREGATE_RULE = "verdicts"
 AGGREGATE_ID = "pyrules/all.rego"
 PARAMS_PATH = "edhs/params"
+BUNDLES_PATH = "system/bundles"
 STRICT = {"strict-builtin-errors": "true"}
 DEFAULT_TIMEOUT = 10.0
 
@@ -158,21 +162,38 @@ class OpaEngine:
     def _adopt_served_standard(self, params: dict[str, Any]) -> None:
         """OPA was started with an EDHS bundle (`opa run --bundle edhs-X.tar.gz`): OPA keeps
         its REST API from writing under the bundle's roots, so use the served standard as
-        is, after checking it is this run's version with this run's parameters."""
+        is, but only once its manifest shows this run's version and its parameters are this
+        run's; a server that hides its bundles is refused, never trusted."""
         from opa_client.errors import PolicyNotFoundError
 
+        owned = f"OPA at {self.url} refuses writes under edhs (a bundle owns them)"
+        advice = "point --opa-url at an OPA without the EDHS bundle, or use the embedded engine"
+
+        def read_bundles() -> Any:
+            try:
+                return self._client.get_data(BUNDLES_PATH).get("result")
+            except PolicyNotFoundError:  # undefined, or hidden by an authorization policy
+                return None
+
+        bundles = self._call("reading data.system.bundles", read_bundles)
+        if not isinstance(bundles, dict):
+            raise OpaError(
+                f"{owned} but does not show data.system.bundles, so which standard it "
+                f"serves cannot be checked; {advice}"
+            )
+        revisions = _edhs_revisions(bundles)
+        if not revisions:
+            raise OpaError(
+                f"{owned} but data.system.bundles lists no bundle whose roots cover edhs; {advice}"
+            )
+        if self.version is None:
+            raise OpaError(f"{owned}: no standard version to compare its revision with")
+        if revisions != [self.version]:
+            raise OpaError(
+                f"OPA at {self.url} serves the EDHS bundle revision {', '.join(revisions)}; "
+                f"this run checks against EDHS {self.version}"
+            )
         where = f"OPA at {self.url} serves the EDHS bundle"
-        try:
-            bundles = self._client.get_data("system/bundles").get("result")
-        except PolicyNotFoundError:
-            bundles = None  # an OPA that does not expose its bundles: nothing to compare
-        if self.version is not None and isinstance(bundles, dict):
-            revisions = _edhs_revisions(bundles)
-            if revisions and self.version not in revisions:
-                raise OpaError(
-                    f"{where} revision {', '.join(revisions)}; this run checks against "
-                    f"EDHS {self.version}"
-                )
         served = self._call(
             "reading its parameters", lambda: self._client.get_data(PARAMS_PATH)
         ).get("result")
@@ -264,12 +285,19 @@ class OpaEngine:
 
 
 def _edhs_revisions(bundles: dict[str, Any]) -> list[str]:
-    """Revisions of the served bundles whose roots hold `edhs` (data.system.bundles)."""
+    """Revisions of the served bundles whose roots cover all of `edhs` (data.system.bundles).
+    As in OPA, a manifest without roots owns the whole tree, and roots are trimmed of `/`."""
     revisions = []
     for info in bundles.values():
         manifest = info.get("manifest") if isinstance(info, dict) else None
-        if isinstance(manifest, dict) and "edhs" in (manifest.get("roots") or []):
-            revisions.append(str(manifest.get("revision")))
+        if not isinstance(manifest, dict):
+            continue
+        roots = manifest.get("roots")
+        roots = [""] if roots is None else roots
+        if isinstance(roots, list) and any(
+            isinstance(root, str) and root.strip("/") in ("", "edhs") for root in roots
+        ):
+            revisions.append(str(manifest.get("revision") or "(none)"))
     return sorted(revisions)
 
 

@@ -3,6 +3,7 @@ the embedded engine, and one clear line for every way the server can fail."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -197,15 +198,25 @@ def test_the_aggregate_module_names_every_controls_rules() -> None:
 class BundleServingOpa:
     """Stands in for `opa run --server --bundle edhs-X.tar.gz`, as OPA's REST API answers:
     writes under the bundle's roots are refused (400, "owned by bundle"), the bundle's
-    manifest is readable at data.system.bundles, and decisions come from the embedded engine."""
+    manifest is readable at data.system.bundles, and decisions come from the embedded engine.
 
-    def __init__(self, revision: str, params: dict) -> None:
+    `bundles` makes data.system.bundles "hidden" (401, as behind an authorization policy),
+    "undefined" (200 without a result) or "dropped" (the connection closes unanswered);
+    `roots=None` leaves the roots out of the manifest, as OPA does for a bundle without any."""
+
+    def __init__(
+        self,
+        revision: str,
+        params: dict,
+        roots: tuple[str, ...] | None = ("edhs",),
+        bundles: str = "shown",
+    ) -> None:
         import http.server
         import json
 
         standard = load_standard()
         engine = make_engine(standard)
-        state = {"revision": revision, "params": params, "pushed": []}
+        state = {"revision": revision, "params": params, "pushed": [], "posts": 0}
         self.state = state
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -233,8 +244,17 @@ class BundleServingOpa:
                     self.reply(200, {})
 
             def do_GET(self) -> None:
-                if self.path == "/v1/data/system/bundles":
-                    manifest = {"revision": state["revision"], "roots": ["edhs"]}
+                if self.path == "/v1/data/system/bundles" and bundles == "hidden":
+                    message = "request rejected by administrative policy"
+                    self.reply(401, {"code": "unauthorized", "message": message})
+                elif self.path == "/v1/data/system/bundles" and bundles == "undefined":
+                    self.reply(200, {})
+                elif self.path == "/v1/data/system/bundles" and bundles == "dropped":
+                    self.close_connection = True  # no answer at all
+                elif self.path == "/v1/data/system/bundles":
+                    manifest: dict = {"revision": state["revision"]}
+                    if roots is not None:
+                        manifest["roots"] = list(roots)
                     self.reply(200, {"result": {"edhs-0.1.0.tar.gz": {"manifest": manifest}}})
                 elif self.path == "/v1/data/edhs/params":
                     self.reply(200, {"result": state["params"]})
@@ -242,6 +262,7 @@ class BundleServingOpa:
                     self.reply(404, {"code": "resource_not_found", "message": self.path})
 
             def do_POST(self) -> None:
+                state["posts"] += 1
                 declaration = json.loads(self.body())["input"]
                 verdicts = {
                     control_id: {
@@ -283,6 +304,69 @@ def test_an_opa_serving_another_revision_is_refused() -> None:
     try:
         with pytest.raises(OpaError, match=r"revision 9\.9\.9; this run checks against EDHS"):
             make_engine(standard, engine="opa", opa_url=opa.url)
+    finally:
+        opa.close()
+
+
+def test_a_bundle_without_roots_owns_everything_and_is_used_as_in_opa() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params, roots=None)
+    try:
+        engine = make_engine(standard, engine="opa", opa_url=opa.url)
+        assert engine.served_from_bundle  # type: ignore[attr-defined]
+    finally:
+        opa.close()
+
+
+@pytest.mark.parametrize(
+    ("roots", "bundles", "message"),
+    [
+        (("edhs",), "hidden", "does not show data.system.bundles"),
+        (("edhs",), "undefined", "does not show data.system.bundles"),
+        (("other",), "shown", "lists no bundle whose roots cover edhs"),
+        (("edhs/inc",), "shown", "lists no bundle whose roots cover edhs"),
+    ],
+)
+def test_an_opa_whose_edhs_bundle_cannot_be_checked_is_refused(
+    roots: tuple[str, ...], bundles: str, message: str
+) -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params, roots=roots, bundles=bundles)
+    try:
+        with pytest.raises(OpaError, match=re.escape(message)) as caught:
+            make_engine(standard, engine="opa", opa_url=opa.url)
+        assert "\n" not in str(caught.value)
+        assert opa.state["posts"] == 0  # nothing was evaluated
+    finally:
+        opa.close()
+
+
+def test_a_served_bundle_is_refused_without_a_version_to_compare() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params)
+    try:
+        with pytest.raises(OpaError, match="no standard version to compare"):
+            OpaEngine(standard.modules, standard.params, standard.controls, opa.url)
+    finally:
+        opa.close()
+
+
+def test_a_connection_lost_while_reading_the_bundles_is_one_line_exit_2() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params, bundles="dropped")
+    example = ROOT / "examples" / "declarations" / "kestrel-video.yaml"
+    try:
+        with pytest.raises(OpaError, match=r"while reading data\.system\.bundles") as caught:
+            make_engine(standard, engine="opa", opa_url=opa.url)
+        assert "\n" not in str(caught.value)
+        result = subprocess.run(
+            [sys.executable, "-m", "pyrules", "check", str(example), "--engine", "opa",
+             "--opa-url", opa.url],
+            capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "reading data.system.bundles" in result.stderr
     finally:
         opa.close()
 
