@@ -176,7 +176,8 @@ class EmbeddedEngine:
     ) -> regopy.Bundle:
         builder = new_interpreter()
         try:
-            builder.add_data({"edhs": {"params": params}})
+            # As JSON text, so rego-cpp escapes strings itself (see to_rego_value).
+            builder.add_data_json(json.dumps({"edhs": {"params": params}}, ensure_ascii=False))
             for path, source in self._sources.items():
                 builder.add_module(path, source)
             bundle = builder.build(query, points)

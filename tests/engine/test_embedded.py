@@ -193,3 +193,20 @@ def test_an_input_nested_too_deeply_is_an_input_error() -> None:
         node = node["a"]
     with pytest.raises(InputError, match="nested more than"):
         engine(GOOD).evaluate(deep)
+
+
+def test_parameters_with_quotes_and_accents_compare_as_written(tmp_path) -> None:
+    # A profile may list such values; raw strings would never equal the declared ones.
+    source = """package tst.param
+
+import rego.v1
+
+default applicable := true
+
+deny contains {"msg": "not listed", "path": "/v"} if not input.v in data.edhs.params.allowed
+"""
+    modules = [Module("p0.rego", source, "tst.param", 1, None)]
+    params = {"allowed": ['say "été"', "AES-256"]}
+    checked = EmbeddedEngine(modules, params, [control("tst.param")], cache_dir=tmp_path)
+    assert checked.evaluate({"v": 'say "été"'})["TST-01"] == RawResult(applicable=True)
+    assert checked.evaluate({"v": "DES"})["TST-01"].deny
