@@ -139,11 +139,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Any:
     """Debian's `chromium` (`make browser`, which `make test` runs first), driven by
     playwright through `executable_path`: playwright's own browser downloads are never used.
-    Missing in CI, that is a failure; elsewhere the browser tests say so and skip."""
+    Missing in CI, that is a failure; elsewhere the browser tests say so and skip.
+    Per module: playwright's sync API keeps an event loop running while it is open, which
+    would break tests elsewhere that start their own (asyncio.run)."""
     import os
     import shutil
 

@@ -132,7 +132,8 @@ def check(
             document = load_declaration(declaration, limits)
             report = checker.check_document(document)
         except InvalidDeclaration as exc:
-            click.echo(exc.summary + "; see pyrules validate", err=True)
+            hint = "; see pyrules validate" if len(exc.lines) > 1 else ""
+            click.echo(exc.summary + hint, err=True)
             exit_code = EXIT_INPUT
             continue
         except InputError as exc:
