@@ -42,16 +42,7 @@ def validator_for(schema: dict[str, Any]) -> Validator:
     validator = _validators.get(id(schema))
     if validator is None:
         from jsonschema import Draft202012Validator, FormatChecker
-        from jsonschema.exceptions import SchemaError
 
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:
-            where = "/".join(str(p) for p in exc.path) or "the top level"
-            raise StandardError(
-                f"{schema.get('$id', 'a schema')}: not a valid JSON Schema at {where}: "
-                f"{exc.message}"
-            ) from None
         validator = Draft202012Validator(schema, format_checker=FormatChecker())
         _validators[id(schema)] = validator
     return validator
@@ -59,8 +50,26 @@ def validator_for(schema: dict[str, Any]) -> Validator:
 
 def schema_problems(data: Any, schema: dict[str, Any]) -> list[Problem]:
     validator = validator_for(schema)
-    problems = [_describe(error) for error in validator.iter_errors(data)]
+    try:
+        problems = [_describe(error) for error in validator.iter_errors(data)]
+    except Exception as exc:  # a malformed schema breaks validation itself
+        raise _invalid_schema(schema, exc) from None
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
+
+
+def _invalid_schema(schema: dict[str, Any], exc: Exception) -> StandardError:
+    """Where the schema is wrong. Checking a schema against the metaschema costs about as
+    much as a whole check, so it runs only once validation has failed."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    name = schema.get("$id", "a schema") if isinstance(schema, dict) else "a schema"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        where = "/".join(str(p) for p in error.path) or "the top level"
+        return StandardError(f"{name}: not a valid JSON Schema at {where}: {error.message}")
+    return StandardError(f"{name}: cannot validate with this schema ({type(exc).__name__})")
 
 
 def load_valid(
