@@ -198,3 +198,9 @@ def test_check_goes_on_after_a_bad_file_and_exits_with_the_worst_code(tmp_path: 
     assert "broken.yaml:" in result.stderr
     assert "kestrel-video.yaml: NOT compliant" in result.stdout
     assert "aurora-social.yaml: compliant" in result.stdout
+
+
+def test_validate_honours_the_size_limit_too() -> None:
+    result = pyrules("validate", COMPLIANT, "--max-bytes", "100")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("the limit is 100 bytes")

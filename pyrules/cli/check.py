@@ -156,17 +156,21 @@ def check(
 @main.command()
 @click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
 @standard_option
+@max_bytes_option
 @handles_input_errors
-def validate(declarations: tuple[Path, ...], standard_dir: Path | None) -> None:
+def validate(
+    declarations: tuple[Path, ...], standard_dir: Path | None, max_bytes: int | None
+) -> None:
     """Validate DECLARATIONS against the declaration schema only."""
-    from pyrules.loader import Limits, LoadError
+    from pyrules.loader import LoadError
     from pyrules.schema import validate_declaration
 
     standard = standard_from(standard_dir)
+    limits = make_limits(max_bytes)
     bad = False
     for path in declarations:
         try:
-            document = load_declaration(path, Limits())
+            document = load_declaration(path, limits)
         except LoadError as exc:
             click.echo(str(exc), err=True)
             bad = True
