@@ -46,11 +46,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, InvalidDeclaration, is_blocking, make_engine
+from pyrules.evaluate import Checker, InvalidDeclaration, is_blocking
 from pyrules.loader import Limits, LoadError, load
 from pyrules.model import Report, Severity
 from pyrules.standard import Standard
@@ -95,11 +95,6 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     waivers_dir: Path | None = None
     generated_at: str | None = None
-
-    def params(self) -> dict[str, Any]:
-        if self.profile is None:
-            return self.standard.params
-        return self.profile.params(self.standard.params)
 
 
 @dataclass(frozen=True)
@@ -217,14 +212,12 @@ def output_name(path: Path) -> str:
 
 
 def build_checker(settings: Settings) -> Checker:
-    standard = settings.standard
-    return Checker(
-        standard,
-        make_engine(standard, settings.params()),
+    return Checker.for_standard(
+        settings.standard,
+        profile=settings.profile,
         fail_on=settings.fail_on,
         limits=settings.limits,
         today=settings.today,
-        profile=settings.profile,
     )
 
 
@@ -244,9 +237,7 @@ def assess_one(checker: Checker, settings: Settings, submission: Submission) -> 
                 waivers = load_waivers(waiver_path, known, settings.limits)
         report = replace(checker, waivers=waivers).check_document(document)
     except InvalidDeclaration as exc:
-        more = len(exc.lines) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        return Outcome(submission, reason=exc.lines[0] + suffix)
+        return Outcome(submission, reason=exc.summary)
     except LoadError as exc:
         return Outcome(submission, reason=f"{path.name}:{exc.line}:{exc.column}: {exc.message}")
     except InputError as exc:

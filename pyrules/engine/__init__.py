@@ -1,4 +1,4 @@
-"""Policy engines behind one interface: the embedded regopy engine and (later) an OPA server.
+"""Policy engines behind one interface: the embedded regopy engine and an OPA server.
 
 An engine is built once for a standard and a set of parameters, then evaluates many
 declarations. It answers, per control, whether the control applies and what `deny` holds,
@@ -7,8 +7,12 @@ or why it could not be evaluated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from pyrules.model import Control
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,17 @@ def parse_control_output(value: Any) -> RawResult:
         findings.append(RawFinding(msg=item["msg"], path=item["path"]))
     findings.sort(key=lambda f: (f.path, f.msg))
     return RawResult(applicable=applicable, deny=tuple(findings))
+
+
+def evaluate_alone(
+    control: Control, ask: Callable[[str, str], tuple[Any, str | None]]
+) -> RawResult:
+    """One control's verdict from its own rules, when the shared query failed: `ask(package,
+    rule)` gives a rule's value or why there is none, so the error lands on that control."""
+    outcome: dict[str, Any] = {}
+    for rule in ("applicable", "deny"):
+        value, error = ask(control.package, rule)
+        if error is not None:
+            return RawResult(error=error)
+        outcome[rule] = value
+    return parse_control_output(outcome)

@@ -34,7 +34,7 @@ from regopy.rego_shared import (
     rego_output_string,
 )
 
-from pyrules.engine import RawResult, parse_control_output
+from pyrules.engine import RawResult, evaluate_alone, parse_control_output
 from pyrules.errors import InputError, StandardError
 from pyrules.model import Control
 from pyrules.standard import Module
@@ -197,13 +197,9 @@ class EmbeddedEngine:
         return {c.id: self._evaluate_one(c) for c in self.controls}
 
     def _evaluate_one(self, control: Control) -> RawResult:
-        outcome: dict[str, Any] = {}
-        for rule in ("applicable", "deny"):
-            value, error = self._query(f"{control.package.replace('.', '/')}/{rule}")
-            if error is not None:
-                return RawResult(error=error)
-            outcome[rule] = value
-        return parse_control_output(outcome)
+        return evaluate_alone(
+            control, lambda package, rule: self._query(f"{package.replace('.', '/')}/{rule}")
+        )
 
     def _query(self, entrypoint: str | None) -> tuple[Any, str | None]:
         """The query's value, or why there is none."""

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pyrules.engine import RawResult, parse_control_output
+from pyrules.engine import RawResult, evaluate_alone, parse_control_output
 from pyrules.errors import InputError
 from pyrules.model import Control
 from pyrules.standard import Module
@@ -212,13 +212,9 @@ class OpaEngine:
         return {c.id: self._evaluate_one(c, declaration) for c in self.controls}
 
     def _evaluate_one(self, control: Control, declaration: dict[str, Any]) -> RawResult:
-        outcome: dict[str, Any] = {}
-        for rule in ("applicable", "deny"):
-            value, error = self._decide(declaration, control.package, rule)
-            if error is not None:
-                return RawResult(error=error)
-            outcome[rule] = value
-        return parse_control_output(outcome)
+        return evaluate_alone(
+            control, lambda package, rule: self._decide(declaration, package, rule)
+        )
 
     def _decide(
         self, declaration: dict[str, Any], package: str, rule: str
