@@ -76,12 +76,16 @@ def file_option(*names: str, help_text: str, required: bool = False) -> Callable
     )
 
 
-def dir_option(*names: str, help_text: str, required: bool = False) -> Callable[[F], F]:
+def dir_option(
+    *names: str, help_text: str, required: bool = False, default: Path | None = None
+) -> Callable[[F], F]:
     """An option naming a directory (not a file)."""
     return click.option(
         *names,
         required=required,
         type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
         help=help_text,
     )
 

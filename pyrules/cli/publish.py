@@ -11,6 +11,7 @@ from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     F,
     cases_option,
+    dir_option,
     file_option,
     handles_input_errors,
     main,
@@ -30,21 +31,14 @@ def _docs_options(command: F) -> F:
     options = [
         standard_option,
         cases_option("Test cases, for each control's examples"),
-        click.option(
-            "--docs",
-            "docs_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=DOCS_DIR,
-            show_default=True,
-            help="Hand-written pages and data files.",
+        dir_option(
+            "--docs", "docs_dir", help_text="Hand-written pages and data files.", default=DOCS_DIR
         ),
-        click.option(
+        dir_option(
             "--sources",
             "sources_dir",
-            type=click.Path(file_okay=False, path_type=Path),
+            help_text="Where the generated MkDocs sources go (emptied first).",
             default=DOCS_SOURCES,
-            show_default=True,
-            help="Where the generated MkDocs sources go (emptied first).",
         ),
     ]
     for option in reversed(options):
@@ -54,13 +48,11 @@ def _docs_options(command: F) -> F:
 
 @docs.command("build")
 @_docs_options
-@click.option(
+@dir_option(
     "--out",
     "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    help_text="Where the site goes (an earlier site there is replaced; other files: refused).",
     default=DOCS_SITE,
-    show_default=True,
-    help="Where the site goes (an earlier site there is replaced; other files: refused).",
 )
 @handles_input_errors
 def docs_build(
