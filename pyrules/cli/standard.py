@@ -87,9 +87,18 @@ def test_command(
     "--catalogue",
     help_text="The catalogue the controls must match [default: standard/catalogue.md if present].",
 )
+@click.option(
+    "--since",
+    metavar="REV",
+    help="An earlier version (git revision, directory or bundle): fail when a breaking change "
+    "since then comes without a major version bump (a minor one while the major is 0).",
+)
 @handles_input_errors
-def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: Path | None) -> None:
-    """Check the standard itself: METADATA, catalogue, cases, paths, parameters."""
+def lint_command(
+    standard_dir: Path | None, cases_dir: Path | None, catalogue: Path | None, since: str | None
+) -> None:
+    """Check the standard itself: METADATA, catalogue, cases, paths, parameters, and with
+    --since the version number against what changed."""
     from pyrules.lint import lint
     from pyrules.testcases import default_cases_dir
 
@@ -98,6 +107,11 @@ def lint_command(standard_dir: Path | None, cases_dir: Path | None, catalogue: P
     if catalogue is None and default_catalogue.is_file():
         catalogue = default_catalogue
     problems = lint(standard, cases_dir or default_cases_dir(), catalogue)
+    if since is not None:
+        from pyrules.diff import semver_problems
+        from pyrules.releases import standard_at
+
+        problems += semver_problems(standard_at(since, standard.root), standard)
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"{len(standard.controls)} controls checked, {len(problems)} problems")
