@@ -114,6 +114,10 @@ def checkout(repo: Path, revision: str) -> Path:
     in a temporary folder that lives until the process ends; the work tree is untouched."""
     if not is_revision(repo, revision):
         raise InputError(f"{revision}: not a standard directory, bundle, or git revision of {repo}")
+    top = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True, check=True
+    )
+    repo = Path(top.stdout.decode().strip())  # the parts are named from the top
     done = subprocess.run(
         ["git", "-C", str(repo), "archive", "--format=tar", revision, "--", *STANDARD_PARTS],
         capture_output=True,

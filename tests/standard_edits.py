@@ -65,3 +65,32 @@ def next_version(dest: Path, version: str = "0.2.0") -> Path:
     edit_schema(root, "governance", required=["risk_assessment"])
     set_version(root, version)
     return root
+
+
+def two_release_repo(dest: Path) -> Path:
+    """A git repository holding release 0.1.0 (tagged v0.1.0, the repository's standard)
+    and, in its working tree, 0.2.0 = `next_version`, both listed in releases.yaml."""
+    import subprocess
+
+    repo = copy_standard(dest)
+    for part in ("docs", "standard"):
+        shutil.copytree(ROOT / part, repo / part)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "0.1.0"], check=True)
+    subprocess.run([*git, "tag", "v0.1.0"], check=True)
+    shutil.rmtree(repo / "policies")
+    shutil.rmtree(repo / "schemas")
+    shutil.rmtree(repo / "tests")
+    next_version(repo)
+    releases = repo / "standard" / "releases.yaml"
+    text = releases.read_text(encoding="utf-8")
+    text = text.replace(
+        "releases:\n  - version: 0.1.0\n",
+        "releases:\n  - version: 0.2.0\n    date: 2027-03-01\n    status: recommendation\n"
+        "    notes: |\n      Security deadlines tightened after the 2026 elections.\n"
+        "  - version: 0.1.0\n    revision: v0.1.0\n",
+    )
+    releases.write_text(text, encoding="utf-8")
+    return repo

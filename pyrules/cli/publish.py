@@ -82,6 +82,47 @@ def docs_build(
     )
 
 
+@docs.command("versions")
+@dir_option("--docs", "docs_dir", help_text="Hand-written pages and data files.", default=DOCS_DIR)
+@file_option(
+    "--releases",
+    "releases_path",
+    help_text="The releases to build [default: standard/releases.yaml beside --docs].",
+)
+@dir_option(
+    "--sources",
+    "sources_dir",
+    help_text="Where each version's MkDocs sources go, one folder per version.",
+    default=DOCS_SOURCES,
+)
+@dir_option(
+    "--out",
+    "site_dir",
+    help_text="Where the versioned site goes: one folder per version, versions.json, index.html.",
+    default=DOCS_SITE,
+)
+@handles_input_errors
+def docs_versions(
+    docs_dir: Path, releases_path: Path | None, sources_dir: Path, site_dir: Path
+) -> None:
+    """Build every release of the standard under its own path, with a version switcher
+    (serve the result over HTTP: the switcher reads versions.json)."""
+    from pyrules.docs.history import releases_file
+    from pyrules.docs.site import DocsBuildError
+    from pyrules.docs.versions import build_versions
+
+    try:
+        built = build_versions(
+            docs_dir, releases_path or releases_file(docs_dir), sources_dir, site_dir
+        )
+    except DocsBuildError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    for version in built:
+        click.echo(f"EDHS {version.version}: built into {version.site.site_dir}")
+    click.echo(f"{len(built)} versions; latest {built[0].version}; serve {site_dir} over HTTP")
+
+
 @docs.command("generate")
 @_docs_options
 @handles_input_errors

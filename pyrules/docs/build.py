@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyrules.docs.history import History, load_history, releases_file
 from pyrules.docs.site import BuiltSite, build_site, check_site_dir, require_docs_tools
 from pyrules.standard import Standard
 
@@ -18,13 +19,21 @@ class DocsResult:
 
 
 def generate_sources(
-    standard: Standard, docs_dir: Path, cases_dir: Path, sources_dir: Path
+    standard: Standard,
+    docs_dir: Path,
+    cases_dir: Path,
+    sources_dir: Path,
+    history: History | None = None,
+    versioned: bool = False,
 ) -> DocsResult:
-    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays)."""
+    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays).
+    The history defaults to the releases recorded beside the docs directory."""
     require_docs_tools()
     from pyrules.docs.generate import generate
 
-    sources = generate(standard, docs_dir, cases_dir)
+    if history is None:
+        history = load_history(standard, releases_file(docs_dir))
+    sources = generate(standard, docs_dir, cases_dir, history, versioned)
     sources.write(sources_dir)
     pages = sources.pages
     controls = [p for p in pages if p.startswith("controls/") and p.count("/") == 3]
@@ -32,11 +41,17 @@ def generate_sources(
 
 
 def build_docs(
-    standard: Standard, docs_dir: Path, cases_dir: Path, sources_dir: Path, site_dir: Path
+    standard: Standard,
+    docs_dir: Path,
+    cases_dir: Path,
+    sources_dir: Path,
+    site_dir: Path,
+    history: History | None = None,
+    versioned: bool = False,
 ) -> DocsResult:
     """Generate, then build; a site dir the build must not empty is refused before the
     sources are touched."""
     check_site_dir(site_dir)
-    generated = generate_sources(standard, docs_dir, cases_dir, sources_dir)
+    generated = generate_sources(standard, docs_dir, cases_dir, sources_dir, history, versioned)
     site = build_site(sources_dir, site_dir)
     return DocsResult(generated.pages, generated.control_pages, sources_dir, site)

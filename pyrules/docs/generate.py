@@ -14,7 +14,8 @@ Layout of the sources (and of the site, with `.md` -> `.html`):
     docs/controls/<family>/<id>/index.md one control (lowercase), the URL reports link to
     docs/declaration.md                  the declaration reference, from the JSON Schema
     docs/parameters.md, docs/references.md, docs/standard.json
-    docs/guides/*.md, docs/changelog.md  copied from the repository's docs/
+    docs/changelog.md                    from the releases and the diffs between them
+    docs/guides/*.md                     copied from the repository's docs/
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -33,9 +34,11 @@ import jinja2
 import yaml
 
 from pyrules import __version__
+from pyrules.diff import StandardDiff
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
 from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
 from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, declaration_sections
+from pyrules.docs.history import ControlHistory, History
 from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
 from pyrules.model import SEVERITIES, Control, Family
@@ -57,6 +60,7 @@ class ControlPage:
     passing: Excerpt | None
     failing: Excerpt | None
     not_applicable: Excerpt | None
+    history: ControlHistory | None = None  # the version it came in and last changed in
 
 
 @dataclass
@@ -112,8 +116,16 @@ def family_page_path(family_id: str) -> str:
     return f"controls/{family_id.lower()}/index.md"
 
 
-def generate(standard: Standard, docs_dir: Path, cases_dir: Path) -> Sources:
-    """All sources of the site for this standard, its cases and the hand-written pages."""
+def generate(
+    standard: Standard,
+    docs_dir: Path,
+    cases_dir: Path,
+    history: History | None = None,
+    versioned: bool = False,
+) -> Sources:
+    """All sources of the site for this standard, its cases and the hand-written pages;
+    with a history, the changelog and each control's version line; `versioned` turns on
+    the version switcher (the site is then one of several, beside a versions.json)."""
     written = read_docs(docs_dir)
     reference, cases = load_cases(cases_dir)
     _check_recommendations(standard, written)
@@ -141,6 +153,7 @@ def generate(standard: Standard, docs_dir: Path, cases_dir: Path) -> Sources:
                 passing=passing,
                 failing=failing,
                 not_applicable=not_applicable,
+                history=history.control(control.id) if history else None,
             )
         )
     sources = Sources()
@@ -169,6 +182,16 @@ def generate(standard: Standard, docs_dir: Path, cases_dir: Path) -> Sources:
         "references.md.j2",
         groups=group_references(standard.controls, written.instruments),
     )
+    if history is not None:
+        from pyrules.render.diff import change_tables
+
+        def tables(diff: StandardDiff, link: Callable[[str], str]) -> str:
+            """A removed control has no page on this site: it is named, not linked."""
+            return change_tables(
+                diff, "###", lambda c: link(c) if standard.has_control(c) else None
+            )
+
+        renderer.page("changelog.md", "changelog.md.j2", history=history, change_tables=tables)
     for path, text in hand_pages.items():
         if path in renderer.rendered:
             raise InputError(f"{docs_dir / path}: this page is generated; remove the file")
@@ -178,7 +201,9 @@ def generate(standard: Standard, docs_dir: Path, cases_dir: Path) -> Sources:
     for path, data in _assets():
         sources.files[f"docs/{ASSETS}/{path}"] = data
     sources.files["docs/standard.json"] = _manifest(standard)
-    sources.files["mkdocs.yml"] = _mkdocs_yml(families, control_pages, written, hand_pages)
+    sources.files["mkdocs.yml"] = _mkdocs_yml(
+        families, control_pages, written, hand_pages, history is not None, versioned
+    )
     return sources
 
 
@@ -285,6 +310,8 @@ def _mkdocs_yml(
     pages: list[ControlPage],
     written: HandWritten,
     hand_pages: dict[str, str],
+    changelog: bool = False,
+    versioned: bool = False,
 ) -> str:
     """mkdocs.yml: offline (no fonts, no CDN), disk-browsable, strict link checking.
 
@@ -316,7 +343,7 @@ def _mkdocs_yml(
     if guides:
         nav.append({"Guides": guides})
     nav += others
-    if "changelog.md" in hand_pages:
+    if changelog or "changelog.md" in hand_pages:
         nav.append({"Changelog": "changelog.md"})
     config: dict[str, Any] = {
         "site_name": SITE_NAME,
@@ -387,6 +414,8 @@ def _mkdocs_yml(
         },
         "nav": nav,
     }
+    if versioned:  # Material reads ../versions.json, in the format mike writes
+        config["extra"]["version"] = {"provider": "mike", "alias": True}
     header = "# Generated by `pyrules docs build`; edit the policies, docs/ or the templates.\n"
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 
