@@ -27,7 +27,7 @@ check-failing: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pyrules lint
+	$(BIN)/pyrules lint --since release
 	$(BIN)/pyrules test --quiet
 	$(BIN)/python -m pytest
 

@@ -82,6 +82,14 @@ def load_releases(path: Path) -> list[Release]:
     return releases
 
 
+def last_released(root: Path) -> str | None:
+    """The revision of the newest release that names one, in root's releases file."""
+    path = root / RELEASES_FILE
+    if not path.is_file():
+        raise InputError(f"{path}: no releases file to take the last release from")
+    return next((r.revision for r in load_releases(path) if r.revision), None)
+
+
 def _schema() -> dict[str, object]:
     """The tool's own schema for the file (shipped with the standard's schemas)."""
     import json

@@ -210,3 +210,20 @@ def test_an_unknown_side_is_one_line_and_exit_2(old: str) -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert old in done.stderr
+
+
+def test_lint_since_release_compares_with_the_last_release_that_names_a_revision(
+    tmp_path: Path,
+) -> None:
+    from standard_edits import two_release_repo
+
+    repo = two_release_repo(tmp_path / "repo")  # 0.1.0 at v0.1.0; 0.2.0 in the work tree
+    version_line = "policies/.manifest:1:"
+    lint = ("lint", "--standard", repo, "--cases", repo / "tests/cases", "--since", "release")
+
+    assert version_line not in pyrules(*lint, cwd=repo).stdout
+    set_version(repo, "0.1.1")
+    done = pyrules(*lint, cwd=repo)
+    assert done.returncode == 1
+    assert f"{version_line} 3 breaking change(s)" in done.stdout
+    assert "need version 0.2.0 or later, not 0.1.1" in done.stdout

@@ -90,8 +90,10 @@ def test_command(
 @click.option(
     "--since",
     metavar="REV",
-    help="An earlier version (git revision, directory or bundle): fail when a breaking change "
-    "since then comes without a major version bump (a minor one while the major is 0).",
+    help="An earlier version (git revision, directory or bundle; 'release': the newest release "
+    "in standard/releases.yaml that names a revision): fail when the standard changed "
+    "since then without a higher version, or a breaking change without a major version "
+    "bump (a minor one while the major is 0).",
 )
 @handles_input_errors
 def lint_command(
@@ -109,9 +111,14 @@ def lint_command(
     problems = lint(standard, cases_dir or default_cases_dir(), catalogue)
     if since is not None:
         from pyrules.diff import semver_problems
-        from pyrules.releases import standard_at
+        from pyrules.releases import last_released, standard_at
 
-        problems += semver_problems(standard_at(since, standard.root), standard)
+        if since == "release":
+            since = last_released(standard.root)
+        if since is None:
+            click.echo("no release names a revision yet: the version is not checked")
+        else:
+            problems += semver_problems(standard_at(since, standard.root), standard)
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"{len(standard.controls)} controls checked, {len(problems)} problems")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyrules.docs.history import History, load_history, releases_file
+from pyrules.docs.history import History
 from pyrules.docs.site import BuiltSite, build_site, check_site_dir, require_docs_tools
 from pyrules.standard import Standard
 
@@ -26,13 +26,10 @@ def generate_sources(
     history: History | None = None,
     versioned: bool = False,
 ) -> DocsResult:
-    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays).
-    The history defaults to the releases recorded beside the docs directory."""
+    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays)."""
     require_docs_tools()
     from pyrules.docs.generate import generate
 
-    if history is None:
-        history = load_history(standard, releases_file(docs_dir))
     sources = generate(standard, docs_dir, cases_dir, history, versioned)
     sources.write(sources_dir)
     pages = sources.pages

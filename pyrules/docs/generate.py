@@ -38,10 +38,11 @@ from pyrules.diff import StandardDiff
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
 from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
 from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, declaration_sections
-from pyrules.docs.history import ControlHistory, History
+from pyrules.docs.history import ControlHistory, History, load_history, releases_file
 from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
 from pyrules.model import SEVERITIES, Control, Family
+from pyrules.render.diff import change_tables
 from pyrules.standard import Standard
 from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
 
@@ -123,9 +124,12 @@ def generate(
     history: History | None = None,
     versioned: bool = False,
 ) -> Sources:
-    """All sources of the site for this standard, its cases and the hand-written pages;
-    with a history, the changelog and each control's version line; `versioned` turns on
-    the version switcher (the site is then one of several, beside a versions.json)."""
+    """All sources of the site for this standard, its cases and the hand-written pages.
+    The history (by default the releases recorded beside docs_dir) gives the changelog
+    and each control's version line; `versioned` turns on the version switcher (the site
+    is then one of several, beside a versions.json)."""
+    if history is None:
+        history = load_history(standard, releases_file(docs_dir))
     written = read_docs(docs_dir)
     reference, cases = load_cases(cases_dir)
     _check_recommendations(standard, written)
@@ -153,7 +157,7 @@ def generate(
                 passing=passing,
                 failing=failing,
                 not_applicable=not_applicable,
-                history=history.control(control.id) if history else None,
+                history=history.control(control.id),
             )
         )
     sources = Sources()
@@ -182,16 +186,12 @@ def generate(
         "references.md.j2",
         groups=group_references(standard.controls, written.instruments),
     )
-    if history is not None:
-        from pyrules.render.diff import change_tables
 
-        def tables(diff: StandardDiff, link: Callable[[str], str]) -> str:
-            """A removed control has no page on this site: it is named, not linked."""
-            return change_tables(
-                diff, "###", lambda c: link(c) if standard.has_control(c) else None
-            )
+    def tables(diff: StandardDiff, link: Callable[[str], str]) -> str:
+        """A removed control has no page on this site: it is named, not linked."""
+        return change_tables(diff, "###", lambda c: link(c) if standard.has_control(c) else None)
 
-        renderer.page("changelog.md", "changelog.md.j2", history=history, change_tables=tables)
+    renderer.page("changelog.md", "changelog.md.j2", history=history, change_tables=tables)
     for path, text in hand_pages.items():
         if path in renderer.rendered:
             raise InputError(f"{docs_dir / path}: this page is generated; remove the file")
@@ -202,7 +202,7 @@ def generate(
         sources.files[f"docs/{ASSETS}/{path}"] = data
     sources.files["docs/standard.json"] = _manifest(standard)
     sources.files["mkdocs.yml"] = _mkdocs_yml(
-        families, control_pages, written, hand_pages, history is not None, versioned
+        families, control_pages, written, hand_pages, versioned
     )
     return sources
 
@@ -310,7 +310,6 @@ def _mkdocs_yml(
     pages: list[ControlPage],
     written: HandWritten,
     hand_pages: dict[str, str],
-    changelog: bool = False,
     versioned: bool = False,
 ) -> str:
     """mkdocs.yml: offline (no fonts, no CDN), disk-browsable, strict link checking.
@@ -343,8 +342,7 @@ def _mkdocs_yml(
     if guides:
         nav.append({"Guides": guides})
     nav += others
-    if changelog or "changelog.md" in hand_pages:
-        nav.append({"Changelog": "changelog.md"})
+    nav.append({"Changelog": "changelog.md"})
     config: dict[str, Any] = {
         "site_name": SITE_NAME,
         "site_description": "The Election Data-Handling Standard: what a social media "
