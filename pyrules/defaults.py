@@ -14,3 +14,5 @@ SERVE_MAX_BODY = 10 * 1024 * 1024  # the declaration loader's own limit
 DOCS_DIR = Path("docs")
 DOCS_SOURCES = Path("build") / "docs-src"
 DOCS_SITE = Path("site")
+
+DIFF_FORMATS = ("markdown", "html", "json")  # pyrules diff --format

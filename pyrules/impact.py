@@ -9,7 +9,9 @@ version is refused. Here the question is what the platform's unchanged answers w
 under the other version, so a declaration written for either side is restated for each
 side (its `standard_version` set to that side's version) before it is checked. A
 declaration that the new schema refuses (a newly required field it lacks) is reported as
-"no longer valid" with the first reason, not as a list of failing controls.
+"no longer valid" with the first reason, not as a list of failing controls; one that
+cannot be read, or is valid under neither side, is listed with its reason while the
+others are compared, as `assess` does.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class Impact:
         """One line per control whose status moves for any platform, worst news first."""
         total = len(self.platforms)
         lines = []
+        unread = [p for p in self.platforms if not p.old.report and not p.new.report]
+        if unread:
+            lines.append(f"{len(unread)} of {total} declarations are not valid under either")
         invalid = [p for p in self.platforms if p.old.report and not p.new.report]
         if invalid:
             lines.append(f"{len(invalid)} of {total} platforms would no longer be valid")
@@ -106,8 +111,12 @@ def assess_impact(old: Side, new: Side, paths: Sequence[Path], limits: Limits) -
     for submission in collect(paths):
         try:
             document = load(submission.path, limits)
-        except InputError as exc:
-            raise InputError(f"{exc} (every declaration must be readable to compare)") from None
+        except InputError as exc:  # listed, as assess lists it; the others are compared
+            unread = Outcome(None, str(exc))
+            platforms.append(
+                PlatformImpact(submission.path.name, submission.path.stem, unread, unread, ())
+            )
+            continue
         before = _outcome(old, new.standard, document)
         after = _outcome(new, old.standard, document)
         platform = document.data.get("platform", {}).get("name") or submission.path.stem

@@ -227,3 +227,25 @@ def test_lint_since_release_compares_with_the_last_release_that_names_a_revision
     assert done.returncode == 1
     assert f"{version_line} 3 breaking change(s)" in done.stdout
     assert "need version 0.2.0 or later, not 0.1.1" in done.stdout
+
+
+def test_an_unreadable_declaration_is_listed_and_the_others_compared(
+    next_root: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "aurora.yaml").write_bytes((EXAMPLES / "aurora-social.yaml").read_bytes())
+    (tmp_path / "broken.yaml").write_text("a: [\n", encoding="utf-8")
+    done = pyrules("diff", ROOT, next_root, "--declarations", tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "- 1 of 2 declarations are not valid under either" in done.stdout
+    assert "- 1 of 2 platforms would newly fail SEC-06" in done.stdout
+    assert f"Not valid under either: {tmp_path / 'broken.yaml'}:2:1: invalid YAML" in done.stdout
+
+
+def test_a_profile_for_another_version_is_one_line_and_exit_2(next_root: Path) -> None:
+    profile = ROOT / "examples" / "profiles" / "ruritania.yaml"  # for 0.1.0, not 0.2.0
+    done = pyrules("diff", ROOT, next_root, "--declarations", EXAMPLES, "--profile", profile)
+
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "ruritania.yaml" in done.stderr and "0.2.0" in done.stderr

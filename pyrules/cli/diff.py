@@ -19,7 +19,7 @@ from pyrules.cli.base import (
     profile_from,
     write_output,
 )
-from pyrules.render.diff import DIFF_FORMATS
+from pyrules.defaults import DIFF_FORMATS
 
 if TYPE_CHECKING:
     from pyrules.impact import Side

@@ -14,14 +14,13 @@ from pyrules.diff import Area, Change, StandardDiff, version_problems
 if TYPE_CHECKING:
     from jinja2 import Template
 
-    from pyrules.impact import Impact
+    from pyrules.impact import Impact, PlatformImpact
 
 AREAS: tuple[tuple[Area, str, str], ...] = (
     ("control", "Controls", "Control"),
     ("parameter", "Parameters", "Parameter"),
     ("schema", "Declaration schema", "Field"),
 )
-DIFF_FORMATS = ("markdown", "html", "json")
 
 
 def render_diff(format_name: str, diff: StandardDiff, impact: Impact | None) -> str:
@@ -115,9 +114,7 @@ def impact_markdown(impact: Impact) -> str:
     for platform in impact.platforms:
         lines += ["", f"### {platform.platform} (`{platform.name}`)", ""]
         lines.append(f"{platform.old.verdict} → **{platform.new.verdict}**")
-        for label, outcome in (("before", platform.old), ("after", platform.new)):
-            if outcome.reason:
-                lines += ["", f"Not valid {label}: {_cell(outcome.reason)}"]
+        lines += [f"\n{_cell(note)}" for note in reasons(platform)]
         if platform.changes:
             lines += ["", "| Control | Before | After |", "| --- | --- | --- |"]
             lines += [
@@ -128,6 +125,14 @@ def impact_markdown(impact: Impact) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reasons(platform: PlatformImpact) -> list[str]:
+    """Why a side has no report; once when both sides say the same."""
+    old, new = platform.old.reason, platform.new.reason
+    if old and old == new:
+        return [f"Not valid under either: {old}"]
+    return [f"Not valid {label}: {why}" for label, why in (("before", old), ("after", new)) if why]
+
+
 def to_html(diff: StandardDiff, impact: Impact | None) -> str:
     return _template().render(
         title=title(diff),
@@ -135,6 +140,7 @@ def to_html(diff: StandardDiff, impact: Impact | None) -> str:
         problems=version_problems(diff),
         areas=[(name, column, diff.of(area)) for area, name, column in AREAS],
         impact=impact,
+        reasons=reasons,
     )
 
 
