@@ -11,6 +11,7 @@ import click
 from pyrules.cli.base import (
     dir_option,
     engine_options,
+    fail_on_option,
     file_option,
     handles_input_errors,
     main,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 @file_option("--profile", "profile_path", help_text="A profile applied on both sides.")
 @file_option("--old-profile", help_text="A profile for the OLD side only (the one in force).")
 @file_option("--new-profile", help_text="A profile for the NEW side only (a draft).")
+@fail_on_option
 @max_bytes_option
 @engine_options
 @handles_input_errors
@@ -66,6 +68,7 @@ def diff(
     profile_path: Path | None,
     old_profile: Path | None,
     new_profile: Path | None,
+    fail_on: str,
     max_bytes: int | None,
     engine: str,
     opa_url: str,
@@ -98,7 +101,12 @@ def diff(
             profile = profile_from(path, standard, limits)
             label = f"EDHS {standard.version}" + (f" + profile {profile.name}" if profile else "")
             checker = Checker.for_standard(
-                standard, profile=profile, engine=engine, opa_url=opa_url, limits=limits
+                standard,
+                profile=profile,
+                engine=engine,
+                opa_url=opa_url,
+                limits=limits,
+                fail_on=fail_on,
             )
             return Side(standard, checker, label)
 
