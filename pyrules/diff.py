@@ -14,6 +14,9 @@ Decisions, per kind of change:
   dropped (not), its rules changed (the Rego source without comments: breaking, as a
   rule change may fail platforms that passed). Title, requirement text, rationale,
   remediation, ACEEEO mapping and references are reported but not breaking.
+- Shared policy code (`edhs/lib/`, any module that is neither a control nor a family):
+  added (not breaking), removed or its rules changed (breaking: the controls that call it
+  may check differently).
 - Parameters: added (not breaking), removed (breaking: a profile that sets it no longer
   loads), default changed: breaking when stricter or of unknown direction
   (`pyrules.params_direction`), not when looser.
@@ -36,7 +39,7 @@ from pyrules.model import Control, severity_rank
 from pyrules.params_direction import direction
 from pyrules.standard import Standard, compatibility_key
 
-Area = Literal["control", "parameter", "schema"]
+Area = Literal["control", "policy", "parameter", "schema"]
 ALWAYS = "Always."
 COMMENT = re.compile(r"#[^\n]*")
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
@@ -90,6 +93,7 @@ class StandardDiff:
 def diff_standards(old: Standard, new: Standard) -> StandardDiff:
     changes = [
         *_control_changes(old, new),
+        *_shared_code_changes(old, new),
         *_parameter_changes(old.params, new.params),
         *_schema_changes(old.schema, new.schema),
     ]
@@ -173,6 +177,31 @@ def _control_changes(old: Standard, new: Standard) -> Iterator[Change]:
                     "its Rego rules changed: what it checks may differ",
                     True,
                 )
+
+
+def _shared_code_changes(old: Standard, new: Standard) -> Iterator[Change]:
+    def shared(standard: Standard) -> dict[str, str]:
+        controls = {c.source for c in standard.controls}
+        return {
+            m.path: _rules(m.source)
+            for m in standard.modules
+            if m.path not in controls and (m.annotation or {}).get("scope") != "subpackages"
+        }
+
+    before, after = shared(old), shared(new)
+    for path in sorted(before.keys() | after.keys()):
+        if path not in before:
+            yield Change("policy", path, "added", "new shared policy module", False)
+        elif path not in after:
+            yield Change("policy", path, "removed", "shared policy module removed", True)
+        elif before[path] != after[path]:
+            yield Change(
+                "policy",
+                path,
+                "rules",
+                "its rules changed: the controls that use it may check differently",
+                True,
+            )
 
 
 def _changed_control(before: Control, after: Control) -> Iterator[Change]:

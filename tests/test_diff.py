@@ -249,3 +249,16 @@ def test_a_profile_for_another_version_is_one_line_and_exit_2(next_root: Path) -
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "ruritania.yaml" in done.stderr and "0.2.0" in done.stderr
+
+
+def test_shared_policy_code_counts_when_its_rules_change_not_its_comments(
+    tmp_path: Path,
+) -> None:
+    root = copy_standard(tmp_path)
+    lib = root / "policies" / "edhs" / "lib" / "declaration.rego"
+    lib.write_text(lib.read_text(encoding="utf-8") + "\n# a note for editors\n", "utf-8")
+    assert diff_standards(load_standard(ROOT), load_standard(root)).changes == ()
+
+    lib.write_text(lib.read_text(encoding="utf-8") + "\nunused_helper := 1\n", "utf-8")
+    changes = diff_standards(load_standard(ROOT), load_standard(root)).changes
+    assert _facts(changes) == {("policy", "edhs/lib/declaration.rego", "rules", True)}

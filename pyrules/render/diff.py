@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 AREAS: tuple[tuple[Area, str, str], ...] = (
     ("control", "Controls", "Control"),
+    ("policy", "Shared policy code", "Module"),
     ("parameter", "Parameters", "Parameter"),
     ("schema", "Declaration schema", "Field"),
 )
