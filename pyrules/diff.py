@@ -206,15 +206,16 @@ def _shared_code_changes(old: Standard, new: Standard) -> Iterator[Change]:
 
 def _changed_control(before: Control, after: Control) -> Iterator[Change]:
     cid = before.id
-    for kind, name in (
-        ("title", "title"),
-        ("requirement", "description"),
-        ("rationale", "rationale"),
-        ("remediation", "remediation"),
+    for kind, name, shown in (
+        ("title", "title", True),
+        ("requirement", "description", True),
+        ("rationale", "rationale", False),
+        ("remediation", "remediation", False),
     ):
         old, new = getattr(before, name), getattr(after, name)
-        if old != new:
-            yield Change("control", cid, kind, f"{kind} reworded", False, old, new)
+        if old != new:  # the title and requirement are the control's text: show the new one
+            summary = f"{kind} now: {new}" if shown else f"{kind} reworded"
+            yield Change("control", cid, kind, summary, False, old, new)
     if before.severity != after.severity:
         raised = severity_rank(after.severity) > severity_rank(before.severity)
         verb = "raised" if raised else "lowered"
