@@ -28,7 +28,7 @@ def test_the_repositorys_releases_file_is_valid() -> None:
         (
             "releases:\n  - {version: 0.2.0, date: 2026-02-01}\n"
             "  - {version: 0.1.0, date: 2026-01-01}\n",
-            "3:5: only the newest release may leave out its revision",
+            "3:5: only the newest release may leave out its revision (the working tree)",
         ),
         (
             "releases:\n  - {version: '1', date: 2026-02-01}\n",
