@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from pyrules.releases import load_releases
 
 def test_the_repositorys_releases_file_is_valid() -> None:
     releases = load_releases(ROOT / "standard" / "releases.yaml")
-    assert releases[0].version == (ROOT / "policies" / ".manifest").read_text().split('"')[3]
+    manifest = json.loads((ROOT / "policies" / ".manifest").read_text(encoding="utf-8"))
+    assert releases[0].version == manifest["revision"]  # the newest is the working tree's
     assert all(r.revision for r in releases[1:])
 
 
