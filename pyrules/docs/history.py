@@ -32,6 +32,14 @@ class ControlHistory:
     changed_in: str | None
     changes: tuple[Change, ...]  # what changed in `changed_in`
 
+    @property
+    def summary(self) -> str:
+        """What changed, for the page's version line: the page itself shows the new text."""
+        return "; ".join(
+            f"{c.kind} reworded" if c.kind in ("title", "requirement") else c.summary
+            for c in self.changes
+        )
+
 
 @dataclass(frozen=True)
 class History:
