@@ -40,8 +40,9 @@ Decisions:
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -49,16 +50,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from pyrules import rounds
 from pyrules.errors import InputError
 from pyrules.evaluate import Checker, InvalidDeclaration, is_blocking
-from pyrules.loader import Limits, LoadError, load
-from pyrules.model import Report, Severity
+from pyrules.loader import Document, Limits, LoadError, load
+from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
+from pyrules.rounds import Plan, RoundPlatform, RoundRecord, check_archive
 from pyrules.standard import Standard
 
 if TYPE_CHECKING:
     from pyrules.attest import Signer
     from pyrules.profile import Profile
-    from pyrules.render.matrix import Matrix
+    from pyrules.render.matrix import Cell, Matrix
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 SKIPPED_SUFFIXES = (
@@ -71,9 +74,7 @@ SKIPPED_SUFFIXES = (
 WAIVERS_SUFFIX = ".waivers.yaml"
 POOL_THRESHOLD = 4  # up to this many declarations, evaluate in-process
 REPORTS_DIR = "reports"  # each platform's files, apart from the matrix's
-MATRIX_FILES = ("matrix.html", "matrix.csv", "matrix.md", "summary.md")
-REPORT_SUFFIXES = (".json", ".html")  # what assess writes in REPORTS_DIR (.intoto.json too)
-MARKER = "matrix.csv"  # an output directory holding it is an earlier assessment
+DECLARATIONS_DIR = "declarations"  # a copy of each declaration assessed, as received
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class Outcome:
     reason: str | None = None
     json_text: str | None = None
     html_text: str | None = None
+    declaration: bytes | None = None  # the exact bytes assessed, kept in the round
+    profile_only: tuple[str, ...] = ()  # failing controls that pass under the defaults
 
     @property
     def verdict(self) -> str:
@@ -114,8 +117,9 @@ class Outcome:
         return "compliant" if self.report.compliant else "not compliant"
 
 
-def collect(inputs: Sequence[Path]) -> list[Submission]:
-    """The declarations named by files and directories, sorted by output name."""
+def collect(inputs: Sequence[Path], skip: Collection[Path] = ()) -> list[Submission]:
+    """The declarations named by files and directories, sorted by output name; files
+    of a directory whose resolved path is in `skip` are left out."""
     paths: list[Path] = []
     for item in inputs:
         if item.is_dir():
@@ -125,6 +129,7 @@ def collect(inputs: Sequence[Path]) -> list[Submission]:
                 if p.is_file()
                 and p.name.lower().endswith(DECLARATION_SUFFIXES)
                 and not p.name.lower().endswith(SKIPPED_SUFFIXES)
+                and p.resolve() not in skip
             )
             if not found:
                 raise InputError(f"{item}: no declarations (*.yaml, *.yml, *.json) in it")
@@ -174,34 +179,6 @@ def check_output_names(submissions: Sequence[Submission]) -> None:
                 )
 
 
-def check_out(out: Path, submissions: Sequence[Submission], *, force: bool = False) -> None:
-    """Refuse an output directory that this run would spoil, or that would spoil it,
-    before anything is assessed: one holding the submissions themselves, or other
-    files that are not an earlier assessment (unless `force`)."""
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: not a directory (--out)")
-    rewritten = {(out / name).resolve() for name in MATRIX_FILES}
-    reports = (out / REPORTS_DIR).resolve()
-    for submission in submissions:
-        path = submission.path.resolve()
-        if path in rewritten or path.is_relative_to(reports):
-            raise InputError(
-                f"{submission.path}: is one of the files assess rewrites in --out {out}; "
-                "write the assessment to another folder"
-            )
-    if force or not out.is_dir() or (out / MARKER).is_file():
-        return
-    try:
-        empty = next(out.iterdir(), None) is None
-    except OSError as exc:
-        raise InputError(f"{out}: cannot read the output directory ({exc.strerror})") from None
-    if not empty:
-        raise InputError(
-            f"{out}: not empty and not an earlier assessment (it has no {MARKER}); "
-            "choose an empty folder or pass --force"
-        )
-
-
 def output_name(path: Path) -> str:
     name = path.name
     lower = name.lower()
@@ -221,7 +198,38 @@ def build_checker(settings: Settings) -> Checker:
     )
 
 
-def assess_one(checker: Checker, settings: Settings, submission: Submission) -> Outcome:
+def build_defaults_checker(settings: Settings) -> Checker | None:
+    """A checker with the profile's selection but the standard's parameter values, to
+    tell which failures only the profile's stricter values cause; None when the profile
+    changes no parameter (then none can be)."""
+    profile = settings.profile
+    if profile is None or not profile.parameters:
+        return None
+    return build_checker(replace(settings, profile=replace(profile, parameters={})))
+
+
+def profile_only(
+    report: Report, document: Document, settings: Settings, defaults: Checker
+) -> tuple[str, ...]:
+    """Failing controls that read a parameter the profile overrides and do not fail when
+    evaluated again under the standard's values (only such declarations are re-evaluated)."""
+    assert settings.profile is not None
+    overridden = set(settings.profile.parameters)
+    reads = {c.id: set(c.parameters) for c in settings.standard.controls}
+    suspects = [
+        r.control_id
+        for r in report.results
+        if r.status == "fail" and reads.get(r.control_id, set()) & overridden
+    ]
+    if not suspects:
+        return ()
+    plain = {r.control_id: r.status for r in defaults.check_document(document).results}
+    return tuple(c for c in suspects if plain.get(c) != "fail")
+
+
+def assess_one(
+    checker: Checker, settings: Settings, submission: Submission, defaults: Checker | None = None
+) -> Outcome:
     """Check one submission; any problem with it becomes its reason, never an exception."""
     path = submission.path
     try:
@@ -236,6 +244,8 @@ def assess_one(checker: Checker, settings: Settings, submission: Submission) -> 
                 known = [c.id for c in settings.standard.controls]
                 waivers = load_waivers(waiver_path, known, settings.limits)
         report = replace(checker, waivers=waivers).check_document(document)
+        raw = path.read_bytes()
+        stricter = profile_only(report, document, settings, defaults) if defaults else ()
     except InvalidDeclaration as exc:
         return Outcome(submission, reason=exc.summary)
     except LoadError as exc:
@@ -244,27 +254,38 @@ def assess_one(checker: Checker, settings: Settings, submission: Submission) -> 
         return Outcome(submission, reason=str(exc))
     except RecursionError:
         return Outcome(submission, reason=f"{path.name}: nested too deeply to process")
+    except OSError as exc:
+        return Outcome(submission, reason=f"{path.name}: cannot read ({exc.strerror})")
+    if hashlib.sha256(raw).hexdigest() != document.sha256:
+        return Outcome(submission, reason=f"{path.name}: the file changed while it was assessed")
     if settings.generated_at:
         report = report.model_copy(update={"generated_at": settings.generated_at})
     from pyrules.attest import report_json
     from pyrules.render import RenderContext, renderer
 
     html_text = renderer("html")(report, RenderContext(declaration_text=document.text))
-    return Outcome(submission, report, json_text=report_json(report), html_text=html_text)
+    return Outcome(
+        submission,
+        report,
+        json_text=report_json(report),
+        html_text=html_text,
+        declaration=raw,
+        profile_only=stricter,
+    )
 
 
-_worker: tuple[Checker, Settings] | None = None
+_worker: tuple[Checker, Settings, Checker | None] | None = None
 
 
 def _init_worker(settings: Settings) -> None:
     """Load the compiled bundle once per worker process (from the on-disk cache)."""
     global _worker
-    _worker = (build_checker(settings), settings)
+    _worker = (build_checker(settings), settings, build_defaults_checker(settings))
 
 
 def _assess_in_worker(submission: Submission) -> Outcome:
     assert _worker is not None, "the worker initializer did not run"
-    return assess_one(_worker[0], _worker[1], submission)
+    return assess_one(_worker[0], _worker[1], submission, _worker[2])
 
 
 def run(
@@ -275,10 +296,11 @@ def run(
 ) -> list[Outcome]:
     """Assess every submission, in worker processes when it pays; results keep the order."""
     checker = build_checker(settings)  # compiles (or loads) the bundle, fills the cache
+    defaults = build_defaults_checker(settings)
     outcomes: list[Outcome] = []
     if jobs <= 1 or len(submissions) <= POOL_THRESHOLD:
         for submission in submissions:
-            outcomes.append(assess_one(checker, settings, submission))
+            outcomes.append(assess_one(checker, settings, submission, defaults))
             if on_done:
                 on_done(outcomes[-1])
         return outcomes
@@ -335,10 +357,67 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
     return 1 if any(not o.report.compliant for o in outcomes if o.report) else 0
 
 
-def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
+def reference_date(settings: Settings) -> str:
+    return (settings.today or date.today()).isoformat()
+
+
+def _waiver_state(waiver: WaiverResult) -> str:
+    """How a cell names a waiver: an expired one never reads as waived."""
+    if waiver.status == "expired":
+        return f"waiver expired {waiver.expires}"
+    if waiver.status == "unused":
+        return f"waiver unused (expires {waiver.expires})"
+    return f"waived until {waiver.expires}"
+
+
+def _cell(result: ControlResult, waivers: Sequence[WaiverResult], profile_only: bool) -> Cell:
+    from pyrules.render.matrix import Cell
+
+    where = tuple(
+        f"{f.location.file}:{f.location.line}" if f.location else f.path for f in result.findings
+    )
+    return Cell(
+        status=result.status,
+        findings=tuple(
+            f"{f.message} ({place})" + (f" [waived: {f.waived_by}]" if f.waived_by else "")
+            for f, place in zip(result.findings, where, strict=True)
+        ),
+        where=where,
+        waiver="; ".join(_waiver_state(w) for w in waivers if w.control_id == result.control_id),
+        profile_only=profile_only,
+        error=result.error,
+    )
+
+
+def top_findings(report: Report, limit: int) -> tuple[str, ...]:
+    """The most serious open findings, one sentence each: severity first, then what
+    blocks the verdict, then the control's ID."""
+    open_results = [r for r in report.results if r.status in ("fail", "error")]
+    open_results.sort(
+        key=lambda r: (-severity_rank(r.severity), not is_blocking(r, report.fail_on), r.control_id)
+    )
+    sentences = []
+    for result in open_results[:limit]:
+        if result.status == "error":
+            detail = f"could not be evaluated ({result.error})"
+        else:
+            finding = next((f for f in result.findings if not f.waived_by), result.findings[0])
+            place = (
+                f"{finding.location.file} line {finding.location.line}"
+                if finding.location
+                else finding.path
+            )
+            detail = f"{finding.message.rstrip('.')} ({place})"
+        sentences.append(
+            f"{result.control_id} ({result.severity}), {result.title.rstrip('.')}: {detail}."
+        )
+    return tuple(sentences)
+
+
+def build_matrix(outcomes: Sequence[Outcome], settings: Settings, round_name: str = "") -> Matrix:
     """What the matrix renderers show, as plain data: renderers read reports, so the
     standard, the profile and what blocks a verdict are looked up here, not there."""
-    from pyrules.render.matrix import ControlRow, Matrix, PlatformColumn
+    from pyrules.render.matrix import TOP_FINDINGS, ControlRow, Matrix, PlatformColumn, score
 
     standard, profile = settings.standard, settings.profile
     controls = [
@@ -359,10 +438,11 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
                     verdict=outcome.verdict,
                     reason=outcome.reason,
                     report_link=None,
-                    statuses={},
+                    cells={},
                     blocking=[],
                     failing_below=[],
                     waived=0,
+                    key=outcome.submission.key,
                 )
             )
             continue
@@ -374,7 +454,10 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
                 verdict=outcome.verdict,
                 reason=None,
                 report_link=f"{REPORTS_DIR}/{quote(outcome.submission.key)}",
-                statuses={r.control_id: r.status for r in report.results},
+                cells={
+                    r.control_id: _cell(r, report.waivers, r.control_id in outcome.profile_only)
+                    for r in report.results
+                },
                 blocking=blocking,
                 failing_below=[
                     r.control_id
@@ -382,6 +465,12 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
                     if r.status == "fail" and r.control_id not in blocking
                 ],
                 waived=report.summary.waived,
+                key=outcome.submission.key,
+                score=score((r.severity, r.status) for r in report.results),
+                waiver_notes=tuple(
+                    f"{w.control_id} {_waiver_state(w)}" for w in report.waiver_notices()
+                ),
+                top_findings=top_findings(report, TOP_FINDINGS),
             )
         )
     return Matrix(
@@ -393,6 +482,44 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings) -> Matrix:
         families=families,
         controls=controls,
         platforms=platforms,
+        round=round_name,
+        reference_date=reference_date(settings),
+    )
+
+
+def round_record(
+    table: Matrix, outcomes: Sequence[Outcome], plan: Plan, signed: bool, files: Sequence[str]
+) -> RoundRecord:
+    """What the round's `round.json` says: the index and `pyrules compare` read it."""
+    from pyrules import __version__
+
+    digests = {o.submission.key: o.report.declaration.sha256 for o in outcomes if o.report}
+    return RoundRecord(
+        name=plan.name,
+        sequence=plan.sequence,
+        previous=plan.previous.name if plan.previous else None,
+        reference_date=table.reference_date,
+        standard_version=table.standard_version,
+        standard_sha256=table.standard_sha256,
+        profile=table.profile.model_dump() if table.profile else None,
+        fail_on=table.fail_on,
+        tool_version=__version__,
+        generated_at=table.generated_at,
+        signed=signed,
+        platforms=[
+            RoundPlatform(
+                key=p.key,
+                file=p.file,
+                name=p.name,
+                verdict=p.verdict,
+                reason=p.reason,
+                score=p.score,
+                declaration_sha256=digests.get(p.key),
+                controls=dict(sorted(p.statuses.items())),
+            )
+            for p in table.platforms
+        ],
+        files=sorted(files),
     )
 
 
@@ -401,57 +528,56 @@ def write_outputs(
     settings: Settings,
     out: Path,
     signer: Signer | None = None,
+    *,
+    round_name: str | None = None,
+    replace_round: bool = False,
 ) -> Matrix:
-    """Write the matrix and the summary into `out` and every platform's files into
-    `out/reports/`, after removing what an earlier run wrote there; returns the matrix,
-    whose totals the caller reports."""
+    """Write one round into the archive `out` (`out/<round>/`, see `pyrules.rounds`) and
+    rebuild the archive's index; returns the round's matrix, whose totals the caller
+    reports. Earlier rounds are never touched."""
+    from pyrules.compare import RENDERERS, compare
     from pyrules.render import matrix
 
     check_output_names([o.submission for o in outcomes])
-    files: dict[str, str] = {}
+    check_archive(out, force=True)
+    plan = rounds.plan(out, round_name, reference_date(settings), replace=replace_round)
+    files: dict[str, bytes] = {}
     for outcome in outcomes:
         key, report = outcome.submission.key, outcome.report
         if report is None or outcome.json_text is None:
             continue
-        files[f"{REPORTS_DIR}/{key}.json"] = outcome.json_text
+        files[f"{REPORTS_DIR}/{key}.json"] = outcome.json_text.encode("utf-8")
         if outcome.html_text is not None:
-            files[f"{REPORTS_DIR}/{key}.html"] = outcome.html_text
+            files[f"{REPORTS_DIR}/{key}.html"] = outcome.html_text.encode("utf-8")
+        if outcome.declaration is not None:
+            files[f"{DECLARATIONS_DIR}/{outcome.submission.path.name}"] = outcome.declaration
         if signer is not None:
             from pyrules.attest import attest
 
             name = outcome.submission.path.name
             files[f"{REPORTS_DIR}/{key}.intoto.json"] = attest(
                 report, name, signer, outcome.json_text
-            )
-    table = build_matrix(outcomes, settings)
-    files["matrix.html"] = matrix.render_html(table)
-    files["matrix.csv"] = matrix.render_csv(table)
-    files["matrix.md"] = matrix.render_markdown(table)
-    files["summary.md"] = matrix.render_summary(table)
-    _prepare(out)
-    for name in sorted(files):
-        path = out / name
-        try:
-            path.write_bytes(files[name].encode("utf-8"))
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+            ).encode("utf-8")
+    table = build_matrix(outcomes, settings, plan.name)
+    names = [*files, "matrix.html", "matrix.csv", "matrix.md", "matrix.xlsx", "summary.md"]
+    if plan.previous is not None:
+        names += list(rounds.CHANGES_FILES)
+    record = round_record(table, outcomes, plan, signer is not None, names)
+    if plan.previous is not None:
+        changes = compare(plan.previous, record)
+        table = replace(table, changes=changes)
+        for name, fmt in zip(rounds.CHANGES_FILES, ("markdown", "html", "json"), strict=True):
+            files[name] = RENDERERS[fmt](changes).encode("utf-8")
+    files["matrix.html"] = matrix.render_html(table).encode("utf-8")
+    files["matrix.csv"] = matrix.render_csv(table).encode("utf-8")
+    files["matrix.md"] = matrix.render_markdown(table).encode("utf-8")
+    files["matrix.xlsx"] = matrix.render_xlsx(table)
+    files["summary.md"] = matrix.render_summary(table).encode("utf-8")
+    files[rounds.RECORD] = record.to_json().encode("utf-8")
+    if signer is not None:
+        from pyrules.attest import attest_round
+
+        files[rounds.ATTESTATION] = attest_round(files, record, signer).encode("utf-8")
+    rounds.write_round(plan, files)
+    rounds.write_index(out)
     return table
-
-
-def _prepare(out: Path) -> None:
-    """Create `out/reports/` and remove the files an earlier run wrote, only those, so
-    the archive holds this run alone and nothing else of the folder is lost."""
-    reports = out / REPORTS_DIR
-    if reports.is_symlink() or (reports.exists() and not reports.is_dir()):
-        raise InputError(f"{reports}: not a folder assess made; move it away")
-    try:
-        reports.mkdir(parents=True, exist_ok=True)
-        stale = [out / name for name in MATRIX_FILES] + [
-            p for p in reports.iterdir() if p.name.endswith(REPORT_SUFFIXES)
-        ]
-        for path in stale:
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-    except OSError as exc:
-        where = exc.filename or out
-        raise InputError(f"{where}: cannot prepare the output directory ({exc.strerror})") from None

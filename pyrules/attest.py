@@ -43,9 +43,12 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
+    from pyrules.rounds import RoundRecord
+
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 PREDICATE_TYPE = "https://edhs.example.org/attestation/report/v0.1"
+ROUND_PREDICATE_TYPE = "https://edhs.example.org/attestation/round/v0.1"
 PUBLIC_SUFFIX = ".pub"
 O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
@@ -301,6 +304,26 @@ def read_envelope(path: Path) -> dict[str, Any]:
 
 def verify_envelope(data: dict[str, Any], public_key: Ed25519PublicKey) -> Verified:
     """Check the signature, then the payload type and the statement's shape."""
+    payload, expected_keyid = verified_payload(data, public_key)
+    try:
+        statement_data = json.loads(payload.decode("utf-8"))
+        _check_statement(statement_data)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise VerificationFailed(
+            f"the signed payload is not an EDHS report statement: {exc}"
+        ) from None
+    subject = statement_data["subject"][0]
+    return Verified(
+        keyid=expected_keyid,
+        subject_name=subject["name"],
+        subject_sha256=subject["digest"]["sha256"],
+        predicate=statement_data["predicate"],
+    )
+
+
+def verified_payload(data: dict[str, Any], public_key: Ed25519PublicKey) -> tuple[bytes, str]:
+    """The envelope's payload once a signature by `public_key` over it holds and its type
+    is in-toto's, with the key's keyid; else VerificationFailed saying what changed."""
     from cryptography.exceptions import InvalidSignature
 
     expected_keyid = keyid(public_key)
@@ -323,20 +346,7 @@ def verify_envelope(data: dict[str, Any], public_key: Ed25519PublicKey) -> Verif
         raise VerificationFailed(
             f"the payload type is {data['payloadType']!r}, not {PAYLOAD_TYPE!r}"
         )
-    try:
-        statement_data = json.loads(payload.decode("utf-8"))
-        _check_statement(statement_data)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise VerificationFailed(
-            f"the signed payload is not an EDHS report statement: {exc}"
-        ) from None
-    subject = statement_data["subject"][0]
-    return Verified(
-        keyid=expected_keyid,
-        subject_name=subject["name"],
-        subject_sha256=subject["digest"]["sha256"],
-        predicate=statement_data["predicate"],
-    )
+    return payload, expected_keyid
 
 
 def _check_statement(data: Any) -> None:
@@ -380,6 +390,8 @@ def _consistent(payload: bytes) -> bool:
     declaration digest agree with the rest): an edited payload almost never is."""
     try:
         data = json.loads(payload.decode("utf-8"))
+        if isinstance(data, dict) and data.get("predicateType") == ROUND_PREDICATE_TYPE:
+            return _canonical(data) == payload
         _check_statement(data)
         predicate = data["predicate"]
         report = Report.model_validate(predicate["report"])
@@ -427,4 +439,126 @@ def verdict_lines(verified: Verified, attestation: Path) -> list[str]:
         lines.append(f"profile: {profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]})")
     else:
         lines.append("profile: none (the standard's defaults)")
+    return lines
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def attest_round(files: dict[str, bytes], record: RoundRecord, signer: Signer) -> str:
+    """One signed statement for a whole assessment round: every file of the round is a
+    subject with its SHA-256, and the predicate records the round and its verdicts."""
+    statement_data = {
+        "_type": STATEMENT_TYPE,
+        "subject": [
+            {"name": name, "digest": {"sha256": hashlib.sha256(files[name]).hexdigest()}}
+            for name in sorted(files)
+        ],
+        "predicateType": ROUND_PREDICATE_TYPE,
+        "predicate": {
+            "round": record.name,
+            "reference_date": record.reference_date,
+            "standard": {
+                "name": "EDHS",
+                "version": record.standard_version,
+                "bundle_sha256": record.standard_sha256,
+            },
+            "profile": record.profile,
+            "fail_on": record.fail_on,
+            "verdicts": [
+                {
+                    "file": p.file,
+                    "platform": p.name,
+                    "verdict": p.verdict,
+                    "score": p.score,
+                    "reason": p.reason,
+                    "declaration_sha256": p.declaration_sha256,
+                }
+                for p in record.platforms
+            ],
+        },
+    }
+    return json.dumps(envelope(_canonical(statement_data), signer), indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class RoundCheck:
+    """A round whose signature holds, what it states, and which files disagree with it."""
+
+    keyid: str
+    predicate: dict[str, Any]
+    problems: list[str]  # one line per missing, added or changed file
+
+
+def verify_round(folder: Path, public_key: Ed25519PublicKey) -> RoundCheck:
+    """Check the round attestation's signature, then every file of the round against
+    its subjects: a file missing, added (not a subject) or changed is a problem."""
+    from pyrules.rounds import ATTESTATION
+
+    data = read_envelope(folder / ATTESTATION)
+    payload, expected_keyid = verified_payload(data, public_key)
+    try:
+        statement_data = json.loads(payload.decode("utf-8"))
+        subjects = _round_subjects(statement_data)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise VerificationFailed(
+            f"the signed payload is not an EDHS round statement: {exc}"
+        ) from None
+    present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    present.pop(ATTESTATION)
+    problems = []
+    for name in sorted(subjects.keys() | present.keys()):
+        if name not in present:
+            problems.append(f"{name}: missing (the round's attestation lists it)")
+        elif name not in subjects:
+            problems.append(f"{name}: added (not in the round's attestation)")
+        elif hashlib.sha256(present[name].read_bytes()).hexdigest() != subjects[name]:
+            problems.append(f"{name}: changed (its SHA-256 differs from the attested one)")
+    return RoundCheck(expected_keyid, statement_data["predicate"], problems)
+
+
+def _round_subjects(data: Any) -> dict[str, str]:
+    """Subject name -> SHA-256 of an in-toto Statement v1 of the round predicate type."""
+    if not isinstance(data, dict) or data.get("_type") != STATEMENT_TYPE:
+        raise ValueError(f"_type is not {STATEMENT_TYPE}")
+    if data.get("predicateType") != ROUND_PREDICATE_TYPE:
+        raise ValueError(f"predicateType is {data.get('predicateType')!r}")
+    if not isinstance(data.get("predicate"), dict):
+        raise ValueError("it has no predicate")
+    subjects = {}
+    for subject in data["subject"]:
+        name, digest = subject["name"], subject["digest"]["sha256"]
+        if not isinstance(name, str) or not isinstance(digest, str) or name in subjects:
+            raise ValueError("every subject needs a unique name and a sha256 digest")
+        if name.startswith("/") or ".." in name.split("/"):
+            raise ValueError(f"subject {name!r} is not a path inside the round")
+        subjects[name] = digest
+    return subjects
+
+
+def round_lines(check: RoundCheck, folder: Path) -> list[str]:
+    """What a verified round says, for people reading the verify output."""
+    predicate = check.predicate
+    standard = predicate.get("standard", {})
+    profile = predicate.get("profile")
+    lines = [
+        f"verified: round {predicate.get('round')} in {folder} is signed by key "
+        f"{check.keyid[:16]}, and every file matches",
+        f"reference date {predicate.get('reference_date')}; EDHS {standard.get('version')} "
+        f"(bundle sha256 {str(standard.get('bundle_sha256'))[:16]}); "
+        + (
+            f"profile {profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]})"
+            if isinstance(profile, dict)
+            else "no profile"
+        )
+        + f"; failing on {predicate.get('fail_on')} and above",
+    ]
+    for verdict in predicate.get("verdicts", []):
+        score = verdict.get("score")
+        detail = f": {verdict['reason']}" if verdict.get("reason") else ""
+        lines.append(
+            f"{verdict.get('file')}: {verdict.get('verdict')}"
+            + (f", score {score:.1f}" if isinstance(score, int | float) else "")
+            + detail
+        )
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,15 +35,25 @@ from pyrules.errors import InputError
 @dir_option(
     "--out",
     "out_dir",
-    help_text="Directory for the matrix and the summary; each platform's reports go in its "
-    "reports/ folder. Files of an earlier assessment there are replaced.",
+    help_text="The archive: this run becomes its round folder ARCHIVE/<round>/ (matrix, "
+    "summary, reports/, declarations/), and index.html/index.json list every round. An "
+    "earlier round is never changed.",
     required=True,
+)
+@click.option(
+    "--round",
+    "round_name",
+    help="Name of the round [default: the reference date and a counter, e.g. 2026-05-01-1].",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the round of that --round name: only the files it wrote are removed.",
 )
 @click.option(
     "--force",
     is_flag=True,
-    help="Write into a non-empty --out that holds no earlier assessment (its other files "
-    "are kept).",
+    help="Make a non-empty --out that is not an archive into one (its files are kept).",
 )
 @dir_option(
     "--waivers-dir",
@@ -58,8 +69,8 @@ from pyrules.errors import InputError
 @file_option(
     "--sign",
     "sign_key",
-    help_text="Ed25519 private key: write reports/<name>.intoto.json, a signed attestation, "
-    "per report.",
+    help_text="Ed25519 private key: sign the whole round (round.intoto.json, every file a "
+    "subject) and each report (reports/<name>.intoto.json).",
 )
 @click.option(
     "--timestamp",
@@ -73,6 +84,8 @@ def assess(
     standard_dir: Path | None,
     profile_path: Path | None,
     out_dir: Path,
+    round_name: str | None,
+    replace: bool,
     force: bool,
     waivers_dir: Path | None,
     jobs: int | None,
@@ -82,23 +95,26 @@ def assess(
     timestamp: bool,
     max_bytes: int | None,
 ) -> None:
-    """Assess every declaration in INPUTS (directories or files) and write a matrix,
-    a summary and each platform's reports into --out."""
+    """Assess every declaration in INPUTS (directories or files) into a new round of the
+    archive --out: a matrix, a summary and each platform's reports."""
+    from pyrules import rounds
     from pyrules.assess import (
         Settings,
-        check_out,
         collect,
         default_jobs,
         exit_code,
         progress_bar,
+        reference_date,
         run,
         write_outputs,
     )
 
     if waivers_dir is not None and not waivers_dir.is_dir():
         raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
-    submissions = collect(inputs)
-    check_out(out_dir, submissions, force=force)
+    if round_name is not None:
+        rounds.check_name(round_name)
+    submissions = collect(inputs, skip=rounds.index_paths(out_dir))
+    rounds.check_archive(out_dir, force=force)
     standard = standard_from(standard_dir)
     limits = make_limits(max_bytes)
     signer = signer_from(sign_key)
@@ -116,13 +132,17 @@ def assess(
         waivers_dir=waivers_dir,
         generated_at=generated_at,
     )
+    # Refuse a name in use before spending the time to assess.
+    rounds.plan(out_dir, round_name, reference_date(settings), replace=replace)
     with progress_bar(len(submissions), enabled=sys.stderr.isatty()) as on_done:
         outcomes = run(submissions, settings, jobs or default_jobs(), on_done)
-    matrix = write_outputs(outcomes, settings, out_dir, signer)
+    matrix = write_outputs(
+        outcomes, settings, out_dir, signer, round_name=round_name, replace_round=replace
+    )
     for outcome in outcomes:
         detail = f": {outcome.reason}" if outcome.reason else ""
         click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
-    click.echo(f"{matrix.totals()}; matrix and reports in {out_dir}")
+    click.echo(f"{matrix.totals()}; round {matrix.round} in {out_dir / matrix.round}")
     sys.exit(exit_code(outcomes))
 
 
@@ -147,7 +167,7 @@ def keygen(key_path: Path, force: bool) -> None:
 
 
 @main.command()
-@click.argument("attestation", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("attestation", type=click.Path(path_type=Path))
 @file_option(
     "--key",
     "key_path",
@@ -164,8 +184,8 @@ def keygen(key_path: Path, force: bool) -> None:
 def verify(
     attestation: Path, key_path: Path, declaration: Path | None, report: Path | None
 ) -> None:
-    """Verify a signed ATTESTATION and print the verdict it records (exit 1 if it does
-    not hold)."""
+    """Verify a signed ATTESTATION, or a whole assessment round (a round folder), and
+    print the verdicts it records (exit 1 if it does not hold)."""
     from pyrules.attest import (
         VerificationFailed,
         check_file_digest,
@@ -176,6 +196,14 @@ def verify(
     )
 
     key = load_public_key(key_path)
+    if attestation.is_dir():
+        if declaration is not None or report is not None:
+            raise InputError(
+                f"{attestation}: a round is checked whole; --declaration and --report are for "
+                "one report's attestation"
+            )
+        _verify_round(attestation, key)
+        return
     envelope = read_envelope(attestation)
     try:
         verified = verify_envelope(envelope, key)
@@ -192,3 +220,55 @@ def verify(
         click.echo(f"declaration: {declaration} matches the attested SHA-256")
     if report is not None:
         click.echo(f"report: {report} matches the attested report")
+
+
+def _verify_round(folder: Path, key: Any) -> None:
+    from pyrules.attest import VerificationFailed, round_lines, verify_round
+    from pyrules.rounds import ATTESTATION
+
+    if not (folder / ATTESTATION).is_file():
+        raise InputError(f"{folder}: no {ATTESTATION} in it; was the round signed (assess --sign)?")
+    try:
+        check = verify_round(folder, key)
+    except VerificationFailed as exc:
+        click.echo(f"{folder / ATTESTATION}: NOT verified: {exc}", err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    if check.problems:
+        for problem in check.problems:
+            click.echo(f"{folder}: NOT verified: {problem}", err=True)
+        sys.exit(EXIT_NONCOMPLIANT)
+    for line in round_lines(check, folder):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("round_a", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("round_b", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
+@file_option("--output", help_text="Write the comparison to this file instead of stdout.")
+@handles_input_errors
+def compare(round_a: Path, round_b: Path, fmt: str, output: Path | None) -> None:
+    """Compare two assessment rounds (round folders of an archive): per platform, the
+    controls whose status changed; platforms added or dropped; a changed standard or
+    profile. Exit 1 when any platform regressed, else 0."""
+    from pyrules.compare import RENDERERS
+    from pyrules.compare import compare as compare_rounds
+    from pyrules.rounds import read_record
+
+    comparison = compare_rounds(read_record(round_a), read_record(round_b))
+    text = RENDERERS[fmt](comparison)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{output}: cannot write ({exc.strerror})") from None
+    sys.exit(EXIT_NONCOMPLIANT if comparison.regressed else 0)

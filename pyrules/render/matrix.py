@@ -1,17 +1,29 @@
-"""The assessment matrix and summary: every control for every platform, in four files.
+"""The assessment matrix and summary: every control for every platform, for a commission.
 
-An assessor compares platforms: which control fails where, which platform could not be
-assessed and why. The matrix puts controls in rows (grouped by family) and platforms in
-columns, so it stays readable for the usual handful to a few dozen platforms; the CSV
-has one row per platform instead, as spreadsheets and scripts expect.
+An assessor compares platforms (which control fails where, which platform could not be
+assessed and why) and briefs a commission. The matrix puts controls in rows (grouped by
+family) and platforms in columns; the files a spreadsheet or a script reads have one
+row per platform and control instead.
 
 - `matrix.html` is self-contained (inline CSS and a few lines of inline JS, no other
-  asset). Statuses are shown in words and in colour. The family and status filters are
-  hidden until the script runs, so without JS the page is simply the full table.
-- `matrix.csv`: file, platform, verdict, reason, blocking controls, then one column
-  per control with its status (empty when the platform could not be assessed). Text
-  that a spreadsheet would run as a formula is prefixed with a quote.
-- `matrix.md` and `summary.md`: Markdown for a repository, a ticket or a job summary.
+  asset). Statuses are shown in words and in colour. Above the matrix, one row per
+  platform: verdict, score, failures by severity and by family, waivers to act on.
+  A failing cell carries its finding text as a tooltip and opens it on click; the same
+  text stands in a details row under the control, which is simply visible without JS.
+  The platform columns are split into tables of at most `PRINT_COLUMNS`, so a print on
+  A4 landscape never cuts a column, and the header rows repeat on every page.
+- `matrix.csv` and `matrix.xlsx` (sheet "verdicts", one row per platform; sheet
+  "findings", one row per platform and control): status, severity, family, finding
+  messages, file:line, waiver state, and whether only the profile's stricter values
+  make the control fail. Text a spreadsheet would run as a formula is prefixed with a
+  quote in the CSV; XlsxWriter writes every cell as a string, never a formula.
+- `matrix.md`, and `summary.md`, a briefing note: the round, the profile, the reference
+  date, each platform's verdict and score with its three most serious findings in one
+  sentence each, and what changed since the previous round.
+
+The score is the share of the applicable controls a platform passes, each weighted by
+its severity (`SEVERITY_WEIGHT`); a waived control or one that could not be evaluated is
+applicable and not passed, a not-applicable one is left out. The EMB guide states it.
 
 Everything is sorted and carries no time unless one was asked for, so the same inputs
 give the same bytes.
@@ -21,12 +33,17 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from pyrules import __version__
-from pyrules.model import Digest, Severity, Status
+from pyrules.model import SEVERITIES, Digest, Severity, Status
 from pyrules.render.markdown import esc
+
+if TYPE_CHECKING:
+    from pyrules.compare import Comparison
 
 STATUS_LABEL: dict[str, str] = {
     "pass": "pass",
@@ -43,6 +60,10 @@ STATUS_ICON: dict[str, str] = {
     "error": "💥",
 }
 VERDICT_ICON = {"compliant": "✅", "not compliant": "❌", "could not be assessed": "⛔"}
+SEVERITY_WEIGHT: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+PRINT_COLUMNS = 8  # platforms per table: what fits across A4 landscape, see the stylesheet
+TOP_FINDINGS = 3  # findings per platform in the summary
+NOT_ASSESSED = "not assessed"  # the status column of a platform that could not be assessed
 
 
 @dataclass(frozen=True)
@@ -54,26 +75,74 @@ class ControlRow:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One platform's result for one control, with what a reader needs to act on it."""
+
+    status: Status
+    findings: tuple[str, ...] = ()  # one line per finding: message (file:line)
+    where: tuple[str, ...] = ()  # file:line of each finding
+    waiver: str = ""  # e.g. "waiver expired 2026-03-31"; empty when no waiver names it
+    profile_only: bool = False  # fails under the profile, not under the standard's values
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABEL[self.status]
+
+    @property
+    def text(self) -> str:
+        """The finding text a tooltip or a spreadsheet cell shows."""
+        lines = list(self.findings)
+        if self.error:
+            lines.append(f"could not be evaluated: {self.error}")
+        if self.profile_only:
+            lines.append("fails only under the profile's stricter values")
+        if self.waiver:
+            lines.append(self.waiver)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class PlatformColumn:
     file: str
     name: str
     verdict: str
     reason: str | None
     report_link: str | None  # the reports' URL without extension, relative to the matrix
-    statuses: dict[str, Status]
+    cells: dict[str, Cell]
     blocking: list[str]  # failing or erroring controls that make it non-compliant
     failing_below: list[str]  # failing controls below the fail-on severity
     waived: int
+    key: str = ""
+    score: float | None = None
+    waiver_notes: tuple[str, ...] = ()  # expired and unused waivers, with their dates
+    top_findings: tuple[str, ...] = ()  # the most serious findings, one sentence each
 
     @property
     def assessed(self) -> bool:
         return self.reason is None
 
+    @property
+    def statuses(self) -> dict[str, Status]:
+        return {control: cell.status for control, cell in self.cells.items()}
+
+    def failures(self, controls: Sequence[ControlRow]) -> dict[str, dict[str, int]]:
+        """Failing controls counted by severity and by family (only non-zero counts)."""
+        by: dict[str, dict[str, int]] = {"severity": {}, "family": {}}
+        for control in controls:
+            cell = self.cells.get(control.id)
+            if cell is None or cell.status != "fail":
+                continue
+            by["severity"][control.severity] = by["severity"].get(control.severity, 0) + 1
+            by["family"][control.family] = by["family"].get(control.family, 0) + 1
+        by["severity"] = {s: by["severity"][s] for s in SEVERITIES if s in by["severity"]}
+        return by
+
 
 @dataclass(frozen=True)
 class Matrix:
-    """Everything the four files show, as plain data built by whoever ran the
-    assessment: a renderer reads results and looks nothing up upstream."""
+    """Everything the files show, as plain data built by whoever ran the assessment:
+    a renderer reads results and looks nothing up upstream."""
 
     standard_version: str
     standard_sha256: str
@@ -83,6 +152,9 @@ class Matrix:
     families: list[tuple[str, str]]  # (id, title), only families with a control shown
     controls: list[ControlRow]
     platforms: list[PlatformColumn]
+    round: str = ""
+    reference_date: str = ""
+    changes: Comparison | None = field(default=None, compare=False)
 
     def count(self, verdict: str) -> int:
         return sum(1 for p in self.platforms if p.verdict == verdict)
@@ -99,41 +171,134 @@ class Matrix:
         return f"{n} declaration{'s' if n != 1 else ''}: " + ", ".join(parts)
 
 
+def score(cells: Iterable[tuple[Severity, Status]]) -> float | None:
+    """Severity-weighted share of applicable controls passed, in percent (one decimal);
+    None when no control applies."""
+    applicable = passed = 0
+    for severity, status in cells:
+        if status == "not_applicable":
+            continue
+        applicable += SEVERITY_WEIGHT[severity]
+        if status == "pass":
+            passed += SEVERITY_WEIGHT[severity]
+    return round(100 * passed / applicable, 1) if applicable else None
+
+
+def score_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def render_html(matrix: Matrix) -> str:
     from jinja2 import Environment, StrictUndefined
 
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
     statuses_of = {
-        c.id: sorted({p.statuses[c.id] for p in matrix.platforms if c.id in p.statuses})
+        c.id: sorted({p.cells[c.id].status for p in matrix.platforms if c.id in p.cells})
+        for c in matrix.controls
+    }
+    numbered = list(enumerate(matrix.platforms))
+    chunks = [numbered[i : i + PRINT_COLUMNS] for i in range(0, len(numbered), PRINT_COLUMNS)]
+    noted = {
+        (chunk[0][0], c.id): any(c.id in p.cells and p.cells[c.id].text for _, p in chunk)
+        for chunk in chunks
         for c in matrix.controls
     }
     return env.from_string(source).render(
         m=matrix,
         tool_version=__version__,
         label=STATUS_LABEL,
+        severities=SEVERITIES,
         statuses_of=statuses_of,
+        noted=noted,
+        chunks=chunks,
+        score_text=score_text,
         by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
     )
+
+
+FINDING_COLUMNS = [
+    "file", "platform", "verdict", "control", "title", "family", "severity", "status",
+    "profile_only", "findings", "locations", "waiver",
+]  # fmt: skip
+VERDICT_COLUMNS = [
+    "file", "platform", "verdict", "score", "reason", "blocking", "failing_below",
+    *(f"failing_{s}" for s in SEVERITIES), "failing_by_family", "waivers",
+]  # fmt: skip
+
+
+def finding_rows(matrix: Matrix) -> list[list[str]]:
+    """One row per platform and control (a platform that could not be assessed gets
+    one row per control too, status "not assessed", so no filter on a control hides it)."""
+    rows = []
+    for p in matrix.platforms:
+        name = p.name if p.assessed else ""
+        for c in matrix.controls:
+            cell = p.cells.get(c.id)
+            if cell is None:
+                rows.append(
+                    [p.file, name, p.verdict, c.id, c.title, c.family, c.severity, NOT_ASSESSED,
+                     "", p.reason or "", "", ""]
+                )  # fmt: skip
+                continue
+            rows.append(
+                [p.file, name, p.verdict, c.id, c.title, c.family, c.severity, cell.status,
+                 "yes" if cell.profile_only else "", "\n".join(cell.findings),
+                 " ".join(cell.where), cell.waiver]
+            )  # fmt: skip
+    return rows
+
+
+def verdict_rows(matrix: Matrix) -> list[list[str]]:
+    rows = []
+    for p in matrix.platforms:
+        failures = p.failures(matrix.controls)
+        rows.append(
+            [p.file, p.name if p.assessed else "", p.verdict, score_text(p.score) if p.assessed
+             else "", p.reason or "", " ".join(p.blocking), " ".join(p.failing_below),
+             *(str(failures["severity"].get(s, 0)) for s in SEVERITIES),
+             " ".join(f"{f}:{n}" for f, n in failures["family"].items()),
+             "; ".join(p.waiver_notes)]
+        )  # fmt: skip
+    return rows
 
 
 def render_csv(matrix: Matrix) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["file", "platform", "verdict", "reason", "blocking", *(c.id for c in matrix.controls)]
-    )
-    for p in matrix.platforms:
-        writer.writerow(
-            [
-                _cell(p.file),
-                _cell(p.name) if p.assessed else "",
-                p.verdict,
-                _cell(p.reason or ""),
-                " ".join(p.blocking),
-                *(p.statuses.get(c.id, "") for c in matrix.controls),
-            ]
-        )
+    writer.writerow(FINDING_COLUMNS)
+    for row in finding_rows(matrix):
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def render_xlsx(matrix: Matrix) -> bytes:
+    """Two sheets, every value written as a string (never a formula); the workbook's
+    creation date is fixed, so the same matrix gives the same bytes."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook.set_properties(
+        {"title": f"EDHS {matrix.standard_version} assessment {matrix.round}".strip(),
+         "created": datetime(2000, 1, 1)}
+    )  # fmt: skip
+    bold = workbook.add_format({"bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for title, header, rows in (
+        ("verdicts", VERDICT_COLUMNS, verdict_rows(matrix)),
+        ("findings", FINDING_COLUMNS, finding_rows(matrix)),
+    ):
+        sheet = workbook.add_worksheet(title)
+        sheet.write_row(0, 0, header, bold)
+        for index, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                sheet.write_string(index, column, value, wrap)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(rows), len(header) - 1)
+    workbook.close()
     return buffer.getvalue()
 
 
@@ -154,7 +319,12 @@ def _header(matrix: Matrix, title: str) -> list[str]:
         if matrix.profile
         else "no profile (the standard's defaults)"
     )
-    meta = [
+    meta = []
+    if matrix.round:
+        meta.append(f"round {_code(matrix.round)}")
+    if matrix.reference_date:
+        meta.append(f"reference date {matrix.reference_date}")
+    meta += [
         f"EDHS {matrix.standard_version} (sha256 `{matrix.standard_sha256[:12]}`)",
         profile,
         f"fails on {matrix.fail_on} and above",
@@ -175,6 +345,17 @@ def _unassessed(matrix: Matrix) -> list[str]:
     return ["## Could not be assessed", "", *lines, ""]
 
 
+def _cell_markdown(cell: Cell | None) -> str:
+    if cell is None:
+        return "—"
+    text = f"{STATUS_ICON[cell.status]} {cell.label}"
+    if cell.profile_only:
+        text += " (profile)"
+    if cell.waiver:
+        text += f" · {esc(cell.waiver)}"
+    return text
+
+
 def render_markdown(matrix: Matrix) -> str:
     lines = _header(matrix, f"EDHS {matrix.standard_version} assessment matrix")
     names = [esc(p.name) for p in matrix.platforms]
@@ -182,11 +363,10 @@ def render_markdown(matrix: Matrix) -> str:
     lines.append("| --- | --- | " + " | ".join("---" for _ in names) + " |")
     verdicts = [f"{VERDICT_ICON[p.verdict]} {p.verdict}" for p in matrix.platforms]
     lines.append("| **Verdict** | | " + " | ".join(verdicts) + " |")
+    scores = [score_text(p.score) for p in matrix.platforms]
+    lines.append("| **Score** | | " + " | ".join(scores) + " |")
     for control in matrix.controls:
-        cells = []
-        for p in matrix.platforms:
-            status = p.statuses.get(control.id)
-            cells.append(f"{STATUS_ICON[status]} {STATUS_LABEL[status]}" if status else "—")
+        cells = [_cell_markdown(p.cells.get(control.id)) for p in matrix.platforms]
         row = f"| {control.id} {esc(control.title)} | {control.severity} | "
         lines.append(row + " | ".join(cells) + " |")
     lines.append("")
@@ -194,24 +374,57 @@ def render_markdown(matrix: Matrix) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _failures_text(p: PlatformColumn, controls: Sequence[ControlRow]) -> str:
+    by = p.failures(controls)
+    if not by["severity"]:
+        return "no failing control"
+    severities = ", ".join(f"{n} {s}" for s, n in by["severity"].items())
+    families = ", ".join(f"{f} {n}" for f, n in by["family"].items())
+    total = sum(by["severity"].values())
+    return f"{total} failing ({severities}; by family {families})"
+
+
 def render_summary(matrix: Matrix) -> str:
+    """A briefing note: who passes, how well, the worst of each, and what moved."""
     lines = _header(matrix, f"EDHS {matrix.standard_version} assessment summary")
     lines += [
-        "| Declaration | Platform | Verdict | Blocking controls | Other failing | Waived "
-        "| Reports |",
+        "| Declaration | Platform | Verdict | Score | Failing controls | Waivers | Reports |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for p in matrix.platforms:
         file_cell = _code(p.file)
         verdict = f"{VERDICT_ICON[p.verdict]} {p.verdict}"
         if not p.assessed:
-            lines.append(f"| {file_cell} | — | {verdict} | {esc(p.reason or '')} | | | |")
+            lines.append(f"| {file_cell} | — | {verdict} | — | {esc(p.reason or '')} | | |")
             continue
         reports = f"[HTML]({p.report_link}.html) · [JSON]({p.report_link}.json)"
-        lines.append(
-            f"| {file_cell} | {esc(p.name)} | {verdict} | {', '.join(p.blocking) or '—'} "
-            f"| {', '.join(p.failing_below) or '—'} | {p.waived} | {reports} |"
+        waivers = "; ".join(esc(n) for n in p.waiver_notes) or (
+            f"{p.waived} waived" if p.waived else "—"
         )
-    lines.append("")
+        lines.append(
+            f"| {file_cell} | {esc(p.name)} | {verdict} | {score_text(p.score)} "
+            f"| {_failures_text(p, matrix.controls)} | {waivers} | {reports} |"
+        )
+    lines += ["", "## Most serious findings", ""]
+    for p in matrix.platforms:
+        if not p.assessed:
+            continue
+        lines.append(f"**{esc(p.name)}** ({p.verdict}, score {score_text(p.score)}):")
+        lines.append("")
+        if p.top_findings:
+            lines += [f"- {esc(sentence)}" for sentence in p.top_findings]
+        else:
+            lines.append("- No control fails.")
+        lines.append("")
     lines += _unassessed(matrix)
+    lines += _changes(matrix)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _changes(matrix: Matrix) -> list[str]:
+    if matrix.changes is None:
+        return ["## Changes since the previous round", "", "This is the archive's first round.", ""]
+    from pyrules.compare import markdown_body
+
+    title = f"## Changes since round {_code(matrix.changes.before.name)}"
+    return [title, "", *markdown_body(matrix.changes), "", "Details: [changes.md](changes.md).", ""]

@@ -1,0 +1,276 @@
+"""Assessment rounds: an archive that keeps every round an EMB ran, untouched.
+
+An election management body assesses the same platforms several times (first
+submissions, corrected ones, a final check) and must later show what it decided when.
+`pyrules assess ... --out ARCHIVE` therefore writes each run into a round folder of its
+own, `ARCHIVE/<round>/`, and rebuilds the archive's index (`index.html`, `index.json`).
+
+Decisions:
+
+- A round's name defaults to its reference date and a counter (`2026-05-01-1`, then
+  `-2`...); `--round NAME` names it (letters, digits, `.`, `_`, `-`; not `index.*`).
+- Nothing of an earlier round is ever removed or changed. Reusing a name is an error
+  unless `--replace` is given, and then only the files that round wrote go (its
+  `round.json` lists them); anything else in the folder is left, and `pyrules verify`
+  names it as added.
+- A round is written into a hidden folder beside the others and renamed into place, so
+  an interrupted run never leaves half a round.
+- `round.json` is the round's record: name, order in the archive (`sequence`), the
+  previous round, reference date, standard, profile, each platform's verdict, score and
+  status per control, and the files of the round. The index and `pyrules compare` read
+  it; the round's attestation signs it with every other file.
+- A round keeps a copy of each declaration it assessed (`declarations/`), so the record
+  shows what was judged and every subject of its attestation is a file of the round.
+- The index is derived: it is rebuilt from the rounds' records on every run, so it
+  never disagrees with them. It is not part of any round, and not signed.
+- "The previous round" of a round is the one before it in the archive's order when it
+  was made; the round's own comparison (`changes.*`) is with that round as it was then.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyrules.errors import InputError
+
+RECORD = "round.json"
+ATTESTATION = "round.intoto.json"
+INDEX_FILES = ("index.html", "index.json")
+CHANGES_FILES = ("changes.md", "changes.html", "changes.json")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+_TEMP_PREFIX = ".incoming-"
+
+
+@dataclass(frozen=True)
+class RoundPlatform:
+    """One platform as a round recorded it."""
+
+    key: str
+    file: str
+    name: str
+    verdict: str
+    reason: str | None
+    score: float | None
+    declaration_sha256: str | None
+    controls: dict[str, str]  # control ID -> status
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    name: str
+    sequence: int
+    previous: str | None
+    reference_date: str
+    standard_version: str
+    standard_sha256: str
+    profile: dict[str, str] | None  # {name, sha256}
+    fail_on: str
+    tool_version: str
+    generated_at: str | None
+    signed: bool
+    platforms: list[RoundPlatform]
+    files: list[str] = field(default_factory=list)  # written by the round, but RECORD
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RoundRecord:
+        platforms = [RoundPlatform(**p) for p in data["platforms"]]
+        return cls(**{**data, "platforms": platforms})
+
+    def counts(self) -> dict[str, int]:
+        verdicts = ("compliant", "not compliant", "could not be assessed")
+        return {v: sum(1 for p in self.platforms if p.verdict == v) for v in verdicts}
+
+
+def read_record(folder: Path) -> RoundRecord:
+    """A round's record; anything else is an input error naming the file."""
+    path = folder / RECORD
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return RoundRecord.from_dict(data)
+    except FileNotFoundError:
+        raise InputError(f"{folder}: not an assessment round (it has no {RECORD})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InputError(f"{path}: not a round record written by pyrules ({exc})") from None
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name) or name in INDEX_FILES:
+        raise InputError(
+            f"--round {name!r}: a round name is letters, digits, '.', '_' or '-' (at most 80, "
+            "starting with a letter or digit), and not index.html or index.json"
+        )
+    return name
+
+
+def rounds(archive: Path) -> list[RoundRecord]:
+    """The archive's rounds in their order (sub-folders holding a round record)."""
+    if not archive.is_dir():
+        return []
+    found = [
+        read_record(p)
+        for p in sorted(archive.iterdir())
+        if p.is_dir() and not p.name.startswith(".") and (p / RECORD).is_file()
+    ]
+    return sorted(found, key=lambda r: (r.sequence, r.name))
+
+
+def check_archive(archive: Path, *, force: bool = False) -> None:
+    """An archive folder is new, empty, an archive (it has index.json), or `force`d."""
+    if archive.exists() and not archive.is_dir():
+        raise InputError(f"{archive}: not a directory (--out)")
+    if force or not archive.is_dir() or (archive / INDEX_FILES[1]).is_file():
+        return
+    try:
+        empty = next(archive.iterdir(), None) is None
+    except OSError as exc:
+        raise InputError(f"{archive}: cannot read the archive folder ({exc.strerror})") from None
+    if not empty:
+        raise InputError(
+            f"{archive}: not empty and not an assessment archive (it has no "
+            f"{INDEX_FILES[1]}); choose an empty folder or pass --force"
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where this run's round goes and what it follows."""
+
+    archive: Path
+    name: str
+    sequence: int
+    previous: RoundRecord | None
+    replaces: RoundRecord | None
+
+    @property
+    def folder(self) -> Path:
+        return self.archive / self.name
+
+
+def plan(archive: Path, name: str | None, reference_date: str, *, replace: bool) -> Plan:
+    """Choose the round's name and place; refuse a name in use unless `replace`."""
+    existing = rounds(archive)
+    by_name = {r.name: r for r in existing}
+    if name is None:
+        counter = 1
+        while (archive / f"{reference_date}-{counter}").exists():
+            counter += 1
+        name = f"{reference_date}-{counter}"
+    check_name(name)
+    folder = archive / name
+    old = by_name.get(name)
+    if old is None and folder.exists():
+        raise InputError(
+            f"{folder}: exists and is not a round of this archive; choose another name"
+        )
+    if old is not None and not replace:
+        raise InputError(
+            f"{folder}: round {name!r} already exists; an earlier round is never overwritten "
+            "(choose another --round, or pass --replace to replace this one)"
+        )
+    if old is not None:
+        earlier = [r for r in existing if r.sequence < old.sequence]
+        return Plan(archive, name, old.sequence, earlier[-1] if earlier else None, old)
+    sequence = max((r.sequence for r in existing), default=0) + 1
+    return Plan(archive, name, sequence, existing[-1] if existing else None, None)
+
+
+def write_round(plan: Plan, files: dict[str, bytes]) -> None:
+    """Write the round's files (paths relative to its folder) into a hidden folder, then
+    put them in place: a new round by renaming the folder, a replaced one by removing
+    its own files first. Nothing else of the archive is touched."""
+    plan.archive.mkdir(parents=True, exist_ok=True)
+    temp = plan.archive / f"{_TEMP_PREFIX}{plan.name}-{secrets.token_hex(4)}"
+    try:
+        for name in sorted(files):
+            path = temp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[name])
+        if plan.replaces is None:
+            temp.rename(plan.folder)
+            return
+        _remove_own_files(plan.folder, plan.replaces)
+        for name in sorted(files):
+            target = plan.folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (temp / name).replace(target)
+    except OSError as exc:
+        where = exc.filename or plan.archive
+        raise InputError(f"{where}: cannot write the round ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _remove_own_files(folder: Path, record: RoundRecord) -> None:
+    own = [RECORD, ATTESTATION, *record.files]
+    for name in own:
+        path = folder / name
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+    for directory in sorted({(folder / n).parent for n in own}, reverse=True):
+        if directory != folder and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+
+
+def write_index(archive: Path) -> list[RoundRecord]:
+    """Rebuild index.json and index.html from the rounds' records."""
+    records = rounds(archive)
+    index = {
+        "rounds": [
+            {
+                "name": r.name,
+                "sequence": r.sequence,
+                "previous": r.previous,
+                "reference_date": r.reference_date,
+                "standard_version": r.standard_version,
+                "profile": r.profile,
+                "fail_on": r.fail_on,
+                "signed": r.signed,
+                "verdicts": r.counts(),
+                "files": {
+                    "matrix": f"{r.name}/matrix.html",
+                    "summary": f"{r.name}/summary.md",
+                    "record": f"{r.name}/{RECORD}",
+                    "changes": f"{r.name}/changes.html" if r.previous else None,
+                    "attestation": f"{r.name}/{ATTESTATION}" if r.signed else None,
+                },
+            }
+            for r in records
+        ]
+    }
+    from importlib.resources import files
+
+    from jinja2 import Environment, StrictUndefined
+
+    from pyrules import __version__
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    source = files("pyrules.render").joinpath("templates/index.html.j2").read_text("utf-8")
+    html = env.from_string(source).render(rounds=index["rounds"], tool_version=__version__)
+    try:
+        (archive / INDEX_FILES[1]).write_text(json.dumps(index, indent=2) + "\n", "utf-8")
+        (archive / INDEX_FILES[0]).write_text(html, "utf-8")
+    except OSError as exc:
+        raise InputError(f"{archive}: cannot write the index ({exc.strerror})") from None
+    return records
+
+
+def round_files(folder: Path) -> list[str]:
+    """Every file under a round folder, as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def index_paths(archive: Path) -> frozenset[Path]:
+    """The archive's own index files: an archive kept in the submissions folder must not
+    read its index back as a declaration."""
+    return frozenset((archive / name).resolve() for name in INDEX_FILES)
