@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -117,9 +117,9 @@ class Outcome:
         return "compliant" if self.report.compliant else "not compliant"
 
 
-def collect(inputs: Sequence[Path], skip: Collection[Path] = ()) -> list[Submission]:
-    """The declarations named by files and directories, sorted by output name; files
-    of a directory whose resolved path is in `skip` are left out."""
+def collect(inputs: Sequence[Path]) -> list[Submission]:
+    """The declarations named by files and directories, sorted by output name; a folder
+    that is also an archive does not contribute its index."""
     paths: list[Path] = []
     for item in inputs:
         if item.is_dir():
@@ -129,7 +129,7 @@ def collect(inputs: Sequence[Path], skip: Collection[Path] = ()) -> list[Submiss
                 if p.is_file()
                 and p.name.lower().endswith(DECLARATION_SUFFIXES)
                 and not p.name.lower().endswith(SKIPPED_SUFFIXES)
-                and p.resolve() not in skip
+                and not rounds.is_index(p)
             )
             if not found:
                 raise InputError(f"{item}: no declarations (*.yaml, *.yml, *.json) in it")

@@ -270,7 +270,9 @@ def round_files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def index_paths(archive: Path) -> frozenset[Path]:
-    """The archive's own index files: an archive kept in the submissions folder must not
-    read its index back as a declaration."""
-    return frozenset((archive / name).resolve() for name in INDEX_FILES)
+def is_index(path: Path) -> bool:
+    """Whether `path` is an archive's index.json (beside at least one round folder): an
+    archive kept in a submissions folder must not read its index back as a declaration."""
+    if path.name != INDEX_FILES[1]:
+        return False
+    return any(child.is_dir() and (child / RECORD).is_file() for child in path.parent.iterdir())

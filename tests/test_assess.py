@@ -1,4 +1,4 @@
-"""Batch assessment: a folder of submissions in, a matrix, a summary and reports out."""
+"""Batch assessment: a folder of submissions in, a round of matrix, summary and reports out."""
 
 from __future__ import annotations
 
@@ -16,16 +16,15 @@ from pyrules.assess import (
     Outcome,
     Settings,
     Submission,
-    check_out,
     collect,
     exit_code,
     progress_bar,
     run,
     write_outputs,
 )
-from pyrules.attest import Signer, generate_key
 from pyrules.errors import InputError
 from pyrules.profile import load_profile
+from pyrules.rounds import check_archive
 from pyrules.standard import Standard, load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +52,13 @@ def submissions(tmp_path: Path) -> Path:
     return folder
 
 
+ROUND = "r1"
+
+
 def assess(folder: Path, out: Path, settings: Settings, jobs: int = 1) -> list[Outcome]:
+    """Assess `folder` into round ROUND of the archive `out`."""
     outcomes = run(collect([folder]), settings, jobs)
-    write_outputs(outcomes, settings, out)
+    write_outputs(outcomes, settings, out, round_name=ROUND)
     return outcomes
 
 
@@ -89,18 +92,22 @@ def test_bad_submissions_are_reported_and_the_others_assessed(
     assert reasons["invalid"].startswith("invalid.yaml:")
     assert exit_code(outcomes) == 2
 
-    rows = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
-    by_file = {row["file"]: row for row in rows}
-    assert by_file["broken.yaml"]["verdict"] == "could not be assessed"
-    assert by_file["broken.yaml"]["reason"] == reasons["broken"]
-    assert by_file["broken.yaml"]["INC-01"] == ""
-    assert by_file["kestrel-video.yaml"]["INC-01"] == "fail"
-    assert by_file["aurora-social.yaml"]["INC-01"] == "pass"
+    rows = list(csv.DictReader(io.StringIO((out / ROUND / "matrix.csv").read_text())))
+    assert len(rows) == 5 * len(standard.controls)  # one per platform and control
+    cell = {(row["file"], row["control"]): row for row in rows}
+    broken = cell["broken.yaml", "INC-01"]
+    assert broken["verdict"] == "could not be assessed" and broken["status"] == "not assessed"
+    assert broken["findings"] == reasons["broken"]
+    kestrel = cell["kestrel-video.yaml", "INC-01"]
+    assert (kestrel["status"], kestrel["severity"], kestrel["family"]) == ("fail", "high", "INC")
+    assert "breach_notification_hours is 96" in kestrel["findings"]
+    assert re.fullmatch(r"kestrel-video\.yaml:\d+", kestrel["locations"])
+    assert cell["aurora-social.yaml", "INC-01"]["status"] == "pass"
 
-    summary = (out / "summary.md").read_text()
+    summary = (out / ROUND / "summary.md").read_text()
     assert "5 declarations: 2 compliant, 1 not compliant, 2 could not be assessed" in summary
     assert "## Could not be assessed" in summary and "`broken.yaml`" in summary
-    reports = out / "reports"
+    reports = out / ROUND / "reports"
     for name in NAMES:
         assert (reports / f"{name}.json").is_file() and (reports / f"{name}.html").is_file()
     assert not (reports / "broken.json").exists()
@@ -126,7 +133,7 @@ def test_the_profile_applies_to_every_platform(
     aurora = next(o for o in outcomes if o.submission.key == "aurora-social")
     assert aurora.verdict == "not compliant"
     assert aurora.report is not None and aurora.report.profile == profile.digest
-    assert profile.name in (out / "summary.md").read_text()
+    assert profile.name in (out / ROUND / "summary.md").read_text()
 
 
 def test_waivers_are_found_per_platform(
@@ -181,11 +188,12 @@ def test_the_html_matrix_is_self_contained_and_works_without_script(
 ) -> None:
     out = tmp_path / "out"
     assess(submissions, out, Settings(standard))
-    html = (out / "matrix.html").read_text()
+    html = (out / ROUND / "matrix.html").read_text()
     assert not re.search(r"<(link|img|iframe)\b|\bsrc=|https?://", html)
     assert '<div class="filters" id="filters" hidden>' in html  # shown only by the script
     assert html.count('<tr class="control"') == len(standard.controls)
-    assert 'class="s fail">fail</td>' in html and 'class="s none"' in html
+    assert re.search(r'class="s fail" title="[^"]*breach_notification_hours is 96', html)
+    assert 'class="s none"' in html
     assert "could not be assessed" in html
 
 
@@ -194,7 +202,7 @@ def test_the_markdown_matrix_has_a_row_per_control(
 ) -> None:
     out = tmp_path / "out"
     assess(submissions, out, Settings(standard))
-    lines = (out / "matrix.md").read_text().splitlines()
+    lines = (out / ROUND / "matrix.md").read_text().splitlines()
     rows = [line for line in lines if re.match(r"^\| [A-Z]{3}-\d\d ", line)]
     assert len(rows) == len(standard.controls)
     assert all(line.count("|") == 2 + 5 + 1 for line in rows)
@@ -211,8 +219,8 @@ def test_a_platform_name_cannot_inject_a_spreadsheet_formula(
     )
     out = tmp_path / "out"
     assess(folder, out, Settings(standard))
-    [row] = list(csv.DictReader(io.StringIO((out / "matrix.csv").read_text())))
-    assert row["platform"] == "'=HYPERLINK(1)"
+    rows = list(csv.DictReader(io.StringIO((out / ROUND / "matrix.csv").read_text())))
+    assert {row["platform"] for row in rows} == {"'=HYPERLINK(1)"}
 
 
 def test_a_submission_named_like_the_matrix_keeps_its_own_reports(
@@ -224,10 +232,12 @@ def test_a_submission_named_like_the_matrix_keeps_its_own_reports(
         shutil.copy(EXAMPLES / "aurora-social.yaml", folder / name)
     out = tmp_path / "out"
     assess(folder, out, Settings(standard))
-    assert '<table id="matrix">' in (out / "matrix.html").read_text()
-    assert '<table id="matrix">' not in (out / "reports" / "matrix.html").read_text()
-    assert (out / "summary.md").read_text().startswith("# EDHS")
-    assert {"matrix.json", "summary.json"} <= {p.name for p in (out / "reports").iterdir()}
+    assert '<div class="wrap" id="matrix">' in (out / ROUND / "matrix.html").read_text()
+    report = (out / ROUND / "reports" / "matrix.html").read_text()
+    assert '<div class="wrap" id="matrix">' not in report
+    assert (out / ROUND / "summary.md").read_text().startswith("# EDHS")
+    names = {p.name for p in (out / ROUND / "reports").iterdir()}
+    assert {"matrix.json", "summary.json"} <= names
 
 
 def test_submissions_whose_outputs_would_collide_are_refused(tmp_path: Path) -> None:
@@ -263,59 +273,19 @@ def test_write_outputs_refuses_colliding_outcomes_before_writing(
     assert not out.exists()
 
 
-def test_a_rerun_leaves_no_file_of_the_earlier_run(
-    standard: Standard, submissions: Path, tmp_path: Path
-) -> None:
+def test_the_archive_folder_must_be_new_empty_or_an_archive(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    generate_key(tmp_path / "emb.key")
-    signer = Signer.from_file(tmp_path / "emb.key")
-    settings = Settings(standard)
-    write_outputs(run(collect([submissions]), settings), settings, out, signer)
-    (out / "notes.txt").write_text("the assessor's own notes\n")
-    (out / "reports" / "README.txt").write_text("kept\n")
-    only = collect([submissions / "aurora-social.yaml"])
-    matrix = write_outputs(run(only, settings), settings, out)
-    assert sorted(tree(out)) == [
-        "matrix.csv", "matrix.html", "matrix.md", "notes.txt", "reports/README.txt",
-        "reports/aurora-social.html", "reports/aurora-social.json", "summary.md",
-    ]  # fmt: skip
-    assert matrix.totals() == "1 declaration: 1 compliant, 0 not compliant"
-
-    fresh = tmp_path / "fresh"
-    write_outputs(run(only, settings), settings, fresh)
-    rerun = tree(out)
-    assert all(rerun[name] == data for name, data in tree(fresh).items())
-
-
-def test_the_output_folder_must_be_empty_or_an_earlier_assessment(
-    standard: Standard, submissions: Path, tmp_path: Path
-) -> None:
-    found = collect([submissions])
-    out = tmp_path / "out"
-    check_out(out, found)  # does not exist yet
+    check_archive(out)  # does not exist yet
     out.mkdir()
-    check_out(out, found)  # empty
+    check_archive(out)  # empty
     (out / "thesis.docx").write_text("precious")
-    with pytest.raises(InputError, match=r"not empty and not an earlier assessment.*--force"):
-        check_out(out, found)
-    check_out(out, found, force=True)
-    (out / "matrix.csv").write_text("file\n")
-    check_out(out, found)
+    with pytest.raises(InputError, match=r"not empty and not an assessment archive.*--force"):
+        check_archive(out)
+    check_archive(out, force=True)
+    (out / "index.json").write_text("{}")
+    check_archive(out)
     with pytest.raises(InputError, match="not a directory"):
-        check_out(out / "thesis.docx", found)
-
-
-def test_submissions_among_the_rewritten_files_are_refused(
-    standard: Standard, submissions: Path, tmp_path: Path
-) -> None:
-    out = tmp_path / "out"
-    assess(submissions, out, Settings(standard))
-    found = collect([out / "reports"])  # reports read back as declarations
-    with pytest.raises(
-        InputError, match=r"reports.*is one of the files assess rewrites in --out .*out"
-    ):
-        check_out(out, found, force=True)
-    check_out(tmp_path / "elsewhere", found)
+        check_archive(out / "thesis.docx")
 
 
 def test_an_output_folder_inside_the_submissions_is_never_read_back(

@@ -76,17 +76,21 @@ def test_a_broken_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_assess_a_folder_with_a_broken_submission(submissions: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = pyrules("assess", submissions, "--out", out, "--jobs", "1")
+    result = pyrules("assess", submissions, "--out", out, "--jobs", "1", "--today", "2026-05-01")
     assert result.returncode == 2, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "aurora-social.yaml: compliant"
     assert lines[2].startswith("broken.yaml: could not be assessed: broken.yaml:2:1:")
     assert lines[3] == "kestrel-video.yaml: not compliant"
     assert "4 declarations: 2 compliant, 1 not compliant, 1 could not be assessed" in lines[-1]
+    assert lines[-1].endswith(f"round 2026-05-01-1 in {out / '2026-05-01-1'}")
+    names = ("aurora-social", "boreal-forum", "kestrel-video")
     assert sorted(tree(out)) == sorted(
-        ["matrix.html", "matrix.csv", "matrix.md", "summary.md"]
-        + [f"reports/{n}.{ext}" for n in ("aurora-social", "boreal-forum", "kestrel-video")
-           for ext in ("json", "html")]
+        ["index.html", "index.json"]
+        + [f"2026-05-01-1/{n}" for n in ("matrix.html", "matrix.csv", "matrix.md",
+                                          "matrix.xlsx", "summary.md", "round.json")]
+        + [f"2026-05-01-1/reports/{n}.{ext}" for n in names for ext in ("json", "html")]
+        + [f"2026-05-01-1/declarations/{n}.yaml" for n in names]
     )  # fmt: skip
 
 
@@ -100,27 +104,29 @@ def test_assess_exit_codes_without_bad_submissions(tmp_path: Path) -> None:
 def test_an_assessment_is_byte_for_byte_reproducible(
     submissions: Path, tmp_path: Path, key: Path
 ) -> None:
-    outs = [tmp_path / "first", tmp_path / "second", tmp_path / "second"]  # rerun in place
+    runs = [(tmp_path / "first", []), (tmp_path / "second", []),
+            (tmp_path / "second", ["--replace"])]  # fmt: skip
     trees = []
-    for out in outs:
+    for out, extra in runs:
         result = pyrules(
             "assess", submissions, "--out", out, "--profile", RURITANIA, "--sign", key,
-            "--today", "2026-05-01",
+            "--today", "2026-05-01", "--round", "final", *extra,
         )  # fmt: skip
         assert result.returncode == 2, result.stderr  # broken.yaml
         trees.append(tree(out))
-    assert "reports/aurora-social.intoto.json" in trees[0] and "matrix.html" in trees[0]
+    assert "final/reports/aurora-social.intoto.json" in trees[0]
+    assert "final/matrix.xlsx" in trees[0] and "final/round.intoto.json" in trees[0]
     assert trees[0] == trees[1] == trees[2]
 
 
 def test_timestamp_is_only_there_when_asked(submissions: Path, tmp_path: Path) -> None:
-    pyrules("assess", AURORA, "--out", tmp_path / "plain")
-    pyrules("assess", AURORA, "--out", tmp_path / "stamped", "--timestamp")
-    plain = json.loads((tmp_path / "plain" / "reports" / "aurora-social.json").read_text())
+    pyrules("assess", AURORA, "--out", tmp_path / "plain", "--round", "r")
+    pyrules("assess", AURORA, "--out", tmp_path / "stamped", "--timestamp", "--round", "r")
+    plain = json.loads((tmp_path / "plain" / "r" / "reports" / "aurora-social.json").read_text())
     assert plain["generated_at"] is None
-    stamped = json.loads((tmp_path / "stamped" / "reports" / "aurora-social.json").read_text())
-    assert stamped["generated_at"]
-    assert "generated" in (tmp_path / "stamped" / "summary.md").read_text()
+    stamped = tmp_path / "stamped" / "r"
+    assert json.loads((stamped / "reports" / "aurora-social.json").read_text())["generated_at"]
+    assert "generated" in (stamped / "summary.md").read_text()
 
 
 def test_sign_a_check_and_verify_it(tmp_path: Path, key: Path) -> None:
@@ -142,8 +148,8 @@ def test_sign_a_check_and_verify_it(tmp_path: Path, key: Path) -> None:
 def test_verify_the_attestations_of_an_assessment(
     submissions: Path, tmp_path: Path, key: Path
 ) -> None:
-    reports = tmp_path / "out" / "reports"
-    pyrules("assess", submissions, "--out", tmp_path / "out", "--sign", key)
+    reports = tmp_path / "out" / "r" / "reports"
+    pyrules("assess", submissions, "--out", tmp_path / "out", "--sign", key, "--round", "r")
     for name in ("aurora-social", "kestrel-video"):
         result = pyrules(
             "verify", reports / f"{name}.intoto.json", "--key", f"{key}.pub",
@@ -185,17 +191,21 @@ def test_assessing_into_the_submissions_folder_twice_reads_no_report_back(
     first = pyrules("assess", submissions, "--out", submissions, "--force", "--jobs", "1")
     second = pyrules("assess", submissions, "--out", submissions, "--jobs", "1")
     assert second.returncode == first.returncode == 2, second.stderr
-    assert second.stdout == first.stdout
+    assert second.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]
     assert second.stdout.splitlines()[-1].startswith("4 declarations:")
 
 
-def test_reports_given_back_as_submissions_are_refused(submissions: Path, tmp_path: Path) -> None:
+def test_a_round_name_in_use_is_refused_before_anything_is_assessed(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    pyrules("assess", AURORA, "--out", out)
-    result = pyrules("assess", out / "reports", "--out", out)
-    assert result.returncode == 2
-    line = one_line_error(result)
-    assert "aurora-social.json: is one of the files assess rewrites" in line and str(out) in line
+    assert pyrules("assess", AURORA, "--out", out, "--round", "first").returncode == 0
+    before = tree(out)
+    again = pyrules("assess", KESTREL, "--out", out, "--round", "first")
+    assert again.returncode == 2
+    line = one_line_error(again)
+    assert "round 'first' already exists" in line and "--replace" in line
+    assert again.stdout == "" and tree(out) == before
+    bad = pyrules("assess", AURORA, "--out", out, "--round", "../escape")
+    assert bad.returncode == 2 and "a round name is letters" in one_line_error(bad)
 
 
 def test_tampering_is_one_line_and_exit_1(tmp_path: Path, key: Path) -> None:

@@ -113,7 +113,7 @@ def assess(
         raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
     if round_name is not None:
         rounds.check_name(round_name)
-    submissions = collect(inputs, skip=rounds.index_paths(out_dir))
+    submissions = collect(inputs)
     rounds.check_archive(out_dir, force=force)
     standard = standard_from(standard_dir)
     limits = make_limits(max_bytes)
