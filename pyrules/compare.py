@@ -196,6 +196,20 @@ def markdown_body(comparison: Comparison) -> list[str]:
     return lines
 
 
+def moved(before: str, after: str) -> str:
+    """`before -> after`, or the one value when it did not change."""
+    return after if before == after else f"{before} -> {after}"
+
+
+def context_line(comparison: Comparison) -> str:
+    a, b = comparison.before, comparison.after
+    return (
+        f"Reference date {moved(a.reference_date, b.reference_date)} · EDHS "
+        f"{moved(a.standard_version, b.standard_version)} · profile "
+        f"{moved(a.profile or 'none', b.profile or 'none')}"
+    )
+
+
 def render_markdown(comparison: Comparison) -> str:
     a, b = comparison.before, comparison.after
     verdict = (
@@ -204,9 +218,7 @@ def render_markdown(comparison: Comparison) -> str:
     lines = [
         f"# Changes from round `{a.name}` to round `{b.name}`",
         "",
-        f"Reference dates {a.reference_date} -> {b.reference_date} · EDHS "
-        f"{a.standard_version} -> {b.standard_version} · profile "
-        f"{esc(a.profile or 'none')} -> {esc(b.profile or 'none')}",
+        esc(context_line(comparison)),
         "",
         f"**{verdict}**",
         "",
@@ -223,7 +235,11 @@ def render_html(comparison: Comparison) -> str:
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     source = files("pyrules.render").joinpath("templates/compare.html.j2").read_text("utf-8")
     return env.from_string(source).render(
-        c=comparison, tool_version=__version__, score=_score, status=_status
+        c=comparison,
+        tool_version=__version__,
+        score=_score,
+        status=_status,
+        context=context_line(comparison).replace(" -> ", " → "),
     )
 
 
