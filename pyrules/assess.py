@@ -1,32 +1,35 @@
 """Batch assessment: every declaration an election management body received, in one run.
 
-`pyrules assess DIR` checks each submission with the same standard, profile and settings,
-and writes an archive an assessor can hand on: a matrix of every control for every
-platform (HTML, CSV, Markdown), a summary of verdicts, each platform's JSON and HTML
-report and, with a key, each report's signed attestation.
+`pyrules assess DIR --out ARCHIVE` checks each submission with the same standard, profile
+and settings, and writes one round of an archive an assessor can hand on (see
+`pyrules.rounds`): a matrix of every control for every platform (HTML, CSV, XLSX,
+Markdown), a briefing summary, each platform's JSON and HTML report and declaration,
+the comparison with the previous round and, with a key, the round's signature.
 
 Decisions:
 
 - A directory contributes its `*.yaml`, `*.yml` and `*.json` files (not recursively),
-  except expected-outcome files (`*.expected.yaml`), waiver files (`*.waivers.yaml`) and
-  attestations (`*.intoto.json`), which live beside declarations in practice.
-- The matrix and the summary (`matrix.html`, `matrix.csv`, `matrix.md`, `summary.md`)
-  go in the output directory, each platform's files in its `reports/` folder, named
-  after the declaration's file name without the extension: `<name>.json`, `<name>.html`
-  and, when signing, `<name>.intoto.json`. A submission can then never be named like
-  the matrix; two submissions whose outputs would share a name (`a.yaml` and `a.json`,
+  except expected-outcome files (`*.expected.yaml`), waiver files (`*.waivers.yaml`),
+  attestations (`*.intoto.json`), which live beside declarations in practice, and an
+  archive's `index.json`.
+- In the round folder, the matrix files and the summary sit at the top, each platform's
+  files in `reports/`, named after the declaration's file name without the extension
+  (`<name>.json`, `<name>.html` and, when signing, `<name>.intoto.json`), and a copy of
+  the declaration in `declarations/`. A submission can then never be named like the
+  matrix; two submissions whose outputs would share a name (`a.yaml` and `a.json`,
   `x.yaml` and `x.intoto.yaml`, or names that differ only in case, which collide once
   the archive is unpacked elsewhere) are an input error before anything is assessed,
   rather than one silently overwriting the other. Reports name the declaration by its
   file name (not the path), so an archive does not depend on where the submissions
   folder was.
-- The output directory must be empty, or hold an earlier assessment (its `matrix.csv`
-  says so), or `--force` must be given. The files an earlier run wrote there (the four
-  matrix files, and `*.json` and `*.html` in `reports/`) are removed before writing, so
-  an archive never mixes two runs; other files are left alone. A submission inside the
-  files assess rewrites is refused. Declarations are not collected recursively, so an
-  output directory inside (or equal to) a submissions folder is never read back as
-  declarations.
+- The archive folder must be new, empty or an archive (`index.json`), or `--force` must
+  be given. Submissions are read before anything is written, and rounds are folders,
+  which are not collected, so an archive inside (or equal to) a submissions folder is
+  never read back as declarations.
+- With a profile that overrides parameters, a failing control that reads one of them is
+  evaluated again under the standard's values (same controls, same severities): if it
+  does not fail there, only the profile's stricter values make it fail, and the matrix
+  marks it. Only declarations with such a failure pay for the second evaluation.
 - A submission that cannot be read, parsed or validated (or whose waiver file is
   broken) "could not be assessed": the matrix and summary give the one-line reason and
   the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any

@@ -13,6 +13,13 @@ check and nobody can quietly edit. The attestation is the usual supply-chain sha
 - signed with Ed25519 (``cryptography``); the ``keyid`` is the SHA-256 of the 32 raw
   public-key bytes, so a verifier can tell which key signed without trusting it.
 
+A whole assessment round is attested the same way (`attest_round`): one statement whose
+subjects are every file of the round with its SHA-256 (predicate type
+``ROUND_PREDICATE_TYPE``: the round, its reference date, standard, profile and
+verdicts). `verify_round` checks the signature, then every file of the round folder
+against the subjects, and lists each file missing, added or changed; it needs nothing
+beyond in-toto v1 and DSSE, so generic tools can check a round too.
+
 Ed25519 signatures are deterministic and the payload is canonical JSON without a
 timestamp, so the same inputs give the same attestation bytes.
 

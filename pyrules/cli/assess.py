@@ -224,8 +224,10 @@ def verify(
 
 def _verify_round(folder: Path, key: Any) -> None:
     from pyrules.attest import VerificationFailed, round_lines, verify_round
-    from pyrules.rounds import ATTESTATION
+    from pyrules.rounds import ATTESTATION, INDEX_FILES
 
+    if (folder / INDEX_FILES[1]).is_file():
+        raise InputError(f"{folder}: is an archive; verify one of its rounds (a sub-folder)")
     if not (folder / ATTESTATION).is_file():
         raise InputError(f"{folder}: no {ATTESTATION} in it; was the round signed (assess --sign)?")
     try:
