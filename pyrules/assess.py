@@ -245,7 +245,7 @@ def assess_one(
                 from pyrules.waivers import load_waivers
 
                 known = [c.id for c in settings.standard.controls]
-                waivers = load_waivers(waiver_path, known, settings.limits)
+                waivers = load_waivers(waiver_path, known, settings.limits, waiver_path.name)
         report = replace(checker, waivers=waivers).check_document(document)
         raw = path.read_bytes()
         stricter = profile_only(report, document, settings, defaults) if defaults else ()

@@ -73,13 +73,26 @@ def _invalid_schema(schema: dict[str, Any], exc: Exception) -> StandardError:
 
 
 def load_valid(
-    path: str | os.PathLike[str], schema: dict[str, Any], limits: Limits | None = None
+    path: str | os.PathLike[str],
+    schema: dict[str, Any],
+    limits: Limits | None = None,
+    name: str | None = None,
 ) -> Document:
     """A file that must match its schema (a profile, a waiver file): the first problem,
-    located in the file, is the error."""
-    from pyrules.loader import Limits, load
+    located in the file, is the error. With `name`, messages and locations call the file
+    so (an archive names files, not where they were on the assessor's machine)."""
+    from dataclasses import replace
 
-    document = load(path, limits or Limits())
+    from pyrules.loader import Limits, LoadError, load
+
+    try:
+        document = load(path, limits or Limits())
+    except LoadError as exc:
+        if name is None:
+            raise
+        raise LoadError(name, exc.line, exc.column, exc.message) from None
+    if name is not None:
+        document = replace(document, name=name)
     problems = schema_problems(document.data, schema)
     if problems:
         first = problems[0]

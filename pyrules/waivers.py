@@ -97,11 +97,13 @@ def load_waivers(
     path: str | os.PathLike[str],
     known_controls: Sequence[str],
     limits: Limits | None = None,
+    name: str | None = None,
 ) -> WaiverFile:
-    """Read, validate and check a waiver file; every problem is `file:line:col: message`."""
+    """Read, validate and check a waiver file; every problem is `file:line:col: message`
+    (the file called `name` when given)."""
     from pyrules.schema import load_valid
 
-    document = load_valid(path, waiver_schema(), limits)
+    document = load_valid(path, waiver_schema(), limits, name)
     known = set(known_controls)
     waivers = []
     for index, entry in enumerate(document.data["waivers"]):

@@ -301,6 +301,9 @@ def test_expired_and_unused_waivers_are_visible_everywhere(
     report = (folder / "reports" / "kestrel-video.html").read_text()
     section = report[report.index('id="INC-01"') :]
     assert "Waiver expired 2026-01-31" in section[: section.index("</section>")]
+    assert "kestrel-video.waivers.yaml:2</span>" in section
+    # The record names files, never where they were on the assessor's machine.
+    assert all(str(tmp_path).encode() not in data for data in tree(folder).values())
 
 
 def test_failures_only_the_profile_causes_are_marked(
