@@ -1,6 +1,8 @@
 """Errors that end a command with one line for the user and exit code 2."""
 
+import json
 import re
+from typing import Any
 
 # C0 controls but tab and newline, DEL, C1 controls, and line/paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -11,6 +13,24 @@ def printable(text: str) -> str:
     that retitles a terminal, a byte XML 1.0 cannot hold) is shown as its code instead."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
                         f"\\u{ord(m.group()):04x}", text)  # fmt: skip
+
+
+MAX_QUOTED = 80
+
+
+def quote(value: Any) -> str:
+    """A value from the input as its author wrote it (JSON: `false`, `null`, `{"": null}`),
+    printable, and cut at MAX_QUOTED characters so one huge key cannot flood a terminal."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON data (cannot come from the loader)
+        text = repr(value)
+    if len(text) > MAX_QUOTED:
+        is_text = isinstance(value, str)
+        size = len(value) if is_text else len(text)
+        closing = '"' if is_text else ""
+        text = f"{text[: MAX_QUOTED - 1]}…{closing} ({size:,} characters)"
+    return printable(text)
 
 
 class InputError(Exception):

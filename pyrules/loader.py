@@ -43,7 +43,7 @@ import re
 import stat
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any, Literal
 
@@ -59,7 +59,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from pyrules.errors import InputError, printable
+from pyrules.errors import MAX_QUOTED, InputError, printable, quote
 
 try:  # libyaml: about 10x faster than the pure-Python parser.
     from yaml.cyaml import CParser as _CParser
@@ -116,6 +116,9 @@ class Document:
     positions: Mapping[str, Position]
     text: str
     sha256: str
+    # How the author wrote each plain YAML scalar that was read as a number, boolean or
+    # null, by pointer: `1.2` for 1.2, `yes` for true. Messages quote it back as a fix.
+    scalars: Mapping[str, str] = field(default_factory=dict)
 
     def locate(self, pointer: str) -> tuple[str, Position]:
         """The nearest existing pointer (itself or its closest ancestor) and its position.
@@ -194,13 +197,14 @@ def loads(
     try:
         if fmt == "json":
             data, positions = _parse_json(text, name, limits)
+            scalars: dict[str, str] = {}
         else:
-            data, positions = _parse_yaml(text, name, limits)
+            data, positions, scalars = _parse_yaml(text, name, limits)
     except RecursionError:
         raise LoadError(name, 1, 1, "the file is nested too deeply to read") from None
     except MemoryError:
         raise LoadError(name, 1, 1, "not enough memory to read the file") from None
-    return Document(name, data, positions, text, hashlib.sha256(raw).hexdigest())
+    return Document(name, data, positions, text, hashlib.sha256(raw).hexdigest(), scalars)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -236,11 +240,6 @@ def _too_big(size: int | None, limit: int) -> str:
     if size is None:  # only known to be over: we stopped reading there
         return f"file is larger than the limit of {_limit(limit)}"
     return f"file is {_size(size)}; the limit is {_limit(limit)}"
-
-
-def _q(text: str) -> str:
-    """Quote user text for a message, escaping anything that could break the line."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _kind(value: Any) -> str:
@@ -452,13 +451,15 @@ def _tagged(tag: str, value: str) -> Any:
     try:
         result = construct(yaml.ScalarNode(tag, value))
     except (ValueError, KeyError, TypeError):
-        raise ValueError(f"{_q(value)} is not a valid {_short_tag(tag)}") from None
+        raise ValueError(f"{quote(value)} is not a valid {_short_tag(tag)}") from None
     if tag == _FLOAT and not math.isfinite(result):
         raise ValueError(f"{value} is not a finite number; JSON has no NaN or infinity")
     return result
 
 
-def _parse_yaml(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Position]]:
+def _parse_yaml(
+    text: str, name: str, limits: Limits
+) -> tuple[dict[str, Any], dict[str, Position], dict[str, str]]:
     use_c = _CParser is not None
     while True:
         parser: Any = None
@@ -466,7 +467,8 @@ def _parse_yaml(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], d
             # The Python reader checks characters in its constructor: inside the try.
             parser = _CParser(text) if use_c else _PyParser(text)
             entries: list[tuple[str, Any]] = []
-            root = _walk(parser.get_event, entries, limits)
+            scalars: dict[str, str] = {}
+            root = _walk(parser.get_event, entries, scalars, limits)
         except _Fail as fail:
             mark = fail.mark
             line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -497,7 +499,7 @@ def _parse_yaml(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], d
         positions = {"": _ROOT}
         for pointer, mark in entries:
             positions[pointer] = Position(mark.line + 1, mark.column + 1)
-        return root, positions
+        return root, positions, scalars
 
 
 def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> LoadError:
@@ -512,7 +514,10 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> LoadError:
 
 
 def _walk(
-    get_event: Callable[[], Any], entries: list[tuple[str, Any]], limits: Limits
+    get_event: Callable[[], Any],
+    entries: list[tuple[str, Any]],
+    scalars: dict[str, str],
+    limits: Limits,
 ) -> dict[str, Any]:
     """Build the data from events, recording (pointer, start mark) for every node.
 
@@ -571,12 +576,17 @@ def _walk(
                     raise _Fail(mark, _NOT_MERGEABLE)
                 frame.container[frame.key] = value
                 frame.key = None
+                if value.__class__ is not str and tag is None:
+                    scalars[frame.key_pointer] = raw
             elif frame.merging:
                 raise _Fail(mark, _NOT_MERGEABLE)
             else:
                 container = frame.container
-                add((f"{frame.pointer}/{len(container)}", mark))
+                pointer = f"{frame.pointer}/{len(container)}"
+                add((pointer, mark))
                 container.append(value)
+                if value.__class__ is not str and tag is None:
+                    scalars[pointer] = raw
             if event.anchor is not None:
                 _define(anchors, stack, event.anchor, value, mark)
 
@@ -757,14 +767,15 @@ def _key(frame: _Frame, value: Any, raw: str, mark: Any, entries: list[tuple[str
             if value is None or not isinstance(value, bool)
             else f"the boolean {json.dumps(value)}"
         )
+        shown = raw if len(raw) <= MAX_QUOTED else quote(raw)
         raise _Fail(
             mark,
-            f'the key {raw} is read as {what}, not as text; write it in quotes ("{raw}")',
+            f"the key {shown} is read as {what}, not as text; write it in quotes ({quote(raw)})",
         )
     if value in frame.container:
         pointer = f"{frame.pointer}/{_escape(value)}"
         first = next(m for p, m in entries if p == pointer)
-        raise _Fail(mark, f"duplicate key {_q(value)} (first defined at line {first.line + 1})")
+        raise _Fail(mark, f"duplicate key {quote(value)} (first defined at line {first.line + 1})")
     frame.key = value
     frame.key_pointer = pointer = f"{frame.pointer}/{_escape(value)}"
     entries.append((pointer, mark))
@@ -843,12 +854,12 @@ def _describe(text: str, index: int) -> str:
         return "the end of the file"
     match = _NOT_A_NUMBER.match(text, index)
     if match is not None:
-        return _q(match.group()) + " (JSON has no NaN or infinity)"
+        return quote(match.group()) + " (JSON has no NaN or infinity)"
     if text[index] == "'":
         return "a single quote (JSON strings use double quotes)"
     if text.startswith(("//", "/*"), index):
         return "a comment (JSON has no comments)"
-    return _q(text[index])
+    return quote(text[index])
 
 
 def _parse_json(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Position]]:
@@ -1015,7 +1026,7 @@ def _json_key(
     if key in obj:
         first = starts[pointers.index(pointer)]
         line = text.count("\n", 0, first) + 1
-        raise fail(i, f"duplicate key {_q(key)} (first defined at line {line})")
+        raise fail(i, f"duplicate key {quote(key)} (first defined at line {line})")
     obj[key] = None  # reserve the key now so a duplicate is caught in document order
     frame[3] = key
     pointers.append(pointer)

@@ -7,10 +7,11 @@ is imported here only, on first use, to keep `pyrules --help` and `pyrules contr
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError, StandardError, printable
+from pyrules.errors import InputError, StandardError, quote
 from pyrules.standard import Standard, compatibility_key
 
 if TYPE_CHECKING:
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from pyrules.loader import Document, Limits
-
-MAX_SHOWN_VALUE = 60
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,16 @@ def validator_for(schema: dict[str, Any]) -> Validator:
     return validator
 
 
-def schema_problems(data: Any, schema: dict[str, Any]) -> list[Problem]:
+def schema_problems(
+    data: Any, schema: dict[str, Any], scalars: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem, one per mistake; `scalars` (the loader's) lets a type error say how
+    to quote a YAML value."""
+    scalars = scalars if scalars is not None else {}
     validator = validator_for(schema)
     try:
-        problems = [_describe(error) for error in validator.iter_errors(data)]
+        errors = _one_per_place(validator.iter_errors(data))
+        problems = [p for error in errors for p in _describe(error, scalars)]
     except Exception as exc:  # a malformed schema breaks validation itself
         raise _invalid_schema(schema, exc) from None
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
@@ -93,7 +98,7 @@ def load_valid(
         raise LoadError(name, exc.line, exc.column, exc.message) from None
     if name is not None:
         document = replace(document, name=name)
-    problems = schema_problems(document.data, schema)
+    problems = sort_by_place(document, schema_problems(document.data, schema, document.scalars))
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -102,8 +107,9 @@ def load_valid(
 
 
 def validate_declaration(document: Document, standard: Standard) -> list[Problem]:
-    """Schema errors, then a standard-version mismatch: both make the input unusable."""
-    problems = schema_problems(document.data, standard.schema)
+    """Schema errors, then a standard-version mismatch: both make the input unusable.
+    Sorted as they stand in the file, so the list reads from top to bottom."""
+    problems = schema_problems(document.data, standard.schema, document.scalars)
     version = document.data.get("standard_version")
     if isinstance(version, str) and compatibility_key(version) != standard.major:
         problems.append(
@@ -114,35 +120,183 @@ def validate_declaration(document: Document, standard: Standard) -> list[Problem
                 "(--standard) or update it",
             )
         )
-    return problems
+    return sort_by_place(document, problems)
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
+def sort_by_place(document: Document, problems: list[Problem]) -> list[Problem]:
+    def place(problem: Problem) -> tuple[int, int, str, str]:
+        position = document.locate(problem.pointer)[1]
+        return (position.line, position.column, problem.pointer, problem.message)
+
+    return sorted(problems, key=place)
 
 
-def _describe(error: ValidationError) -> Problem:
-    """jsonschema's messages can quote a whole enum or object; users need the field and
-    the rule it breaks, in one short line."""
+# At most this many allowed values are listed; a longer list shows the closest ones.
+MAX_LISTED = 8
+CLOSEST = 3
+LIKELY = 74.0  # likeness (0-100) from which a "did you mean" is offered: `24x7` -> `24/7`
+FORMAT_HINTS = {
+    "date": "write it as YYYY-MM-DD, e.g. 2026-10-01",
+    "date-time": "write it as YYYY-MM-DDThh:mm:ss with a time zone, e.g. 2026-10-01T09:00:00Z",
+    "email": "write an address such as dpo@example.org",
+    "uri": "write an absolute address such as https://example.org/policy",
+}
+FORMAT_NAMES = {"email": "email address", "uri": "URI", "date-time": "date and time"}
+# Only one message per place: the first kind found here wins over the others.
+_PRECEDENCE = ("type", "additionalProperties", "required", "enum", "format", "pattern")
+
+
+def _one_per_place(errors: Iterable[ValidationError]) -> list[ValidationError]:
+    """One mistake, one line: `1.2` for an enum of strings breaks both `type` and `enum`,
+    and the type is the one to fix."""
+    by_place: dict[tuple[str, ...], list[ValidationError]] = {}
+    for error in errors:
+        by_place.setdefault(tuple(map(str, error.absolute_path)), []).append(error)
+    kept = []
+    for found in by_place.values():
+        kinds = {e.validator for e in found}
+        top = next((k for k in _PRECEDENCE if k in kinds), None)
+        if top in ("type", "enum", "format", "pattern"):
+            found = [e for e in found if e.validator == top]
+        kept.extend(found)
+    return kept
+
+
+def _words(text: str) -> str:
+    return text.lower().replace(".", " ").replace("_", " ")
+
+
+def _likeness(a: str, b: str, **_: Any) -> float:
+    """Spelling and shared words alike: `user.demographics.age` is nearest to
+    `user.demographic.age_range`, which plain edit distance ranks below `...language`."""
+    from rapidfuzz import fuzz
+
+    return (fuzz.token_set_ratio(a, b) + fuzz.ratio(a, b)) / 2
+
+
+def _closest(value: str, choices: Sequence[str], n: int, cutoff: float) -> list[str]:
+    """The choices nearest to value, best first (ties keep the schema's order)."""
+    from rapidfuzz import process
+
+    found = process.extract(
+        value, choices, scorer=_likeness, processor=_words, limit=n, score_cutoff=cutoff
+    )
+    return [choice for choice, _, _ in found]
+
+
+def did_you_mean(value: Any, choices: Sequence[Any]) -> str | None:
+    """The one choice the author most likely meant: same text but for case, else a close
+    spelling ('PT' -> pt, 'breach_notification_hrs' -> breach_notification_hours)."""
+    if not isinstance(value, str):
+        return None
+    texts = [c for c in choices if isinstance(c, str)]
+    same_case = [c for c in texts if c.lower() == value.lower()]
+    if same_case:
+        return same_case[0]
+    close = _closest(value, texts, 1, LIKELY)
+    return close[0] if close else None
+
+
+def _listed(values: Iterable[Any]) -> str:
+    return ", ".join(quote(v) for v in values)
+
+
+def _enum_message(value: Any, allowed: Sequence[Any]) -> str:
+    shown = quote(value)
+    guess = did_you_mean(value, allowed)
+    mean = f"; did you mean {quote(guess)}?" if guess is not None else ""
+    if len(allowed) <= MAX_LISTED:
+        return f"{shown} is not one of the allowed values ({_listed(allowed)}){mean}"
+    texts = [a for a in allowed if isinstance(a, str)]
+    nearest = _closest(value, texts, CLOSEST, 0.0) if isinstance(value, str) else texts[:CLOSEST]
+    return (
+        f"{shown} is not one of the {len(allowed)} allowed values{mean} "
+        f"(closest: {_listed(nearest)}; all in the declaration reference)"
+    )
+
+
+def _unknown_field(key: str, known: Sequence[str]) -> str:
+    guess = did_you_mean(key, known)
+    if guess is not None:
+        return f"unknown field {quote(key)}; did you mean {quote(guess)}?"
+    if len(known) <= MAX_LISTED:
+        return f"unknown field {quote(key)}; the fields here are {_listed(sorted(known))}"
+    return f"unknown field {quote(key)}"
+
+
+def _type_message(error: ValidationError, written: str | None) -> str:
+    expected = error.validator_value
+    names = expected if isinstance(expected, list) else [expected]
+    message = f"{quote(error.instance)} is not of type {' or '.join(names)}"
+    if written is not None and "string" in names:
+        # YAML read the author's text as a number, boolean or null: quoting keeps it text.
+        message += f"; write it as a string: {quote(written)}"
+    return message
+
+
+def _example(schema: Any) -> str:
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    return f", e.g. {quote(examples[0])}" if isinstance(examples, list) and examples else ""
+
+
+def _duplicate(items: list[Any]) -> Any:
+    seen: list[Any] = []
+    for item in items:
+        if item in seen:
+            return item
+        seen.append(item)
+    return None
+
+
+def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Problem]:
+    """jsonschema's messages quote Python (`False`, `{'': None}`) and whole enums; users
+    need the field, the value as they wrote it, and how to fix it, in one short line."""
     where = pointer_of(error.absolute_path)
     kind = error.validator
+    value = error.instance
+    rule = error.validator_value
     if kind == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        extra = sorted(k for k in error.instance if k not in allowed)
-        if len(extra) == 1:
-            return Problem(f"{where}/{extra[0]}", f"unknown field {printable(repr(extra[0]))}")
-        return Problem(where, "unknown fields " + ", ".join(printable(repr(k)) for k in extra))
+        known = list(error.schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in known)
+        return [Problem(f"{where}{pointer_of([k])}", _unknown_field(k, known)) for k in extra]
     if kind == "required":
-        return Problem(where, error.message.replace("property", "field"))
+        missing = [k for k in rule if k not in value]
+        return [Problem(where, f"required field {quote(k)} is missing") for k in missing]
     if kind == "enum":
-        return Problem(where, f"{_short(error.instance)} is not one of the allowed values")
-    if kind == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return Problem(where, f"{_short(error.instance)} is not of type {expected}")
-    if kind == "format":
-        return Problem(where, f"{_short(error.instance)} is not a valid {error.validator_value}")
-    if kind == "pattern":
-        return Problem(where, f"{_short(error.instance)} does not have the expected form")
-    return Problem(where, " ".join(error.message.split())[:200])
+        message = _enum_message(value, rule)
+    elif kind == "type":
+        message = _type_message(error, scalars.get(where))
+    elif kind == "format":
+        name = FORMAT_NAMES.get(rule, rule)
+        hint = FORMAT_HINTS.get(rule)
+        message = f"{quote(value)} is not a valid {name}" + (f"; {hint}" if hint else "")
+    elif kind == "pattern":
+        message = f"{quote(value)} does not have the expected form{_example(error.schema)}"
+    elif kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        relation = {
+            "minimum": "at least",
+            "exclusiveMinimum": "more than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }[kind]
+        message = f"{quote(value)} is out of range: it must be {relation} {quote(rule)}"
+    elif kind in ("minLength", "maxLength"):
+        relation = "at least" if kind == "minLength" else "at most"
+        unit = "character" if rule == 1 else "characters"
+        message = f"{quote(value)} has {len(value)} characters; write {relation} {rule} {unit}"
+    elif kind in ("minItems", "maxItems"):
+        relation = "at least" if kind == "minItems" else "at most"
+        unit = "item" if rule == 1 else "items"
+        message = f"the list has {len(value)} {unit[:4]}s; give {relation} {rule} {unit}"
+    elif kind in ("minProperties", "maxProperties"):
+        relation = "at least" if kind == "minProperties" else "at most"
+        message = f"{quote(value)} needs {relation} {rule} field{'s' * (rule != 1)}"
+    elif kind == "uniqueItems":
+        message = f"{quote(_duplicate(value))} is listed more than once; list each item once"
+    elif kind in ("oneOf", "anyOf"):
+        message = f"{quote(value)} matches none of the allowed forms"
+    elif kind == "const":
+        message = f"{quote(value)} must be {quote(rule)}"
+    else:
+        message = f"{quote(value)} breaks the schema's {kind!r} rule"
+    return [Problem(where, message)]

@@ -32,7 +32,7 @@ def cases(tmp_path: Path) -> Path:
         (
             "control: INC-01\ncases:\n  - name: a\n    expect: pass\n    colour: red\n",
             "INC-01.yaml:5:5:",
-            "unknown field 'colour'",
+            'unknown field "colour"',
         ),
     ],
 )

@@ -186,7 +186,7 @@ def test_an_unknown_field_with_control_characters_is_quoted(tmp_path: Path) -> N
     declaration.write_text(COMPLIANT.read_text() + '"odd\\ekey": 1\n')
     result = pyrules("check", declaration.name, cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip().endswith("unknown field 'odd\\x1bkey'")
+    assert result.stderr.strip().endswith('unknown field "odd\\u001bkey"')
 
 
 def test_check_goes_on_after_a_bad_file_and_exits_with_the_worst_code(tmp_path: Path) -> None:

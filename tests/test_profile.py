@@ -177,7 +177,7 @@ BAD_PROFILES = {
         4,
         "selects no control",
     ),
-    "unknown field": ("weights: {}\n", 4, "unknown field 'weights'"),
+    "unknown field": ("weights: {}\n", 4, 'unknown field "weights"'),
     "not a severity": ("severities:\n  INC-01: urgent\n", 5, ""),
 }
 
@@ -204,7 +204,7 @@ def test_an_incompatible_standard_version_is_refused(standard: Standard, tmp_pat
 
 def test_a_missing_field_is_reported(standard: Standard, tmp_path: Path) -> None:
     path = write(tmp_path, "name: Test\nstandard_version: 0.1.0\n")
-    with pytest.raises(InputError, match="'description' is a required field"):
+    with pytest.raises(InputError, match='required field "description" is missing'):
         load_profile(path, standard)
 
 

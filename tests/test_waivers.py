@@ -93,10 +93,10 @@ def test_a_valid_file_loads_with_positions(tmp_path: Path) -> None:
         (
             "waivers:\n" + waiver_entry("INC-01") + "    ticket: 42\n",
             "6:5",
-            "unknown field 'ticket'",
+            'unknown field "ticket"',
         ),
         ("waivers:\n" + waiver_entry("INC-01", path="no-slash"), "3:5", "expected form"),
-        ("ignore: []\n", "1:1", "'waivers' is a required field (and 1 more)"),
+        ("ignore: []\n", "1:1", 'required field "waivers" is missing (and 1 more)'),
         ("waivers: [\n", "2:1", "invalid YAML"),
     ],
 )

@@ -225,6 +225,15 @@ def format_outputs(
     return list(zip(formats, outputs, strict=True))
 
 
+def echo_problems(lines: list[str], name: str) -> None:
+    """Every problem of one file, one line each, up to MAX_SHOWN_PROBLEMS, then the count."""
+    for line in lines[:MAX_SHOWN_PROBLEMS]:
+        click.echo(line, err=True)
+    more = len(lines) - MAX_SHOWN_PROBLEMS
+    if more > 0:
+        click.echo(f"{name}: {more} more problem{'s' * (more > 1)} not shown", err=True)
+
+
 def use_color(flag: bool | None) -> bool:
     if flag is not None:
         return flag

@@ -12,7 +12,7 @@ from pyrules.cli.base import (
     EXIT_INPUT,
     EXIT_NONCOMPLIANT,
     EXIT_OK,
-    MAX_SHOWN_PROBLEMS,
+    echo_problems,
     engine_options,
     fail_on_option,
     file_option,
@@ -56,6 +56,13 @@ from pyrules.render import FORMATS
 )
 @fail_on_option
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only what fails: no text report for a compliant declaration, no summary "
+    "line on stderr with --output.",
+)
 @max_bytes_option
 @file_option(
     "--waivers",
@@ -88,6 +95,7 @@ def check(
     outputs: tuple[Path, ...],
     fail_on: str,
     color: bool | None,
+    quiet: bool,
     max_bytes: int | None,
     waivers_path: Path | None,
     today: datetime | None,
@@ -132,8 +140,7 @@ def check(
             document = load_declaration(declaration, limits)
             report = checker.check_document(document)
         except InvalidDeclaration as exc:
-            hint = "; see pyrules validate" if len(exc.lines) > 1 else ""
-            click.echo(exc.summary + hint, err=True)
+            echo_problems(exc.lines, str(declaration))
             exit_code = EXIT_INPUT
             continue
         except InputError as exc:
@@ -142,8 +149,13 @@ def check(
             continue
         for format_name, output in pairs:
             coloured = use_color(color) if output is None and format_name == "text" else False
-            context = RenderContext(color=coloured, declaration_text=document.text)
+            context = RenderContext(color=coloured, declaration_text=document.text, quiet=quiet)
             write_output(renderer(format_name)(report, context), output)
+        written = [f"{output} ({format_name})" for format_name, output in pairs if output]
+        if written and not quiet:
+            from pyrules.render.text import headline
+
+            click.echo(f"{headline(report)}; report: {', '.join(written)}", err=True)
         if signer is not None and attestation is not None:
             from pyrules.attest import write_attestation
 
@@ -176,10 +188,7 @@ def validate(
             bad = True
             continue
         problems = validate_declaration(document, standard)
-        for problem in problems[:MAX_SHOWN_PROBLEMS]:
-            click.echo(document.located(problem.pointer, problem.message), err=True)
-        if len(problems) > MAX_SHOWN_PROBLEMS:
-            click.echo(f"{path}: {len(problems) - MAX_SHOWN_PROBLEMS} more problems", err=True)
+        echo_problems([document.located(p.pointer, p.message) for p in problems], str(path))
         if problems:
             bad = True
         else:

@@ -33,6 +33,7 @@ class RenderContext:
     color: bool = False
     declaration_text: str | None = None
     docs_url: str = DOCS_URL
+    quiet: bool = False  # the text report leaves out a compliant declaration's report
 
 
 class Renderer(Protocol):

@@ -20,17 +20,26 @@ class _Paint:
         return click.style(text, fg=fg, bold=bold) if self.enabled else text
 
 
-def render(report: Report, context: RenderContext) -> str:
-    paint = _Paint(context.color)
+def headline(report: Report) -> str:
+    """The verdict and the counts in one line; `check --output` prints it to stderr too."""
     s = report.summary
     verdict = "compliant" if report.compliant else "NOT compliant"
     profile = f" under profile {report.profile.name!r}" if report.profile else ""
-    headline = (
+    return (
         f"{report.declaration.name}: {verdict} with EDHS {report.standard.version}{profile} "
         f"({s.total} controls: {s.passed} pass, {s.failed} fail, "
         f"{s.not_applicable} not applicable, {s.waived} waived, {s.errors} error)"
     )
-    lines = [paint(headline, fg="green" if report.compliant else "red", bold=True)]
+
+
+def render(report: Report, context: RenderContext) -> str:
+    """With `quiet`, a compliant declaration with nothing to report prints nothing: the exit
+    code says it, and a pre-commit run over many files shows only the ones to fix."""
+    notices = report.waiver_notices()
+    if context.quiet and report.compliant and not notices:
+        return ""
+    paint = _Paint(context.color)
+    lines = [paint(headline(report), fg="green" if report.compliant else "red", bold=True)]
     shown = sorted(
         (r for r in report.results if r.status in ("fail", "error", "waived")),
         key=lambda r: (r.status == "waived", -severity_rank(r.severity), r.control_id),
@@ -38,7 +47,7 @@ def render(report: Report, context: RenderContext) -> str:
     for result in shown:
         lines.append("")
         lines.extend(_control_lines(result, paint))
-    for waiver in report.waiver_notices():
+    for waiver in notices:
         expired = waiver.status == "expired"
         label = paint(
             "EXPIRED WAIVER" if expired else "UNUSED WAIVER", fg="red" if expired else "yellow"
