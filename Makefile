@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE ?= examples/declarations/aurora-social.yaml
 
-.PHONY: check check-failing test lint bench install clean browser docs
+.PHONY: check check-failing test lint bench install clean browser docs dist
 
 install: $(STAMP)
 
@@ -40,6 +40,12 @@ browser:
 ## Publish the standard: generate build/docs-src/ and build site/ with mkdocs --strict.
 docs: $(STAMP)
 	$(BIN)/pyrules docs build
+
+## Build the sdist and the wheel (pyrules-edhs) into dist/ and check their metadata.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -30,7 +30,7 @@ from pyrules.model import (
     WaiverResult,
     severity_rank,
 )
-from pyrules.schema import Problem, validate_declaration
+from pyrules.schema import Problem, unanswered, validate_declaration
 from pyrules.standard import Standard
 from pyrules.waivers import WaiverFile, apply_waivers
 
@@ -39,11 +39,16 @@ if TYPE_CHECKING:
 
 
 class InvalidDeclaration(InputError):
-    """The declaration breaks the schema: every problem is one located line."""
+    """The declaration breaks the schema, or still holds TODOs: every problem is one
+    located line."""
 
-    def __init__(self, document: Document, problems: Sequence[Problem]) -> None:
-        self.lines = [document.located(p.pointer, p.message) for p in problems]
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
         super().__init__(self.lines[0])
+
+    @classmethod
+    def from_problems(cls, document: Document, problems: Sequence[Problem]) -> InvalidDeclaration:
+        return cls([document.located(p.pointer, p.message) for p in problems])
 
     @property
     def summary(self) -> str:
@@ -110,7 +115,10 @@ class Checker:
     def check_document(self, document: Document) -> Report:
         problems = validate_declaration(document, self.standard)
         if problems:
-            raise InvalidDeclaration(document, problems)
+            raise InvalidDeclaration.from_problems(document, problems)
+        todos = unanswered(document)
+        if todos:
+            raise InvalidDeclaration(todos)
         raw = self.engine.evaluate(document.data)
         profile = self.profile
         controls = [c for c in self.standard.controls if profile is None or profile.applies(c.id)]

@@ -7,6 +7,7 @@ is imported here only, on first use, to keep `pyrules --help` and `pyrules contr
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from pyrules.loader import Document, Limits
+
+
+TODO = "TODO"
+# A TODO left in a value or in the comment that ends a value's line (`pyrules init` writes
+# both); whole-line comments are notes, not answers, and are not searched.
+_TODO_MARK = re.compile(rf"\b{TODO}\b")
 
 
 @dataclass(frozen=True)
@@ -300,3 +307,35 @@ def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Proble
     else:
         message = f"{quote(value)} breaks the schema's {kind!r} rule"
     return [Problem(where, message)]
+
+
+def unanswered(document: Document) -> list[str]:
+    """`file:line:col: ...` for each TODO left in the declaration, top to bottom: a starter
+    from `pyrules init` validates, but is not a platform's answer until none is left."""
+    if TODO not in document.text:
+        return []
+    key_at: dict[int, str] = {}
+    for pointer, position in document.positions.items():
+        if pointer:
+            key_at[position.line] = pointer  # the deepest key of its line comes last
+    found = []
+    for number, line in enumerate(document.text.splitlines(), start=1):
+        match = _TODO_MARK.search(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        pointer = key_at.get(number)
+        what = f"{_dotted(pointer)} is still marked {TODO}" if pointer else f"a {TODO} is left here"
+        found.append(
+            f"{document.name}:{number}:{match.start() + 1}: {what}; write the platform's "
+            f"answer and delete the {TODO}"
+        )
+    return found
+
+
+def _dotted(pointer: str) -> str:
+    """`/metadata/elections/0/name` as users write it: `metadata.elections[0].name`."""
+    out = ""
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out

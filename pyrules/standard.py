@@ -39,6 +39,12 @@ def default_standard_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def shipped(*parts: str) -> Path:
+    """A file shipped with the standard (docs/, tests/cases/, standard/about.yaml): the
+    wheel holds them in the checkout's layout, so the same path works in both."""
+    return default_standard_dir().joinpath(*parts)
+
+
 @dataclass(frozen=True)
 class Module:
     """One Rego file of the bundle."""

@@ -49,7 +49,10 @@ class Outcome:
 
 
 def default_cases_dir() -> Path:
-    return Path("tests") / "cases"
+    """The standard's own cases, also when pyrules is installed from a wheel."""
+    from pyrules.standard import shipped
+
+    return shipped("tests", "cases")
 
 
 def load_cases(directory: Path) -> tuple[Document, list[Case]]:

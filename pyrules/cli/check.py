@@ -224,3 +224,46 @@ def standard_location(standard_dir: Path | None, bundle: Path | None) -> Path | 
     if standard_dir is not None and bundle is not None:
         raise InputError("give --standard or --bundle, not both")
     return bundle if bundle is not None else standard_dir
+
+
+@main.command()
+@click.option("--vlop", is_flag=True, help="The platform is a very large online platform (DSA).")
+@click.option("--political-ads", is_flag=True, help="The platform accepts political ads.")
+@click.option(
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    metavar="XX",
+    help="A country (ISO 3166-1 alpha-2) whose elections the declaration covers; repeat it.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the starter here (an existing file is refused) [default: stdout].",
+)
+@standard_option
+@handles_input_errors
+def init(
+    vlop: bool,
+    political_ads: bool,
+    jurisdictions: tuple[str, ...],
+    out: Path | None,
+    standard_dir: Path | None,
+) -> None:
+    """Write a starter declaration: every field, what it means, which controls read it,
+    and TODO where the platform must answer (check refuses it until none is left)."""
+    from pyrules.starter import StarterOptions, starter_declaration
+
+    options = StarterOptions(vlop, political_ads, tuple(dict.fromkeys(jurisdictions)))
+    text = starter_declaration(standard_from(standard_dir), options)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError(f"{out}: already exists; choose another --out or remove it") from None
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror})") from None
+    click.echo(f"{out}: starter declaration for EDHS; replace every TODO, then pyrules check {out}")

@@ -18,7 +18,7 @@ from pyrules.cli.base import (
     standard_from,
     standard_option,
 )
-from pyrules.defaults import DOCS_DIR, DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
+from pyrules.defaults import DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
 from pyrules.errors import InputError
 
 
@@ -32,7 +32,9 @@ def _docs_options(command: F) -> F:
         standard_option,
         cases_option("Test cases, for each control's examples"),
         dir_option(
-            "--docs", "docs_dir", help_text="Hand-written pages and data files.", default=DOCS_DIR
+            "--docs",
+            "docs_dir",
+            help_text="Hand-written pages and data files [default: the standard's docs/].",
         ),
         dir_option(
             "--sources",
@@ -58,19 +60,24 @@ def _docs_options(command: F) -> F:
 def docs_build(
     standard_dir: Path | None,
     cases_dir: Path | None,
-    docs_dir: Path,
+    docs_dir: Path | None,
     sources_dir: Path,
     site_dir: Path,
 ) -> None:
     """Generate the sources and build the site with mkdocs build --strict."""
     from pyrules.docs.build import build_docs
     from pyrules.docs.site import DocsBuildError
+    from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
     standard = standard_from(standard_dir)
     try:
         result = build_docs(
-            standard, docs_dir, cases_dir or default_cases_dir(), sources_dir, site_dir
+            standard,
+            docs_dir or shipped("docs"),
+            cases_dir or default_cases_dir(),
+            sources_dir,
+            site_dir,
         )
     except DocsBuildError as exc:
         click.echo(str(exc), err=True)
@@ -127,13 +134,15 @@ def docs_versions(
 @_docs_options
 @handles_input_errors
 def docs_generate(
-    standard_dir: Path | None, cases_dir: Path | None, docs_dir: Path, sources_dir: Path
+    standard_dir: Path | None, cases_dir: Path | None, docs_dir: Path | None, sources_dir: Path
 ) -> None:
     """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
     from pyrules.docs.build import generate_sources
+    from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
     standard = standard_from(standard_dir)
+    docs_dir = docs_dir or shipped("docs")
     result = generate_sources(standard, docs_dir, cases_dir or default_cases_dir(), sources_dir)
     click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")
 

@@ -48,6 +48,7 @@ from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
 
 TEMPLATES = ("pyrules", "templates/docs")
 ASSETS = "assets"
+SCHEMAS = "/schemas/"  # where a schema's $id puts it on the site
 SITE_NAME = "EDHS — Election Data-Handling Standard"
 
 
@@ -201,6 +202,8 @@ def generate(
     for path, data in _assets():
         sources.files[f"docs/{ASSETS}/{path}"] = data
     sources.files["docs/standard.json"] = _manifest(standard)
+    for path, data in _published_schemas(standard):
+        sources.files[f"docs/{path}"] = data
     sources.files["mkdocs.yml"] = _mkdocs_yml(
         families, control_pages, written, hand_pages, versioned
     )
@@ -290,6 +293,16 @@ def _manifest(standard: Standard) -> str:
         ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _published_schemas(standard: Standard) -> Iterable[tuple[str, bytes]]:
+    """Every schema whose `$id` is an address on the site, served at that address, so an
+    editor that follows a declaration's `$schema` modeline finds the file."""
+    for path in sorted((standard.root / "schemas").glob("*.schema.json")):
+        data = path.read_bytes()
+        schema_id = json.loads(data).get("$id", "")
+        if isinstance(schema_id, str) and schema_id.startswith("https://") and SCHEMAS in schema_id:
+            yield SCHEMAS.lstrip("/") + schema_id.split(SCHEMAS, 1)[1], data
 
 
 def _assets() -> Iterable[tuple[str, bytes]]:
