@@ -611,7 +611,7 @@ def serve(standard: Standard, addr: str = SERVE_ADDR, max_body: int = SERVE_MAX_
         import uvicorn
     except ImportError:
         raise InputError(
-            "pyrules serve needs Starlette and uvicorn: pip install 'pyrules[serve]'"
+            "pyrules serve needs Starlette and uvicorn: pip install 'pyrules-edhs[serve]'"
         ) from None
     sock = listen(addr)
     store = PolicyStore.from_standard(standard)

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,13 @@ def test_the_action_is_valid_for_github() -> None:
     assert set(ACTION["outputs"]) == {"sarif-file", "exit-code"}
 
 
-def test_the_action_installs_its_own_checkout_and_never_splices_inputs_into_scripts() -> None:
+def test_the_action_installs_its_release_by_name_and_never_splices_inputs_into_scripts() -> None:
     steps = ACTION["runs"]["steps"]
     assert steps[0]["uses"].startswith("actions/setup-python@")
     install = next(s for s in steps if s.get("name") == "Install pyrules")
-    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
-    assert '"$ACTION_PATH"' in install["run"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert install["env"]["PYRULES_PIN"] == f"{project['name']}=={project['version']}"
+    assert '"$PYRULES_PIN"' in install["run"]
     for step in steps:
         assert "${{" not in step.get("run", ""), step["name"]
 
@@ -141,7 +143,10 @@ def test_a_compliant_declaration_passes_and_the_format_input_picks_the_log(
         **{"sarif-file": str(tmp_path / "a.sarif")},
     )
     assert code == 0 and outputs["exit-code"] == "0"
-    assert json.loads(log)["compliant"] is True
+    # stdout: the report in the chosen format; stderr: check's one summary line (--output)
+    report, _, summary_line = log.rstrip("\n").rpartition("\n")
+    assert json.loads(report)["compliant"] is True
+    assert summary_line.startswith("examples/declarations/aurora-social.yaml: compliant with")
     assert summary.startswith("## ✅ Aurora Social is compliant")
 
 

@@ -108,7 +108,7 @@ def errors(validator: Draft202012Validator, instance: Any) -> list[ValidationErr
 def test_schema_is_valid_2020_12(schema: dict[str, Any]) -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == "urn:edhs:declaration:0"
+    assert schema["$id"] == "https://pyrules.github.io/pyrules/schemas/declaration/0.json"
     assert schema["title"]
     assert schema["description"]
 

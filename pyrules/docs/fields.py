@@ -35,6 +35,7 @@ class CodeList:
     description: str
     count: int
     sample: tuple[str, ...]
+    values: tuple[str, ...] = ()  # every code, for the reference's collapsible tables
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,7 @@ def _code_list(schema: dict[str, Any], node: dict[str, Any]) -> CodeList | None:
         description=_text(target.get("description", "")),
         count=len(enum),
         sample=tuple(str(v) for v in enum[:SHOWN_SAMPLE_VALUES]),
+        values=tuple(str(v) for v in enum),
     )
 
 

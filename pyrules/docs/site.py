@@ -38,7 +38,7 @@ def require_docs_tools() -> None:
     missing = [pkg for module, pkg in REQUIRED.items() if importlib.util.find_spec(module) is None]
     if missing:
         raise InputError(
-            f"building the docs needs {', '.join(missing)}: pip install 'pyrules[docs]'"
+            f"building the docs needs {', '.join(missing)}: pip install 'pyrules-edhs[docs]'"
         )
 
 

@@ -109,7 +109,7 @@ class OpaEngine:
             from opa_client import OpaClient
         except ImportError:
             raise OpaError(
-                "the OPA backend needs opa-python-client: pip install 'pyrules[opa]'"
+                "the OPA backend needs opa-python-client: pip install 'pyrules-edhs[opa]'"
             ) from None
         self.url = url.rstrip("/")
         self.timeout = timeout
