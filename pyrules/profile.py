@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from pyrules.errors import InputError
+from pyrules.errors import InputError, quote
 from pyrules.loader import Document, Limits
 from pyrules.model import Control, Digest, Severity, severity_rank
 from pyrules.standard import Standard, compatibility_key
@@ -138,7 +138,7 @@ def _selection(document: Document, standard: Standard, controls: dict[str, Any])
                     raise _error(
                         document,
                         f"/controls/{key}/{index}",
-                        f"unknown control {selector!r}: EDHS {standard.version} has no such "
+                        f"unknown control {quote(selector)}: EDHS {standard.version} has no such "
                         "control",
                     )
                 chosen.add(selector)
@@ -148,7 +148,7 @@ def _selection(document: Document, standard: Standard, controls: dict[str, Any])
                 raise _error(
                     document,
                     f"/controls/{key}/{index}",
-                    f"unknown family {selector!r}: EDHS {standard.version} has "
+                    f"unknown family {quote(selector)}: EDHS {standard.version} has "
                     + ", ".join(sorted(families)),
                 )
         return chosen
@@ -206,8 +206,9 @@ def _parameters(
             raise _error(
                 document,
                 pointer,
-                f"unknown parameter {name!r}: EDHS {standard.version} has no such parameter "
-                "(see pyrules docs or policies/edhs/params/data.json)",
+                f"unknown parameter {quote(name)}: EDHS {standard.version} has no such parameter"
+                + _guess(name, list(standard.params))
+                + " (see pyrules docs or policies/edhs/params/data.json)",
             )
         default = standard.params[name]
         if not _fits(value, default):
@@ -215,9 +216,16 @@ def _parameters(
                 document,
                 pointer,
                 f"{name} must be {_describe_type(default)} like its default "
-                f"{default!r}, not {json_type(value)}",
+                f"{quote(default)}, not {json_type(value)}",
             )
     return dict(parameters)
+
+
+def _guess(name: str, known: list[str]) -> str:
+    from pyrules.schema import did_you_mean
+
+    guess = did_you_mean(name, known)
+    return f"; did you mean {quote(guess)}?" if guess else ""
 
 
 def _severities(
@@ -230,7 +238,7 @@ def _severities(
             raise _error(
                 document,
                 pointer,
-                f"unknown control {control_id!r}: EDHS {standard.version} has no such control",
+                f"unknown control {quote(control_id)}: EDHS {standard.version} has no such control",
             )
         if control_id not in selected:
             raise _error(

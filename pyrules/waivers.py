@@ -36,7 +36,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pyrules.errors import InputError
+from pyrules.errors import InputError, quote
 from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Digest, Finding, Location, WaiverResult, WaiverStatus
 
@@ -112,7 +112,7 @@ def load_waivers(
             raise InputError(
                 document.located(
                     f"{pointer}/control",
-                    f"unknown control {entry['control']!r}: this standard has no such control",
+                    f"unknown control {quote(entry['control'])}: this standard has no such control",
                 )
             )
         waivers.append(_waiver(document, pointer, entry))

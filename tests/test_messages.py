@@ -186,3 +186,18 @@ def test_past_the_limit_the_rest_is_counted(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 51
     assert lines[-1] == "many.yaml: 10 more problems not shown"
+
+
+def test_a_misspelt_profile_parameter_gets_the_closest_name(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "name: X\nstandard_version: 0.1.0\ndescription: x\n"
+        "parameters:\n  max_breach_notification_hour: 24\n",
+        encoding="utf-8",
+    )
+    result = pyrules(
+        "check", ROOT / "examples" / "declarations" / "aurora-social.yaml", "--profile", profile
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{profile}:5:3: unknown parameter ")
+    assert 'did you mean "max_breach_notification_hours"?' in result.stderr

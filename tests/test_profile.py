@@ -129,13 +129,13 @@ BAD_PROFILES = {
     "unknown control": (
         "controls:\n  include:\n    - INC-01\n    - XYZ-99\n",
         7,
-        "unknown control 'XYZ-99'",
+        'unknown control "XYZ-99"',
     ),
-    "unknown family": ("controls:\n  exclude: [QQQ]\n", 5, "unknown family 'QQQ'"),
+    "unknown family": ("controls:\n  exclude: [QQQ]\n", 5, 'unknown family "QQQ"'),
     "unknown parameter": (
         "parameters:\n  max_breach_hours: 24\n",
         5,
-        "unknown parameter 'max_breach_hours'",
+        'unknown parameter "max_breach_hours"',
     ),
     "text for an integer": (
         "parameters:\n  min_audience_size: lots\n",
@@ -170,7 +170,7 @@ BAD_PROFILES = {
     "severity of an unknown control": (
         "severities:\n  XYZ-01: high\n",
         5,
-        "unknown control 'XYZ-01'",
+        'unknown control "XYZ-01"',
     ),
     "nothing selected": (
         "controls:\n  include: [ADS]\n  exclude: [ADS]\n",

@@ -111,7 +111,7 @@ def test_a_bad_file_is_one_located_line(tmp_path: Path, text: str, where: str, w
 
 def test_an_unknown_control_is_an_input_error_at_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, "waivers:\n" + waiver_entry("INC-01") + waiver_entry("XYZ-99"))
-    with pytest.raises(InputError, match=r"waivers\.yaml:6:5: unknown control 'XYZ-99'"):
+    with pytest.raises(InputError, match=r"waivers\.yaml:6:5: unknown control \"XYZ-99\""):
         load_waivers(path, KNOWN)
 
 
@@ -236,7 +236,7 @@ def test_an_unknown_control_in_the_file_exits_2_with_one_line(tmp_path: Path) ->
     result = pyrules("check", COMPLIANT, "--waivers", path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{path}:2:5: unknown control 'XYZ-99': this standard has no such control"
+        f'{path}:2:5: unknown control "XYZ-99": this standard has no such control'
     ]
 
 
