@@ -110,7 +110,10 @@ class _Writer:
         self.fields = fields
         self.nodes = nodes
 
-    def mapping(self, lines: list[str], data: dict[str, Any], path: Path, indent: int) -> None:
+    def mapping(
+        self, lines: list[str], data: dict[str, Any], path: Path, indent: int, notes: bool = True
+    ) -> None:
+        """`notes`: the comments, left out of a list's later items (the first one has them)."""
         node = self.nodes.get(path, {})
         for key in node.get("properties", {}):
             field_path = (*path, key)
@@ -119,8 +122,9 @@ class _Writer:
                 value = self._example(field_path)
             if indent == 0:
                 lines.append("")
-            self.comment(lines, field_path, indent)
-            self.value(lines, key, value, field_path, indent)
+            if notes:
+                self.comment(lines, field_path, indent)
+            self.value(lines, key, value, field_path, indent, notes)
 
     def _example(self, path: Path) -> Any:
         """A field the reference leaves out: built from the schema's examples."""
@@ -152,18 +156,20 @@ class _Writer:
             )
         )
 
-    def value(self, lines: list[str], key: str, value: Any, path: Path, indent: int) -> None:
+    def value(
+        self, lines: list[str], key: str, value: Any, path: Path, indent: int, notes: bool
+    ) -> None:
         pad = " " * indent
         if isinstance(value, dict):
             lines.append(f"{pad}{key}:")
-            self.mapping(lines, value, path, indent + 2)
+            self.mapping(lines, value, path, indent + 2, notes)
             return
         item_path = (*path, ITEM)
         if isinstance(value, list) and "properties" in self.nodes.get(item_path, {}):
             lines.append(f"{pad}{key}:")
-            for item in value:
+            for number, item in enumerate(value):
                 lines.append(f"{pad}  -")
-                self.mapping(lines, item, item_path, indent + 4)
+                self.mapping(lines, item, item_path, indent + 4, notes and number == 0)
             return
         mark = "" if _decided(path) else f"  # {TODO}"
         if self._free_text(path) and not _decided(path):
