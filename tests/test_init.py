@@ -54,6 +54,11 @@ def test_the_starter_validates_and_starts_with_the_schema_modeline(tmp_path: Pat
     assert first == f"# yaml-language-server: $schema={STANDARD.schema['$id']}"
     result = pyrules("validate", out.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    todos = sum("TODO" in line and not line.startswith("#") for line in text.splitlines())
+    assert result.stdout == (
+        f"{out.name}: valid against EDHS {STANDARD.version} declaration schema "
+        f"({todos} TODOs left: check refuses it)\n"
+    )
 
 
 def test_every_field_is_present_under_a_comment_naming_its_readers(tmp_path: Path) -> None:
