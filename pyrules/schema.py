@@ -267,7 +267,10 @@ def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Proble
         extra = sorted(k for k in value if k not in known)
         return [Problem(f"{where}{pointer_of([k])}", _unknown_field(k, known)) for k in extra]
     if kind == "required":
-        missing = [k for k in rule if k not in value]
+        # A misspelt required field is one mistake: its "did you mean" line says it all.
+        known = list(error.schema.get("properties", {}))
+        meant = {did_you_mean(k, known) for k in value if k not in known}
+        missing = [k for k in rule if k not in value and k not in meant]
         return [Problem(where, f"required field {quote(k)} is missing") for k in missing]
     if kind == "enum":
         message = _enum_message(value, rule)

@@ -123,6 +123,13 @@ def test_a_missing_field_names_it() -> None:
     assert lines == [f'd.yaml:{line_of("platform:")}:1: required field "is_vlop" is missing']
 
 
+def test_a_misspelt_required_field_is_one_line() -> None:
+    lines = problems_after("  is_vlop: true\n", "  is_vlopp: true\n")
+    assert lines == [
+        f'd.yaml:{line_of("  is_vlop: true")}:3: unknown field "is_vlopp"; did you mean "is_vlop"?'
+    ]
+
+
 def test_an_unknown_field_with_nothing_close_lists_the_few_fields_of_its_place() -> None:
     (line,) = problems_after("    mfa_type: fido2\n", "    mfa_type: fido2\n    zzz: 1\n")
     assert (
