@@ -10,6 +10,7 @@ import tomllib
 
 import yaml
 
+import pyrules
 from tests.helpers import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -25,6 +26,7 @@ PINS = {
 def test_the_distribution_is_pyrules_edhs_with_the_pyrules_command() -> None:
     assert PROJECT["name"] == "pyrules-edhs"
     assert PROJECT["scripts"] == {"pyrules": "pyrules.cli:main"}
+    assert pyrules.__version__ == VERSION
 
 
 def test_every_pin_names_this_version_and_nothing_installs_the_other_pyrules() -> None:
