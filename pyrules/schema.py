@@ -6,6 +6,7 @@ is imported here only, on first use, to keep `pyrules --help` and `pyrules contr
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -234,9 +235,12 @@ def _unknown_field(key: str, known: Sequence[str]) -> str:
 def _type_message(error: ValidationError, written: str | None) -> str:
     expected = error.validator_value
     names = expected if isinstance(expected, list) else [expected]
-    message = f"{quote(error.instance)} is not of type {' or '.join(names)}"
-    if written is not None and "string" in names:
-        # YAML read the author's text as a number, boolean or null: quoting keeps it text.
+    value = error.instance
+    message = f"{quote(value)} is not of type {' or '.join(names)}"
+    if written is None and isinstance(value, int | float):  # JSON, or a copied YAML alias
+        written = json.dumps(value)
+    if written and value is not None and "string" in names:
+        # YAML read the author's text as a number or boolean: quoting keeps it text.
         message += f"; write it as a string: {quote(written)}"
     return message
 

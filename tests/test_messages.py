@@ -118,6 +118,20 @@ def test_each_mistake_is_one_line_that_names_the_fix(old: str, new: str, expecte
     assert expected in lines[0]
 
 
+def test_a_json_number_or_boolean_for_text_gets_the_same_hint() -> None:
+    data = loads(REFERENCE.encode(), "d.yaml").data
+    data["security"]["tls"]["minimum_version"] = 1.2
+    data["platform"]["name"] = False
+    data["metadata"]["declaration_version"] = None
+    document = loads(json.dumps(data).encode(), "d.json")
+    messages = [p.message for p in validate_declaration(document, STANDARD)]
+    assert messages == [
+        "null is not of type string",
+        'false is not of type string; write it as a string: "false"',
+        '1.2 is not of type string; write it as a string: "1.2"',
+    ]
+
+
 def test_a_missing_field_names_it() -> None:
     lines = problems_after("  is_vlop: true\n", "")
     assert lines == [f'd.yaml:{line_of("platform:")}:1: required field "is_vlop" is missing']
