@@ -46,7 +46,9 @@ DECIDED_BY_OPTIONS: frozenset[Path] = frozenset(
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
-_NOT_PLAIN = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: |:$| #|[,\[\]{}]")
+# Quoted even where YAML would read them as text: special characters, and versions such
+# as 0.1.0 that a reader (or an edit to 0.1) would take for a number.
+_NOT_PLAIN = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: |:$| #|[,\[\]{}]|^[\d.]+$")
 
 
 @dataclass(frozen=True)
