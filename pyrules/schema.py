@@ -6,6 +6,7 @@ is imported here only, on first use, to keep `pyrules --help` and `pyrules contr
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -64,7 +65,11 @@ def schema_problems(
     validator = validator_for(schema)
     try:
         errors = _one_per_place(validator.iter_errors(data))
-        problems = [p for error in errors for p in _describe(error, scalars)]
+        problems = [
+            p
+            for number, error in enumerate(errors)
+            for p in _describe(error, scalars, hints=number < MAX_HINTED)
+        ]
     except Exception as exc:  # a malformed schema breaks validation itself
         raise _invalid_schema(schema, exc) from None
     return sorted(set(problems), key=lambda p: (p.pointer, p.message))
@@ -141,6 +146,9 @@ def sort_by_place(document: Document, problems: list[Problem]) -> list[Problem]:
 
 # At most this many allowed values are listed; a longer list shows the closest ones.
 MAX_LISTED = 8
+# Closest values are searched for this many problems of a file (far more than a terminal
+# shows): a hostile file with a million wrong codes must not cost a search each.
+MAX_HINTED = 500
 CLOSEST = 3
 LIKELY = 74.0  # likeness (0-100) from which a "did you mean" is offered: `24x7` -> `24/7`
 FORMAT_HINTS = {
@@ -150,8 +158,9 @@ FORMAT_HINTS = {
     "uri": "write an absolute address such as https://example.org/policy",
 }
 FORMAT_NAMES = {"email": "email address", "uri": "URI", "date-time": "date and time"}
-# Only one message per place: the first kind found here wins over the others.
-_PRECEDENCE = ("type", "additionalProperties", "required", "enum", "format", "pattern")
+# A value that breaks several of these gets one message, the first one's: the others
+# follow from it (`1.2` for an enum of strings is a type error, not an unknown value).
+_VALUE_RULES = ("type", "enum", "format", "pattern")
 
 
 def _one_per_place(errors: Iterable[ValidationError]) -> list[ValidationError]:
@@ -163,10 +172,8 @@ def _one_per_place(errors: Iterable[ValidationError]) -> list[ValidationError]:
     kept = []
     for found in by_place.values():
         kinds = {e.validator for e in found}
-        top = next((k for k in _PRECEDENCE if k in kinds), None)
-        if top in ("type", "enum", "format", "pattern"):
-            found = [e for e in found if e.validator == top]
-        kept.extend(found)
+        top = next((k for k in _VALUE_RULES if k in kinds), None)
+        kept.extend(e for e in found if top is None or e.validator == top)
     return kept
 
 
@@ -174,7 +181,12 @@ def _words(text: str) -> str:
     return text.lower().replace(".", " ").replace("_", " ")
 
 
-def _likeness(a: str, b: str, **_: Any) -> float:
+@functools.lru_cache(maxsize=32)
+def _all_words(choices: tuple[str, ...]) -> list[str]:
+    return [_words(c) for c in choices]
+
+
+def _likeness(a: str, b: str) -> float:
     """Spelling and shared words alike: `user.demographics.age` is nearest to
     `user.demographic.age_range`, which plain edit distance ranks below `...language`."""
     from rapidfuzz import fuzz
@@ -183,13 +195,17 @@ def _likeness(a: str, b: str, **_: Any) -> float:
 
 
 def _closest(value: str, choices: Sequence[str], n: int, cutoff: float) -> list[str]:
-    """The choices nearest to value, best first (ties keep the schema's order)."""
-    from rapidfuzz import process
+    """The choices nearest to value, best first (ties keep the schema's order). rapidfuzz's
+    own scorers pick a few candidates in C, so thousands of wrong codes stay fast."""
+    from rapidfuzz import fuzz, process
 
-    found = process.extract(
-        value, choices, scorer=_likeness, processor=_words, limit=n, score_cutoff=cutoff
-    )
-    return [choice for choice, _, _ in found]
+    query = _words(value)
+    words = _all_words(tuple(choices))
+    candidates: set[int] = set()
+    for scorer in (fuzz.ratio, fuzz.token_set_ratio):
+        candidates.update(i for _, _, i in process.extract(query, words, scorer=scorer, limit=10))
+    scored = sorted(((-_likeness(query, words[i]), i) for i in candidates), key=lambda pair: pair)
+    return [choices[i] for score, i in scored if -score >= cutoff][:n]
 
 
 def did_you_mean(value: Any, choices: Sequence[Any]) -> str | None:
@@ -209,12 +225,14 @@ def _listed(values: Iterable[Any]) -> str:
     return ", ".join(quote(v) for v in values)
 
 
-def _enum_message(value: Any, allowed: Sequence[Any]) -> str:
+def _enum_message(value: Any, allowed: Sequence[Any], hints: bool) -> str:
     shown = quote(value)
-    guess = did_you_mean(value, allowed)
+    guess = did_you_mean(value, allowed) if hints else None
     mean = f"; did you mean {quote(guess)}?" if guess is not None else ""
     if len(allowed) <= MAX_LISTED:
         return f"{shown} is not one of the allowed values ({_listed(allowed)}){mean}"
+    if not hints:
+        return f"{shown} is not one of the {len(allowed)} allowed values"
     texts = [a for a in allowed if isinstance(a, str)]
     nearest = _closest(value, texts, CLOSEST, 0.0) if isinstance(value, str) else texts[:CLOSEST]
     return (
@@ -223,8 +241,8 @@ def _enum_message(value: Any, allowed: Sequence[Any]) -> str:
     )
 
 
-def _unknown_field(key: str, known: Sequence[str]) -> str:
-    guess = did_you_mean(key, known)
+def _unknown_field(key: str, known: Sequence[str], hints: bool) -> str:
+    guess = did_you_mean(key, known) if hints else None
     if guess is not None:
         return f"unknown field {quote(key)}; did you mean {quote(guess)}?"
     if len(known) <= MAX_LISTED:
@@ -259,7 +277,7 @@ def _duplicate(items: list[Any]) -> Any:
     return None
 
 
-def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Problem]:
+def _describe(error: ValidationError, scalars: Mapping[str, str], hints: bool) -> list[Problem]:
     """jsonschema's messages quote Python (`False`, `{'': None}`) and whole enums; users
     need the field, the value as they wrote it, and how to fix it, in one short line."""
     where = pointer_of(error.absolute_path)
@@ -269,15 +287,19 @@ def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Proble
     if kind == "additionalProperties":
         known = list(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in known)
-        return [Problem(f"{where}{pointer_of([k])}", _unknown_field(k, known)) for k in extra]
+        return [
+            Problem(f"{where}{pointer_of([k])}", _unknown_field(k, known, hints and n < MAX_HINTED))
+            for n, k in enumerate(extra)
+        ]
     if kind == "required":
         # A misspelt required field is one mistake: its "did you mean" line says it all.
         known = list(error.schema.get("properties", {}))
-        meant = {did_you_mean(k, known) for k in value if k not in known}
+        unknown = [k for k in value if k not in known][:MAX_HINTED] if hints else []
+        meant = {did_you_mean(k, known) for k in unknown}
         missing = [k for k in rule if k not in value and k not in meant]
         return [Problem(where, f"required field {quote(k)} is missing") for k in missing]
     if kind == "enum":
-        message = _enum_message(value, rule)
+        message = _enum_message(value, rule, hints)
     elif kind == "type":
         message = _type_message(error, scalars.get(where))
     elif kind == "format":
@@ -300,8 +322,8 @@ def _describe(error: ValidationError, scalars: Mapping[str, str]) -> list[Proble
         message = f"{quote(value)} has {len(value)} characters; write {relation} {rule} {unit}"
     elif kind in ("minItems", "maxItems"):
         relation = "at least" if kind == "minItems" else "at most"
-        unit = "item" if rule == 1 else "items"
-        message = f"the list has {len(value)} {unit[:4]}s; give {relation} {rule} {unit}"
+        count = f"{len(value)} item" + "s" * (len(value) != 1)
+        message = f"the list has {count}; give {relation} {rule}"
     elif kind in ("minProperties", "maxProperties"):
         relation = "at least" if kind == "minProperties" else "at most"
         message = f"{quote(value)} needs {relation} {rule} field{'s' * (rule != 1)}"

@@ -9,7 +9,7 @@ import pytest
 
 from pyrules.errors import MAX_QUOTED, quote
 from pyrules.loader import loads
-from pyrules.schema import validate_declaration
+from pyrules.schema import MAX_HINTED, validate_declaration
 from pyrules.standard import load_standard
 from tests.helpers import ROOT, pyrules
 
@@ -222,3 +222,16 @@ def test_a_misspelt_profile_parameter_gets_the_closest_name(tmp_path: Path) -> N
     assert result.returncode == 2
     assert result.stderr.startswith(f"{profile}:5:3: unknown parameter ")
     assert 'did you mean "max_breach_notification_hours"?' in result.stderr
+
+
+def test_closest_values_are_searched_for_a_bounded_number_of_problems() -> None:
+    wrong = ", ".join(f"q{i}" for i in range(MAX_HINTED + 100))
+    document = loads(
+        REFERENCE.replace("jurisdictions: [HU, EE]", f"jurisdictions: [{wrong}]", 1).encode(),
+        "d.yaml",
+    )
+    problems = validate_declaration(document, STANDARD)
+    assert len(problems) == MAX_HINTED + 100
+    hinted = [p for p in problems if "closest" in p.message]
+    assert len(hinted) == MAX_HINTED
+    assert problems[-1].message == f'"q{MAX_HINTED + 99}" is not one of the 249 allowed values'
