@@ -76,8 +76,8 @@ def line_of(text: str) -> int:
         # many allowed values: the case-insensitive match, and the closest three
         (
             "languages: [et, ru]",
-            "languages: [et, RU]",
-            '"RU" is not one of the 184 allowed values; did you mean "ru"? (closest: "ru",',
+            "languages: [et, PT]",
+            '"PT" is not one of the 184 allowed values; did you mean "pt"? (closest: "pt",',
         ),
         (
             "data_categories: [user.demographic.age_range,",
