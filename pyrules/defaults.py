@@ -11,6 +11,7 @@ from pathlib import Path
 SERVE_ADDR = "127.0.0.1:8181"
 SERVE_MAX_BODY = 10 * 1024 * 1024  # the declaration loader's own limit
 
+DOCS_DIR = Path("docs")
 DOCS_SOURCES = Path("build") / "docs-src"
 DOCS_SITE = Path("site")
 

@@ -142,7 +142,7 @@ def test_cli_prints_the_three_changes_and_names_the_platforms_affected(next_root
     assert "compliant → **not compliant**" in aurora
     assert "| SEC-06 Critical vulnerabilities are fixed within a deadline | pass | fail |" in aurora
     kestrel = out.split("### Kestrel Video")[1]
-    assert "'risk_assessment' is a required field" in kestrel
+    assert 'required field "risk_assessment" is missing' in kestrel
 
 
 def test_json_and_html_carry_the_same_changes(next_root: Path, tmp_path: Path) -> None:

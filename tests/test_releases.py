@@ -35,7 +35,7 @@ def test_the_repositorys_releases_file_is_valid() -> None:
         ),
         (
             "releases:\n  - {version: '1', date: 2026-02-01}\n",
-            "2:6: '1' does not have the expected form",
+            '2:6: "1" does not have the expected form',
         ),
     ],
 )

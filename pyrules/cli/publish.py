@@ -18,7 +18,7 @@ from pyrules.cli.base import (
     standard_from,
     standard_option,
 )
-from pyrules.defaults import DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
+from pyrules.defaults import DOCS_DIR, DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
 from pyrules.errors import InputError
 
 
