@@ -1,0 +1,251 @@
+"""`pyrules audit-ads`: every evidence rule over one export in one DuckDB scan.
+
+The rules are compiled once per run (the parameters, a profile's overrides and the
+declaration's claims and election dates become constants of the SQL), then a single
+`SELECT` counts the ads each rule finds violating and keeps the 20 with the smallest ad
+IDs as examples (`min_by(..., 20)`: bounded memory, same bytes on every run). DuckDB
+streams the file: memory stays bounded by its own limit, not by the export's size.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pyrules.ads.formats import Export, open_export
+from pyrules.ads.rules import (
+    EvidenceRule,
+    compile_rule,
+    evidence_rules,
+    message_values,
+    new_engine,
+)
+from pyrules.errors import InputError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pyrules.standard import Standard
+
+MAX_EXAMPLES = 20
+MEMORY_LIMIT = "1GB"
+RuleStatus = Literal["pass", "fail", "not_checked"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    rule: EvidenceRule
+    condition: str | None  # SQL over `ads`; None: no ad can violate the rule
+    values: dict[str, Any]  # for the rule's violation text
+
+
+@dataclass
+class RuleResult:
+    rule: EvidenceRule
+    severity: str
+    claim_value: Any  # what the declaration states at rule.claim (None: not stated)
+    status: RuleStatus
+    checked: int = 0
+    violating: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    evidence: str = ""  # "reached fewer than 2500 people"
+    reason: str = ""  # why the rule was not checked
+
+    @property
+    def share(self) -> float:
+        return self.violating / self.checked if self.checked else 0.0
+
+    def sentence(self) -> str:
+        if self.status == "not_checked":
+            return f"not checked: {self.reason}"
+        return (
+            f"{self.violating:,} of {self.checked:,} ads ({self.share:.2%}) {self.evidence}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule.name,
+            "title": self.rule.title,
+            "control_id": self.rule.control_id,
+            "severity": self.severity,
+            "claim": {"field": self.rule.claim, "declared": self.claim_value},
+            "status": self.status,
+            "checked": self.checked,
+            "violating": self.violating,
+            "share": round(self.share, 6),
+            "evidence": self.sentence(),
+            "examples": self.examples,
+            "source": self.rule.where,
+        }
+
+
+@dataclass
+class Audit:
+    export: Export
+    declaration: str
+    standard_version: str
+    profile: str | None
+    ads: int
+    results: list[RuleResult]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "export": self.export.path.name,
+            "layout": self.export.layout,
+            "declaration": self.declaration,
+            "standard_version": self.standard_version,
+            "profile": self.profile,
+            "ads": self.ads,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+def compile_all(
+    standard: Standard, params: dict[str, Any], declaration: dict[str, Any], dialect: str
+) -> list[Compiled]:
+    engine = new_engine(standard, params)
+    try:
+        return [
+            Compiled(
+                rule=rule,
+                condition=compile_rule(engine, rule, declaration, dialect),
+                values=message_values(engine, rule, declaration),
+            )
+            for rule in evidence_rules(standard)
+        ]
+    finally:
+        engine.close()
+
+
+def claim_of(declaration: dict[str, Any], dotted: str) -> Any:
+    node: Any = declaration
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def audit(
+    export_path: Path,
+    layout: str,
+    standard: Standard,
+    declaration: dict[str, Any],
+    declaration_name: str,
+    params: dict[str, Any],
+    severities: Callable[[str], str],
+    profile: str | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Audit:
+    import duckdb
+
+    compiled = compile_all(standard, params, declaration, "postgresql")
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    try:
+        export = open_export(con, export_path, layout)
+        results = []
+        checkable: list[tuple[Compiled, RuleResult]] = []
+        for item in compiled:
+            rule = item.rule
+            result = RuleResult(
+                rule=rule,
+                severity=severities(rule.control_id),
+                claim_value=claim_of(declaration, rule.claim),
+                status="pass",
+                evidence=rule.violation.format(**{k: _text(v) for k, v in item.values.items()}),
+            )
+            missing = export.missing(rule.columns)
+            if missing:
+                result.status = "not_checked"
+                result.reason = "the export has no " + ", ".join(
+                    _column_name(export, name) for name in missing
+                )
+            elif item.condition is not None:
+                checkable.append((item, result))
+            results.append(result)
+        row = _scan(con, checkable, progress, export_path)
+        ads = row[0]
+        for index, (item, result) in enumerate(checkable):
+            result.violating = row[1 + 2 * index]
+            result.examples = [_plain(e) for e in (row[2 + 2 * index] or [])]
+            result.status = "fail" if result.violating else "pass"
+        for result in results:
+            if result.status != "not_checked":
+                result.checked = ads
+    finally:
+        con.close()
+    return Audit(
+        export=export,
+        declaration=declaration_name,
+        standard_version=standard.version,
+        profile=profile,
+        ads=ads,
+        results=results,
+    )
+
+
+def scan_sql(checkable: list[tuple[Compiled, Any]]) -> str:
+    """One pass: the ad count, then per rule its violating count and examples."""
+    parts = ["count(*)"]
+    for item, _ in checkable:
+        columns = ", ".join(f"{c} := ads.{c}" for c in ("ad_id", *item.rule.columns))
+        condition = item.condition
+        parts.append(f"count(*) FILTER (WHERE {condition})")
+        parts.append(
+            f"min_by(struct_pack({columns}), ads.ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})"
+        )
+    return f"SELECT {', '.join(parts)} FROM ads"
+
+
+def _scan(
+    con: duckdb.DuckDBPyConnection,
+    checkable: list[tuple[Compiled, Any]],
+    progress: Callable[[float], None] | None,
+    path: Path,
+) -> tuple[Any, ...]:
+    """Run the scan, reporting DuckDB's progress (0-100) from this thread meanwhile."""
+    import duckdb
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["row"] = con.execute(scan_sql(checkable)).fetchone()
+        except duckdb.Error as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+        if progress is not None and worker.is_alive():
+            progress(max(con.query_progress(), 0.0))
+    if "error" in outcome:
+        detail = " ".join(str(outcome["error"]).splitlines()[0].split())
+        raise InputError(f"{path}: cannot scan the export: {detail}")
+    return outcome["row"]
+
+
+def _plain(example: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in example.items()}
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _column_name(export: Export, name: str) -> str:
+    column = export.column_of(name) if name in _layout(export) else None
+    if column is None:
+        return f"{name} (the {export.layout} layout has no such field)"
+    return f"column {column!r} ({name})"
+
+
+def _layout(export: Export) -> dict[str, str]:
+    from pyrules.ads.formats import LAYOUTS
+
+    return LAYOUTS[export.layout]
