@@ -3,7 +3,7 @@
 One module per group of commands; importing them registers their commands on `main`.
 """
 
-from pyrules.cli import assess, check, diff, publish, standard
+from pyrules.cli import ads, assess, check, diff, publish, standard
 from pyrules.cli.base import main
 
-__all__ = ["assess", "check", "diff", "main", "publish", "standard"]
+__all__ = ["ads", "assess", "check", "diff", "main", "publish", "standard"]

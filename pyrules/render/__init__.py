@@ -34,6 +34,7 @@ class RenderContext:
     declaration_text: str | None = None
     docs_url: str = DOCS_URL
     quiet: bool = False  # the text report leaves out a compliant declaration's report
+    evidence_html: str = ""  # HTML only: the audit-ads section, claims beside evidence
 
 
 class Renderer(Protocol):

@@ -32,6 +32,8 @@ _ATTENTION_ORDER = {"fail": 0, "error": 1, "waived": 2}
 
 
 def render(report: Report, context: RenderContext) -> str:
+    from markupsafe import Markup
+
     template = _template()
     lines = context.declaration_text.split("\n") if context.declaration_text else []
     return template.render(
@@ -45,6 +47,7 @@ def render(report: Report, context: RenderContext) -> str:
         url=lambda control_id: control_url(context, control_id),
         where=_where,
         excerpt=lambda finding: excerpt(lines, finding),
+        evidence=Markup(context.evidence_html),  # rendered escaped by pyrules.ads.render
     )
 
 

@@ -1,0 +1,88 @@
+"""The audit in text, JSON, Markdown, and as the evidence section of the HTML report."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+from pyrules.ads.audit import Audit, RuleResult
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+FORMATS = ("text", "json", "markdown", "html")
+MARK = {"pass": "PASS", "fail": "FAIL", "not_checked": "NOT CHECKED"}
+
+
+def claim_text(result: RuleResult) -> str:
+    if result.claim_value is None:
+        return f"the declaration does not state {result.rule.claim}"
+    return f"the declaration states {result.rule.claim}: {_value(result.claim_value)}"
+
+
+def example_text(example: dict[str, object]) -> str:
+    values = ", ".join(f"{k}={_value(v)}" for k, v in example.items() if k != "ad_id")
+    return f"{example['ad_id']} ({values})"
+
+
+def text(audit: Audit) -> str:
+    lines = [
+        f"{audit.export.path.name}: {audit.ads:,} ads ({audit.export.layout} layout) against "
+        f"{audit.declaration}, EDHS {audit.standard_version}"
+        + (f", profile {audit.profile}" if audit.profile else ""),
+        "",
+    ]
+    for r in audit.results:
+        lines.append(f"{MARK[r.status]:<11} {r.rule.control_id} [{r.severity}] {r.rule.title}")
+        lines.append(f"            {claim_text(r)}; {r.sentence()}")
+        if r.examples:
+            shown = "; ".join(example_text(e) for e in r.examples[:5])
+            more = f" and {len(r.examples) - 5} more in --format json" if len(r.examples) > 5 else ""
+            lines.append(f"            e.g. {shown}{more}")
+    failing = sum(r.status == "fail" for r in audit.results)
+    unchecked = sum(r.status == "not_checked" for r in audit.results)
+    lines += ["", f"{len(audit.results)} rules: {failing} contradicted, {unchecked} not checked"]
+    return "\n".join(lines) + "\n"
+
+
+def json_text(audit: Audit) -> str:
+    return json.dumps(audit.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def markdown(audit: Audit) -> str:
+    lines = [
+        f"## Evidence: {audit.export.path.name} ({audit.ads:,} ads)",
+        "",
+        "| Control | Claim | Evidence | Status |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in audit.results:
+        cells = [r.rule.control_id, claim_text(r), r.sentence(), MARK[r.status]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def html_section(audit: Audit) -> str:
+    """The evidence section the HTML report includes: claim and evidence side by side."""
+    return _template().render(
+        audit=audit, claim=claim_text, example=example_text, mark=MARK, value=_value
+    )
+
+
+@cache
+def _template() -> Template:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    source = files("pyrules.render").joinpath("templates/evidence.html.j2").read_text("utf-8")
+    return env.from_string(source)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "null" if value is None else str(value)
