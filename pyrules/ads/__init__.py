@@ -12,8 +12,7 @@ from importlib.util import find_spec
 from pyrules.errors import InputError
 
 INSTALL = (
-    "pip install 'pyrules[ads]' && "
-    "pip install --ignore-requires-python opa-golib-python-bindings"
+    "pip install 'pyrules[ads]' && pip install --ignore-requires-python opa-golib-python-bindings"
 )
 
 

@@ -62,9 +62,7 @@ class RuleResult:
     def sentence(self) -> str:
         if self.status == "not_checked":
             return f"not checked: {self.reason}"
-        return (
-            f"{self.violating:,} of {self.checked:,} ads ({self.share:.2%}) {self.evidence}"
-        )
+        return f"{self.violating:,} of {self.checked:,} ads ({self.share:.2%}) {self.evidence}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,7 +167,7 @@ def audit(
             results.append(result)
         row = _scan(con, checkable, progress, export_path)
         ads = row[0]
-        for index, (item, result) in enumerate(checkable):
+        for index, (_, result) in enumerate(checkable):
             result.violating = row[1 + 2 * index]
             result.examples = [_plain(e) for e in (row[2 + 2 * index] or [])]
             result.status = "fail" if result.violating else "pass"

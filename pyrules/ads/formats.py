@@ -81,7 +81,12 @@ LAYOUTS: dict[str, dict[str, str]] = {
         "last_shown": "last_shown",
     },
 }
-READERS = {".csv": "read_csv", ".jsonl": "read_json", ".ndjson": "read_json", ".parquet": "read_parquet"}
+READERS = {
+    ".csv": "read_csv",
+    ".jsonl": "read_json",
+    ".ndjson": "read_json",
+    ".parquet": "read_parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,8 @@ def open_export(con: duckdb.DuckDBPyConnection, path: Path, layout: str) -> Expo
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot read as {reader.removeprefix('read_')}: {_first(exc)}")
+        kind = reader.removeprefix("read_")
+        raise InputError(f"{path}: cannot read as {kind}: {_first(exc)}") from None
     columns = {row[0].lower(): row[1] for row in described}
     mapping = LAYOUTS[layout]
     if mapping["ad_id"].lower() not in columns:

@@ -58,8 +58,9 @@ def _band(k: int) -> str:
 def _rows_sql(p: dict[str, int]) -> str:
     reach, label, notice, third = _band(1), _band(2), _band(3), _band(4)
     spread = "(hash(i, $seed, 5) % 100000)"
-    day = "(hash(i, $seed, 6) % 120)"
+    day = "CAST(hash(i, $seed, 6) % 120 AS INTEGER)"
     eu = "[" + ", ".join(f"'{c}'" for c in EU) + "]"
+    country = f"{eu}[1 + CAST(hash(i, $seed, 8) % {len(EU)} AS INTEGER)]"
     third_list = "[" + ", ".join(f"'{c}'" for c in THIRD) + "]"
     return f"""
 SELECT
@@ -67,30 +68,30 @@ SELECT
   'https://ads.example/creative/' || CAST(i AS VARCHAR) AS content_url,
   'Sponsor ' || CAST(hash(i, $seed, 7) % 4000 AS VARCHAR) AS sponsor_name,
   'Payer ' || CAST(hash(i, $seed, 7) % 4000 AS VARCHAR) AS payer_name,
-  CASE WHEN {third} < {p['third_off_season']}
+  CASE WHEN {third} < {p["third_off_season"]}
        THEN {third_list}[1 + CAST(hash(i, $seed, 8) % {len(THIRD)} AS INTEGER)]
-       ELSE {eu}[1 + CAST(hash(i, $seed, 8) % {len(EU)} AS INTEGER)] END AS sponsor_country,
-  CASE WHEN {third} < {p['third_campaign']} THEN DATE '{CAMPAIGN[0]}' + CAST({day} % 60 AS INTEGER)
-       WHEN {third} < {p['third_off_season']} THEN DATE '{OFF_SEASON[0]}' + CAST({day} AS INTEGER)
+       ELSE {country} END AS sponsor_country,
+  CASE WHEN {third} < {p["third_campaign"]} THEN DATE '{CAMPAIGN[0]}' + ({day} % 60)
+       WHEN {third} < {p["third_off_season"]} THEN DATE '{OFF_SEASON[0]}' + {day}
        ELSE DATE '2025-06-01' + CAST(hash(i, $seed, 9) % 480 AS INTEGER) END AS first_shown,
-  CASE WHEN {third} < {p['third_campaign']} THEN DATE '{CAMPAIGN[0]}' + CAST({day} % 60 AS INTEGER) + 30
-       WHEN {third} < {p['third_off_season']} THEN DATE '{OFF_SEASON[0]}' + CAST({day} AS INTEGER) + 90
+  CASE WHEN {third} < {p["third_campaign"]} THEN DATE '{CAMPAIGN[0]}' + ({day} % 60) + 30
+       WHEN {third} < {p["third_off_season"]} THEN DATE '{OFF_SEASON[0]}' + {day} + 90
        ELSE DATE '2025-06-01' + CAST(hash(i, $seed, 9) % 480 AS INTEGER) + 14 END AS last_shown,
   CAST(hash(i, $seed, 10) % 900 AS DOUBLE) * 10 AS spend_min,
   CAST(hash(i, $seed, 10) % 900 AS DOUBLE) * 10 + 99 AS spend_max,
   'EUR' AS currency,
   hash(i, $seed, 11) % 4 <> 0 AS targeted,
-  'age:25-54;region:' || {eu}[1 + CAST(hash(i, $seed, 8) % {len(EU)} AS INTEGER)] AS targeting_parameters,
-  CAST(CASE WHEN {reach} < {p['reach_lt_1000']} THEN 100 + {spread} % 900
-       WHEN {reach} < {p['reach_lt_2500']} THEN 1000 + {spread} % 1500
-       WHEN {reach} < {p['reach_lt_5000']} THEN 2500 + {spread} % 2500
+  'age:25-54;region:' || {country} AS targeting_parameters,
+  CAST(CASE WHEN {reach} < {p["reach_lt_1000"]} THEN 100 + {spread} % 900
+       WHEN {reach} < {p["reach_lt_2500"]} THEN 1000 + {spread} % 1500
+       WHEN {reach} < {p["reach_lt_5000"]} THEN 2500 + {spread} % 2500
        ELSE 5000 + {spread} * 5 END AS BIGINT) AS audience_reached,
-  {eu}[1 + CAST(hash(i, $seed, 8) % {len(EU)} AS INTEGER)] AS member_states,
+  {country} AS member_states,
   'General election' AS election,
-  CASE WHEN {label} < {p['label_false']} THEN FALSE
-       WHEN {label} < {p['label_null']} THEN NULL ELSE TRUE END AS label_shown,
-  CASE WHEN {notice} < {p['notice_null']} THEN NULL
-       WHEN {notice} < {p['notice_empty']} THEN ''
+  CASE WHEN {label} < {p["label_false"]} THEN FALSE
+       WHEN {label} < {p["label_null"]} THEN NULL ELSE TRUE END AS label_shown,
+  CASE WHEN {notice} < {p["notice_null"]} THEN NULL
+       WHEN {notice} < {p["notice_empty"]} THEN ''
        ELSE 'https://ads.example/notice/' || CAST(i AS VARCHAR) END AS transparency_notice_url
 FROM range($count) AS t(i)
 """
@@ -100,13 +101,13 @@ def _planted_sql(p: dict[str, int]) -> str:
     reach, label, notice, third = _band(1), _band(2), _band(3), _band(4)
     return f"""
 SELECT
-  count(*) FILTER (WHERE {reach} < {p['reach_lt_1000']}),
-  count(*) FILTER (WHERE {reach} < {p['reach_lt_2500']}),
-  count(*) FILTER (WHERE {reach} < {p['reach_lt_5000']}),
-  count(*) FILTER (WHERE {label} < {p['label_null']}),
-  count(*) FILTER (WHERE {notice} < {p['notice_empty']}),
-  count(*) FILTER (WHERE {third} < {p['third_campaign']}),
-  count(*) FILTER (WHERE {third} < {p['third_off_season']})
+  count(*) FILTER (WHERE {reach} < {p["reach_lt_1000"]}),
+  count(*) FILTER (WHERE {reach} < {p["reach_lt_2500"]}),
+  count(*) FILTER (WHERE {reach} < {p["reach_lt_5000"]}),
+  count(*) FILTER (WHERE {label} < {p["label_null"]}),
+  count(*) FILTER (WHERE {notice} < {p["notice_empty"]}),
+  count(*) FILTER (WHERE {third} < {p["third_campaign"]}),
+  count(*) FILTER (WHERE {third} < {p["third_off_season"]})
 FROM range($count) AS t(i)
 """
 

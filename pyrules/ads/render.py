@@ -39,7 +39,8 @@ def text(audit: Audit) -> str:
         lines.append(f"            {claim_text(r)}; {r.sentence()}")
         if r.examples:
             shown = "; ".join(example_text(e) for e in r.examples[:5])
-            more = f" and {len(r.examples) - 5} more in --format json" if len(r.examples) > 5 else ""
+            rest = len(r.examples) - 5
+            more = f" and {rest} more in --format json" if rest > 0 else ""
             lines.append(f"            e.g. {shown}{more}")
     failing = sum(r.status == "fail" for r in audit.results)
     unchecked = sum(r.status == "not_checked" for r in audit.results)

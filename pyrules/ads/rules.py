@@ -119,7 +119,8 @@ def compile_rule(
         )
     except OpaError as exc:
         detail = " ".join(str(exc).split())
-        raise InputError(f"{rule.where}: {rule.name} does not compile to SQL ({dialect}): {detail}")
+        message = f"{rule.name} does not compile to SQL ({dialect}): {detail}"
+        raise InputError(f"{rule.where}: {message}") from None
     query = result.get("query")
     if query is None:
         return None
