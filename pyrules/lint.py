@@ -52,7 +52,17 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems += _case_problems(standard, cases_dir)
     problems += _reference_problems(standard)
     problems += _message_problems(standard)
+    problems += _evidence_problems(standard)
     return problems
+
+
+def _evidence_problems(standard: Standard) -> Iterator[Problem]:
+    """Evidence rules (policies/edhs/evidence/) are no controls: their METADATA and their
+    compilation to SQL are checked instead."""
+    from pyrules.ads.rules import lint_problems  # OPA's engine: only when there are some
+
+    for where, message in lint_problems(standard):
+        yield Problem(where, message)
 
 
 def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem]:

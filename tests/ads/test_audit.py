@@ -1,0 +1,227 @@
+"""audit-ads end to end on small generated exports: the planted violations are found,
+a profile's parameter changes the counts, the printed SQL runs unchanged on SQLite, and
+the layouts and bad inputs behave."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pyrules.ads.generate import generate
+from tests.helpers import EXAMPLES, ROOT, pyrules
+
+AURORA = EXAMPLES / "aurora-social.yaml"
+RURITANIA = ROOT / "examples" / "profiles" / "ruritania.yaml"
+COUNT = 20_000
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("ads") / "faulty.parquet"
+    return out, generate(out, COUNT, 7, "faulty")
+
+
+def _audit(*args: str | Path) -> tuple[int, dict]:
+    done = pyrules("audit-ads", *args, "--declaration", AURORA, "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def _violating(report: dict) -> dict[str, int]:
+    return {r["control_id"]: r["violating"] for r in report["results"]}
+
+
+def test_the_planted_violations_are_found(faulty: tuple[Path, dict]) -> None:
+    export, planted = faulty
+    code, report = _audit(export)
+    assert code == 1
+    assert report["ads"] == COUNT
+    # aurora-social declares a minimum audience of 2500 and a 6-month blackout before
+    # elections on 2026-09-27 and 2026-10-30, which covers the generator's campaign window.
+    assert _violating(report) == {
+        "TGT-03": planted["audience_reached_below"]["2500"],
+        "ADS-01": planted["label_not_shown_or_unrecorded"],
+        "ADS-03": planted["notice_link_missing_or_empty"],
+        "ADS-05": planted["third_country_sponsor_ads_in_campaign"],
+    }
+    assert all(v > 0 for v in _violating(report).values())
+    tgt = next(r for r in report["results"] if r["control_id"] == "TGT-03")
+    assert tgt["claim"] == {
+        "field": "political_ads.targeting.minimum_audience_size",
+        "declared": 2500,
+    }
+    assert len(tgt["examples"]) == 20
+    assert all(e["audience_reached"] < 2500 for e in tgt["examples"])
+    assert tgt["evidence"].startswith(f"{tgt['violating']:,} of {COUNT:,} ads")
+
+
+def test_a_profile_minimum_of_5000_changes_the_count(faulty: tuple[Path, dict]) -> None:
+    export, planted = faulty
+    _, report = _audit(export, "--profile", RURITANIA)
+    assert _violating(report)["TGT-03"] == planted["audience_reached_below"]["5000"]
+    assert planted["audience_reached_below"]["5000"] > planted["audience_reached_below"]["2500"]
+    tgt = next(r for r in report["results"] if r["control_id"] == "TGT-03")
+    assert "fewer than 5000 people" in tgt["evidence"]
+    assert tgt["severity"] == "critical"  # the profile raises TGT-03
+
+
+def test_a_realistic_export_contradicts_no_claim(tmp_path: Path) -> None:
+    export = tmp_path / "realistic.parquet"
+    generate(export, 5_000, 1, "realistic")
+    code, report = _audit(export)
+    assert code == 0
+    assert {r["status"] for r in report["results"]} == {"pass"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_csv_and_json_lines_read_like_parquet(tmp_path: Path, suffix: str) -> None:
+    export = tmp_path / f"faulty{suffix}"
+    planted = generate(export, 3_000, 5, "faulty")
+    _, report = _audit(export)
+    assert _violating(report)["ADS-01"] == planted["label_not_shown_or_unrecorded"]
+    assert _violating(report)["TGT-03"] == planted["audience_reached_below"]["2500"]
+
+
+def test_the_printed_sql_runs_unchanged_on_sqlite(faulty: tuple[Path, dict]) -> None:
+    export, _ = faulty
+    _, report = _audit(export)
+    done = pyrules("audit-ads", "--print-sql", "sqlite", "--declaration", AURORA)
+    assert done.returncode == 0, done.stderr
+    statements = [s for s in done.stdout.split(";\n") if "SELECT" in s]
+    assert len(statements) == len(report["results"])
+    rows = duckdb.sql(f"SELECT * FROM '{export}'")
+    lite = sqlite3.connect(":memory:")
+    names = rows.columns
+    kinds = {"VARCHAR": "TEXT", "DATE": "TEXT", "DOUBLE": "REAL", "BIGINT": "INTEGER"}
+    types = [kinds.get(str(t), "INTEGER") for t in rows.types]
+    lite.execute(
+        f"CREATE TABLE ads ({', '.join(f'{n} {t}' for n, t in zip(names, types, strict=True))})"
+    )
+    lite.executemany(
+        f"INSERT INTO ads VALUES ({', '.join('?' for _ in names)})",
+        [
+            tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
+            for row in rows.fetchall()
+        ],
+    )
+    counts = {}
+    for statement in statements:
+        control = re.search(r"-- ([A-Z]{3}-\d{2}) ", statement).group(1)
+        counts[control] = lite.execute(statement).fetchone()[0]
+    assert counts == _violating(report)
+
+
+def test_meta_layout_checks_what_its_fields_allow(tmp_path: Path) -> None:
+    export = tmp_path / "meta.jsonl"
+    ads = [
+        {
+            "id": "1",
+            "page_name": "P",
+            "eu_total_reach": 400,
+            "spend": {"lower_bound": "100", "upper_bound": "199"},
+            "extra": 1,
+        },
+        {
+            "id": "2",
+            "page_name": "P",
+            "eu_total_reach": 90000,
+            "spend": {"lower_bound": "0", "upper_bound": "99"},
+        },
+        {"id": "3", "page_name": "Q", "eu_total_reach": 2400},
+    ]
+    export.write_text("".join(json.dumps(a) + "\n" for a in ads))
+    code, report = _audit(export, "--layout", "meta")
+    assert code == 1
+    by_control = {r["control_id"]: r for r in report["results"]}
+    assert by_control["TGT-03"]["violating"] == 2
+    assert [e["ad_id"] for e in by_control["TGT-03"]["examples"]] == ["1", "3"]
+    assert by_control["ADS-01"]["status"] == "not_checked"
+    assert "label_shown (the meta layout has no such field)" in by_control["ADS-01"]["evidence"]
+
+
+def test_a_mapped_column_missing_from_the_export_is_named(tmp_path: Path) -> None:
+    export = tmp_path / "meta.csv"
+    export.write_text("id,page_name\n1,P\n")
+    _, report = _audit(export, "--layout", "meta")
+    tgt = next(r for r in report["results"] if r["control_id"] == "TGT-03")
+    assert tgt["status"] == "not_checked"
+    assert "column 'eu_total_reach' (audience_reached)" in tgt["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("page_name\nP\n", "meta.csv", "no column 'id', which the meta layout needs for ad_id"),
+        ("PAR1 not parquet", "bad.parquet", "cannot read as parquet"),
+        ("x", "ads.xlsx", "unknown export type"),
+    ],
+)
+def test_bad_exports_are_one_line_exit_2(
+    tmp_path: Path, content: str, name: str, message: str
+) -> None:
+    export = tmp_path / name
+    export.write_text(content)
+    done = pyrules("audit-ads", export, "--declaration", AURORA, "--layout", "meta")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert str(export) in done.stderr
+
+
+def test_an_invalid_declaration_is_located(tmp_path: Path, faulty: tuple[Path, dict]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        AURORA.read_text().replace("minimum_audience_size: 2500", "minimum_audience_size: many")
+    )
+    done = pyrules("audit-ads", faulty[0], "--declaration", bad)
+    assert done.returncode == 2
+    assert re.match(r"\S*bad\.yaml:\d+:\d+: ", done.stderr)
+
+
+def test_fail_on_critical_fails_only_on_the_blackout(
+    faulty: tuple[Path, dict], tmp_path: Path
+) -> None:
+    export = tmp_path / "no-blackout.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE ('BE' AS sponsor_country) FROM '{faulty[0]}') TO '{export}'"
+    )
+    done = pyrules("audit-ads", export, "--declaration", AURORA, "--fail-on", "critical")
+    assert done.returncode == 0, done.stdout
+    done = pyrules("audit-ads", faulty[0], "--declaration", AURORA, "--fail-on", "critical")
+    assert done.returncode == 1
+
+
+def test_the_audit_is_deterministic(faulty: tuple[Path, dict]) -> None:
+    first = pyrules("audit-ads", faulty[0], "--declaration", AURORA, "--format", "json")
+    second = pyrules("audit-ads", faulty[0], "--declaration", AURORA, "--format", "json")
+    assert first.stdout == second.stdout
+
+
+def test_the_html_report_shows_claim_beside_evidence(
+    faulty: tuple[Path, dict], tmp_path: Path
+) -> None:
+    out = tmp_path / "aurora.html"
+    done = pyrules(
+        "audit-ads", faulty[0], "--declaration", AURORA, "--format", "html", "--output", out
+    )
+    assert done.returncode == 1, done.stderr
+    page = out.read_text()
+    assert '<h2 id="evidence">Claims against evidence</h2>' in page
+    assert "the declaration states political_ads.targeting.minimum_audience_size: 2500" in page
+    assert "reached fewer than 2500 people" in page
+    plain = pyrules("check", AURORA, "--format", "html")
+    assert 'id="evidence"' not in plain.stdout  # the section only when there is evidence
+
+
+def test_the_generator_is_reproducible_and_writes_its_record(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert generate(a, 1_000, 3, "faulty") == generate(b, 1_000, 3, "faulty")
+    assert a.read_bytes() == b.read_bytes()
+    done = pyrules("ads", "generate", "--out", tmp_path / "c.csv", "--count", "10", "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "c.csv.planted.json").read_text())["count"] == 10
