@@ -237,13 +237,7 @@ def _text(value: Any) -> str:
 
 
 def _column_name(export: Export, name: str) -> str:
-    column = export.column_of(name) if name in _layout(export) else None
+    column = export.column_of(name)
     if column is None:
         return f"{name} (the {export.layout} layout has no such field)"
     return f"column {column!r} ({name})"
-
-
-def _layout(export: Export) -> dict[str, str]:
-    from pyrules.ads.formats import LAYOUTS
-
-    return LAYOUTS[export.layout]

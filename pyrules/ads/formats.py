@@ -25,7 +25,9 @@ Layouts (field lists from the repositories' public documentation):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,29 +36,28 @@ from pyrules.errors import InputError
 if TYPE_CHECKING:
     import duckdb
 
-FIELD_TYPES = {
-    "ad_id": "VARCHAR",
-    "content_url": "VARCHAR",
-    "sponsor_name": "VARCHAR",
-    "payer_name": "VARCHAR",
-    "sponsor_country": "VARCHAR",
-    "first_shown": "DATE",
-    "last_shown": "DATE",
-    "spend_min": "DOUBLE",
-    "spend_max": "DOUBLE",
-    "currency": "VARCHAR",
-    "targeted": "BOOLEAN",
-    "targeting_parameters": "VARCHAR",
-    "audience_reached": "BIGINT",
-    "member_states": "VARCHAR",
-    "election": "VARCHAR",
-    "label_shown": "BOOLEAN",
-    "transparency_notice_url": "VARCHAR",
-}
+AD_RECORD_SCHEMA = "ad-record.schema.json"
+SQL_TYPES = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "number": "DOUBLE"}
+
+
+@cache
+def field_types() -> dict[str, str]:
+    """Ad-record field -> DuckDB type, from the schema, the one list of fields."""
+    from pyrules.standard import default_standard_dir
+
+    path = default_standard_dir() / "schemas" / AD_RECORD_SCHEMA
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    types = {}
+    for name, spec in schema["properties"].items():
+        kind = spec["type"][0] if isinstance(spec["type"], list) else spec["type"]
+        kind = "date" if spec.get("format") == "date" else kind
+        types[name] = SQL_TYPES.get(kind, kind.upper())
+    return types
+
 
 # ad-record field -> the export's column (dotted: a field of a nested column)
 LAYOUTS: dict[str, dict[str, str]] = {
-    "edhs": {name: name for name in FIELD_TYPES},
+    "edhs": {},  # the ad-record fields by their own names
     "meta": {
         "ad_id": "id",
         "content_url": "ad_snapshot_url",
@@ -99,8 +100,15 @@ class Export:
     def missing(self, columns: tuple[str, ...]) -> list[str]:
         return [c for c in columns if c not in self.present]
 
-    def column_of(self, field: str) -> str:
-        return LAYOUTS[self.layout][field]
+    def column_of(self, field: str) -> str | None:
+        return column_of(self.layout, field)
+
+
+def column_of(layout: str, field: str) -> str | None:
+    """The export's column holding `field` in `layout` (None: the layout has none)."""
+    if layout == "edhs":
+        return field if field in field_types() else None
+    return LAYOUTS[layout].get(field)
 
 
 def reader_for(path: Path) -> str:
@@ -126,15 +134,15 @@ def open_export(con: duckdb.DuckDBPyConnection, path: Path, layout: str) -> Expo
         kind = reader.removeprefix("read_")
         raise InputError(f"{path}: cannot read as {kind}: {_first(exc)}") from None
     columns = {row[0].lower(): row[1] for row in described}
-    mapping = LAYOUTS[layout]
-    if mapping["ad_id"].lower() not in columns:
+    id_column = column_of(layout, "ad_id")
+    if id_column is None or id_column.lower() not in columns:
         raise InputError(
-            f"{path}: no column {mapping['ad_id']!r}, which the {layout} layout needs for ad_id"
+            f"{path}: no column {id_column!r}, which the {layout} layout needs for ad_id"
         )
     present = set()
     selects = []
-    for field, kind in FIELD_TYPES.items():
-        column = mapping.get(field)
+    for field, kind in field_types().items():
+        column = column_of(layout, field)
         if column is not None and _has(columns, column):
             present.add(field)
             expr = ".".join(_quote(part) for part in column.split("."))

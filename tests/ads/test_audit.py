@@ -225,3 +225,40 @@ def test_the_generator_is_reproducible_and_writes_its_record(tmp_path: Path) -> 
     done = pyrules("ads", "generate", "--out", tmp_path / "c.csv", "--count", "10", "--seed", "3")
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "c.csv.planted.json").read_text())["count"] == 10
+
+
+def test_generated_records_are_valid_ad_records(faulty: tuple[Path, dict]) -> None:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads((ROOT / "schemas" / "ad-record.schema.json").read_text())
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    rows = duckdb.sql(f"SELECT * FROM '{faulty[0]}' ORDER BY ad_id LIMIT 500")
+    for row in rows.fetchall():
+        record = {
+            k: v.isoformat() if hasattr(v, "isoformat") else v
+            for k, v in zip(rows.columns, row, strict=True)
+        }
+        assert not list(validator.iter_errors(record)), record
+
+
+def test_the_cli_offers_every_layout() -> None:
+    from pyrules.ads.formats import LAYOUTS
+    from pyrules.cli.ads import LAYOUT_NAMES
+
+    assert set(LAYOUT_NAMES) == set(LAYOUTS)
+
+
+def test_google_layout_checks_the_blackout(tmp_path: Path) -> None:
+    export = tmp_path / "google.csv"
+    export.write_text(
+        "creative_id,advertiser_disclosed_name,advertiser_location,region_code,first_shown,"
+        "last_shown,times_shown_lower_bound\n"
+        "CR1,Home Party,BE,BE,2026-07-01,2026-07-20,1000\n"
+        "CR2,Far Away Inc,US,BE,2026-07-01,2026-07-20,1000\n"
+        "CR3,Far Away Inc,US,IE,2025-01-01,2025-02-01,1000\n"
+    )
+    _, report = _audit(export, "--layout", "google")
+    by_control = {r["control_id"]: r for r in report["results"]}
+    assert by_control["ADS-05"]["violating"] == 1
+    assert by_control["ADS-05"]["examples"][0]["ad_id"] == "CR2"
+    assert by_control["TGT-03"]["status"] == "not_checked"  # impressions are not reach

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pyrules.ads.formats import FIELD_TYPES
+from pyrules.ads.formats import field_types
 from pyrules.ads.rules import compile_rule, evidence_rules, new_engine, violates
 from pyrules.loader import load
 from pyrules.standard import load_standard
@@ -46,10 +46,11 @@ def _declaration(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sql_violates(con: Any, ad: dict[str, Any], condition: str | None, types: dict) -> bool:
-    columns = ", ".join(f"{name} {types.get(kind, kind)}" for name, kind in FIELD_TYPES.items())
+    fields = field_types()
+    columns = ", ".join(f"{name} {types.get(kind, kind)}" for name, kind in fields.items())
     con.execute(f"CREATE TABLE ads ({columns})")
-    marks = ", ".join("?" for _ in FIELD_TYPES)
-    con.execute(f"INSERT INTO ads VALUES ({marks})", [ad[name] for name in FIELD_TYPES])
+    marks = ", ".join("?" for _ in fields)
+    con.execute(f"INSERT INTO ads VALUES ({marks})", [ad[name] for name in fields])
     if condition is None:
         return False
     return con.execute(f"SELECT count(*) FROM ads WHERE {condition}").fetchone()[0] == 1

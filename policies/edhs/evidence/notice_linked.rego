@@ -5,7 +5,7 @@
 #   to its transparency notice cannot have given voters the notice the platform declares.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 11(1)(d)
+#     description: TTPA Art 11(1)(e) (the transparency notice, as Art 12(1) refers to it)
 # custom:
 #   evidence_for: ADS-03
 #   claim: political_ads.transparency_notice.fields
