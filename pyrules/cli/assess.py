@@ -78,6 +78,11 @@ from pyrules.errors import InputError
     help="Record the time of the run in the reports (they are then no longer reproducible).",
 )
 @max_bytes_option
+@dir_option(
+    "--ads-dir",
+    help_text="Ad-repository exports, <declaration name>.parquet/.csv/.jsonl: audit each "
+    "platform that has one (see audit-ads) and put the evidence in its report.",
+)
 @handles_input_errors
 def assess(
     inputs: tuple[Path, ...],
@@ -94,6 +99,7 @@ def assess(
     sign_key: Path | None,
     timestamp: bool,
     max_bytes: int | None,
+    ads_dir: Path | None,
 ) -> None:
     """Assess every declaration in INPUTS (directories or files) into a new round of the
     archive --out: a matrix, a summary and each platform's reports."""
@@ -136,14 +142,26 @@ def assess(
     rounds.plan(out_dir, round_name, reference_date(settings), replace=replace)
     with progress_bar(len(submissions), enabled=sys.stderr.isatty()) as on_done:
         outcomes = run(submissions, settings, jobs or default_jobs(), on_done)
+    audits = {}
+    if ads_dir is not None:
+        from pyrules.ads.assess import audit_platforms
+
+        outcomes, audits = audit_platforms(outcomes, settings, ads_dir)
     matrix = write_outputs(
         outcomes, settings, out_dir, signer, round_name=round_name, replace_round=replace
     )
     for outcome in outcomes:
         detail = f": {outcome.reason}" if outcome.reason else ""
         click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
+    code = exit_code(outcomes)
+    for key, result in sorted(audits.items()):
+        from pyrules.ads.assess import contradicted
+
+        failing = contradicted(result, fail_on)
+        click.echo(f"{key}: the ad repository contradicts {failing} claim(s); see its report")
+        code = max(code, 1 if failing else 0)
     click.echo(f"{matrix.totals()}; round {matrix.round} in {out_dir / matrix.round}")
-    sys.exit(exit_code(outcomes))
+    sys.exit(code)
 
 
 @main.command()

@@ -262,3 +262,24 @@ def test_google_layout_checks_the_blackout(tmp_path: Path) -> None:
     assert by_control["ADS-05"]["violating"] == 1
     assert by_control["ADS-05"]["examples"][0]["ad_id"] == "CR2"
     assert by_control["TGT-03"]["status"] == "not_checked"  # impressions are not reach
+
+
+def test_assess_puts_the_evidence_in_each_platform_report(
+    tmp_path: Path, faulty: tuple[Path, dict]
+) -> None:
+    submissions, ads, out = tmp_path / "in", tmp_path / "ads", tmp_path / "out"
+    submissions.mkdir()
+    ads.mkdir()
+    for name in ("aurora-social", "boreal-forum"):
+        (submissions / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
+    (ads / "aurora-social.parquet").write_bytes(faulty[0].read_bytes())
+    done = pyrules("assess", submissions, "--out", out, "--ads-dir", ads, "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert "aurora-social: the ad repository contradicts 4 claim(s)" in done.stdout
+    [aurora] = out.glob("*/reports/aurora-social.html")
+    page = aurora.read_text()
+    assert 'id="evidence"' in page
+    planted = faulty[1]["audience_reached_below"]["2500"]
+    assert f"{planted:,} of {COUNT:,} ads" in page
+    [boreal] = out.glob("*/reports/boreal-forum.html")
+    assert 'id="evidence"' not in boreal.read_text()
