@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pyrules.ads.audit import Audit, audit
 from pyrules.ads.formats import READERS
-from pyrules.ads.render import html_section
+from pyrules.ads.render import report_context
 from pyrules.errors import InputError
 from pyrules.levels import severity_rank
 
@@ -41,7 +41,7 @@ def audit_platforms(
         raise InputError(f"{ads_dir}: no such directory (--ads-dir)")
     require()
     from pyrules.loader import load
-    from pyrules.render import RenderContext, renderer
+    from pyrules.render import renderer
 
     standard, profile = settings.standard, settings.profile
     params = profile.params(standard.params) if profile else standard.params
@@ -63,7 +63,7 @@ def audit_platforms(
             severity, profile=profile.name if profile else None,
         )  # fmt: skip
         audits[key] = result
-        context = RenderContext(declaration_text=document.text, evidence_html=html_section(result))
+        context = report_context(document.text, result)
         updated.append(replace(outcome, html_text=renderer("html")(outcome.report, context)))
     return updated, audits
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -11,6 +13,8 @@ from pyrules.ads.audit import Audit, RuleResult
 
 if TYPE_CHECKING:
     from jinja2 import Template
+
+    from pyrules.render import RenderContext
 
 FORMATS = ("text", "json", "markdown", "html")
 MARK = {"pass": "PASS", "fail": "FAIL", "not_checked": "NOT CHECKED"}
@@ -65,11 +69,25 @@ def markdown(audit: Audit) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_section(audit: Audit) -> str:
+def html_section(audit: Audit, url: Callable[[str], str]) -> str:
     """The evidence section the HTML report includes: claim and evidence side by side."""
     return _template().render(
-        audit=audit, claim=claim_text, example=example_text, mark=MARK, value=_value
+        audit=audit,
+        contradicted=sum(r.status == "fail" for r in audit.results),
+        claim=claim_text,
+        example=example_text,
+        mark=MARK,
+        url=url,
     )
+
+
+def report_context(declaration_text: str | None, audit: Audit) -> RenderContext:
+    """The HTML report's context with the evidence section in it."""
+    from pyrules.render import RenderContext, control_url
+
+    base = RenderContext(declaration_text=declaration_text)
+    section = html_section(audit, lambda control_id: control_url(base, control_id))
+    return replace(base, evidence_html=section)
 
 
 @cache

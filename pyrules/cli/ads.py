@@ -192,14 +192,11 @@ def _render(
 
     if format_name == "html":
         from pyrules.evaluate import Checker
-        from pyrules.render import RenderContext, renderer
+        from pyrules.render import renderer
 
         checker = Checker.for_standard(standard, profile=profile, fail_on=fail_on)
         report = checker.check_document(document)
-        context = RenderContext(
-            declaration_text=document.text, evidence_html=render.html_section(result)
-        )
-        return renderer("html")(report, context)
+        return renderer("html")(report, render.report_context(document.text, result))
     return {"text": render.text, "json": render.json_text, "markdown": render.markdown}[
         format_name
     ](result)
