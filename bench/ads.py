@@ -64,9 +64,7 @@ def hand_written(path: Path) -> tuple[int, ...]:
 def ours(path: Path) -> tuple[int, ...]:
     standard = load_standard()
     declaration = load(DECLARATION).data
-    result = audit(
-        path, "edhs", standard, declaration, DECLARATION.name, standard.params, lambda _: "high"
-    )
+    result = audit(path, "edhs", standard, declaration, DECLARATION.name)
     by_rule = {r.rule.name: r.violating for r in result.results}
     return (result.ads, *(by_rule[name] for name in HAND))
 

@@ -43,13 +43,6 @@ def audit_platforms(
     from pyrules.loader import load
     from pyrules.render import renderer
 
-    standard, profile = settings.standard, settings.profile
-    params = profile.params(standard.params) if profile else standard.params
-
-    def severity(control_id: str) -> str:
-        control = standard.control(control_id)
-        return profile.severity(control) if profile else control.severity
-
     updated, audits = [], {}
     for outcome in outcomes:
         key = outcome.submission.key
@@ -58,10 +51,10 @@ def audit_platforms(
             updated.append(outcome)
             continue
         document = load(outcome.submission.path, settings.limits)
+        path = outcome.submission.path
         result = audit(
-            export, "edhs", standard, document.data, outcome.submission.path.name, params,
-            severity, profile=profile.name if profile else None,
-        )  # fmt: skip
+            export, "edhs", settings.standard, document.data, path.name, settings.profile
+        )
         audits[key] = result
         context = report_context(document.text, result)
         updated.append(replace(outcome, html_text=renderer("html")(outcome.report, context)))

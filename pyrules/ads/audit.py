@@ -29,6 +29,7 @@ from pyrules.errors import InputError
 if TYPE_CHECKING:
     import duckdb
 
+    from pyrules.profile import Profile
     from pyrules.standard import Standard
 
 MAX_EXAMPLES = 20
@@ -134,13 +135,13 @@ def audit(
     standard: Standard,
     declaration: dict[str, Any],
     declaration_name: str,
-    params: dict[str, Any],
-    severities: Callable[[str], str],
-    profile: str | None = None,
+    profile: Profile | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Audit:
+    """Audit the export under the profile's parameters and severities (or the standard's)."""
     import duckdb
 
+    params = profile.params(standard.params) if profile else standard.params
     compiled = compile_all(standard, params, declaration, "postgresql")
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
     try:
@@ -151,7 +152,7 @@ def audit(
             rule = item.rule
             result = RuleResult(
                 rule=rule,
-                severity=severities(rule.control_id),
+                severity=_severity(standard, profile, rule.control_id),
                 claim_value=claim_of(declaration, rule.claim),
                 status="pass",
                 evidence=rule.violation.format(**{k: _text(v) for k, v in item.values.items()}),
@@ -180,10 +181,15 @@ def audit(
         export=export,
         declaration=declaration_name,
         standard_version=standard.version,
-        profile=profile,
+        profile=profile.name if profile else None,
         ads=ads,
         results=results,
     )
+
+
+def _severity(standard: Standard, profile: Profile | None, control_id: str) -> str:
+    control = standard.control(control_id)
+    return profile.severity(control) if profile else control.severity
 
 
 def scan_sql(checkable: list[tuple[Compiled, Any]]) -> str:

@@ -138,17 +138,13 @@ def audit_ads(
     problems = validate_declaration(document, standard)
     if problems:
         raise InputError(document.located(problems[0].pointer, problems[0].message))
-    params = profile.params(standard.params) if profile else standard.params
     if dialect is not None:
+        params = profile.params(standard.params) if profile else standard.params
         write_output(_sql_listing(standard, params, document.data, dialect), output)
         return
     if export is None:
         raise InputError("name the EXPORT to audit (or ask for --print-sql DIALECT)")
     from pyrules.ads.audit import audit
-
-    def severity(control_id: str) -> str:
-        control = standard.control(control_id)
-        return profile.severity(control) if profile else control.severity
 
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as tick:
@@ -158,9 +154,7 @@ def audit_ads(
             standard,
             document.data,
             declaration_path.name,
-            params,
-            severity,
-            profile=profile.name if profile else None,
+            profile,
             progress=tick,
         )
     write_output(_render(result, format_name, standard, profile, document, fail_on), output)
