@@ -50,6 +50,7 @@ dist: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/ads.py
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .ruff_cache test-artifacts
