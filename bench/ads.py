@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DECLARATION = ROOT / "examples" / "declarations" / "aurora-social.yaml"
 ROWS = int(os.environ.get("BENCH_ADS_ROWS", 10_000_000))
 SAMPLE = 10_000
-ROUNDS = 3
+ROUNDS = 5
 EU = "'AT','BE','BG','CY','CZ','DE','DK','EE','ES','FI','FR','GR','HR','HU','IE','IT','LT','LU','LV','MT','NL','PL','PT','RO','SE','SI','SK'"  # noqa: E501
 # The same four checks written by hand for aurora-social.yaml (minimum 2500; 6-month
 # blackout before 2026-09-27 and 2026-10-30), with the same outputs: counts and examples.
@@ -113,7 +113,8 @@ def main() -> None:
         ta, tb = statistics.median(a), statistics.median(b)
         print(
             f"(ads) audit {ROWS / ta:,.0f} ads/s vs hand-written DuckDB {ROWS / tb:,.0f} ads/s "
-            f"(medians of {ROUNDS}, same counts {mine[1:]}) -> {tb / ta:.2f}x (target >= 0.9x)"
+            f"(medians of {ROUNDS}, same counts {mine[1:]}) -> {tb / ta:.2f}x (target >= 0.9x); "
+            f"best of {ROUNDS}: {min(b) / min(a):.2f}x"
         )
         per_ad = rego_per_ad(path)
         print(

@@ -40,7 +40,7 @@ def _declaration(changes: dict[str, Any]) -> dict[str, Any]:
         *parents, last = pointer.strip("/").split("/")
         node = declaration
         for key in parents:
-            node = node[key]
+            node = node[int(key)] if isinstance(node, list) else node[key]
         node[last] = value
     return declaration
 

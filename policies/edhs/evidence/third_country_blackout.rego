@@ -32,11 +32,39 @@ declared_months := months if {
 
 blackout_months := max({data.edhs.params.third_country_blackout_months, declared_months})
 
-# [first day, election day] of each declared election's blackout, as YYYY-MM-DD texts.
-blackouts contains [first, election.date] if {
-	some election in input.declaration.metadata.elections
-	day := time.parse_ns("2006-01-02", election.date)
-	first := time.format([time.add_date(day, 0, 0 - blackout_months, 0), "UTC", "2006-01-02"])
+# The declared election days, sorted, and the first day of each one's blackout.
+election_days := sort({election.date | some election in input.declaration.metadata.elections})
+
+first_day(day) := time.format([
+	time.add_date(time.parse_ns("2006-01-02", day), 0, 0 - blackout_months, 0),
+	"UTC", "2006-01-02",
+])
+
+# Overlapping blackouts are merged into one [first day, last election day] window, so
+# the compiled SQL tests each ad against as few windows as there are separate periods.
+# Indexes of the election days whose blackout begins a new period.
+period_starts contains 0 if count(election_days) > 0
+
+period_starts contains i if {
+	some i
+	election_days[i]
+	i > 0
+	first_day(election_days[i]) > election_days[i - 1]
+}
+
+blackouts contains [first_day(election_days[i]), election_days[last]] if {
+	some i in period_starts
+	last := max({k |
+		election_days[k]
+		k >= i
+		not period_starts_between(i, k)
+	})
+}
+
+period_starts_between(i, k) if {
+	some m in period_starts
+	m > i
+	m <= k
 }
 
 violation if {
