@@ -102,13 +102,15 @@ def main() -> None:
         )
         ours(path), hand_written(path)  # warm the OS cache
         a, b = [], []
-        for _ in range(ROUNDS):
-            t = time.perf_counter()
-            mine = ours(path)
-            a.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            theirs = hand_written(path)
-            b.append(time.perf_counter() - t)
+        for round_ in range(ROUNDS):  # alternate which side goes first
+            for side in (0, 1) if round_ % 2 == 0 else (1, 0):
+                t = time.perf_counter()
+                counts = ours(path) if side == 0 else hand_written(path)
+                (a if side == 0 else b).append(time.perf_counter() - t)
+                if side == 0:
+                    mine = counts
+                else:
+                    theirs = counts
             assert mine == theirs, (mine, theirs)
         ta, tb = statistics.median(a), statistics.median(b)
         print(
