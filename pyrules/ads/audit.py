@@ -144,6 +144,9 @@ def audit(
     params = profile.params(standard.params) if profile else standard.params
     compiled = compile_all(standard, params, declaration, "postgresql")
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    if progress is not None:  # DuckDB tracks a query's progress only with its bar on
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
     try:
         export = open_export(con, export_path, layout)
         results = []
