@@ -11,12 +11,16 @@ Layouts (field lists from the repositories' public documentation):
 - `edhs`: the ad-record schema itself.
 - `meta`: Meta's Ad Library API, `ads_archive` fields (`id`, `page_name`, `bylines`,
   `ad_delivery_start_time`, `ad_delivery_stop_time`, `ad_snapshot_url`,
-  `eu_total_reach`, `currency`, `spend.lower_bound`/`upper_bound`, `target_locations`),
-  as listed in the Graph API "Archived Ad" reference. It has no label, sponsor
+  `eu_total_reach`, `currency`, `spend.lower_bound`/`upper_bound`, `target_locations`):
+  the Graph API "Archived Ad" reference
+  (https://developers.facebook.com/docs/graph-api/reference/archived-ad/) and the field
+  list of Meta's own R client (facebookresearch/Radlibrary, NEWS.md, for the EU fields
+  `eu_total_reach`, `beneficiary_payers`, `target_locations`). It has no label, sponsor
   establishment or transparency-notice column: the rules that need them are reported as
   not checkable.
-- `google`: Google's Ads Transparency Center `creative_stats` (public BigQuery dataset
-  `google_ads_transparency_center`), with `region_stats` flattened to one row per ad and
+- `google`: Google's Ads Transparency Center `creative_stats` (public BigQuery table
+  `bigquery-public-data.google_ads_transparency_center.creative_stats`, column list as its
+  schema describes it), with `region_stats` flattened to one row per ad and
   region (`creative_id`, `advertiser_disclosed_name`, `advertiser_legal_name`,
   `advertiser_location`, `region_code`, `first_shown`, `last_shown`,
   `creative_page_url`). `times_shown_*` counts impressions, not people reached, so it is
