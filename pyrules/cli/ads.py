@@ -30,7 +30,7 @@ from pyrules.cli.base import (
 from pyrules.errors import InputError
 
 LAYOUT_NAMES = ("edhs", "meta", "google")  # pyrules.ads.formats.LAYOUTS, without importing it
-SQL_DIALECTS = ("postgresql", "mysql", "sqlserver", "sqlite")
+SQL_DIALECTS = ("postgresql", "mysql", "sqlserver", "sqlite")  # pyrules.ads.rules.DIALECTS
 
 
 @main.group()
@@ -46,8 +46,10 @@ def ads() -> None:
     show_default=True,
     help="Export to write: .parquet, .csv or .jsonl; the planted record goes beside it.",
 )
-@click.option("--count", type=click.IntRange(min=0), default=10_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--count", type=click.IntRange(min=0), default=10_000, show_default=True, help="Ads.")
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Same count and seed, same file."
+)
 @click.option(
     "--profile",
     type=click.Choice(["realistic", "faulty"]),
