@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pyrules.errors import InputError
-from pyrules.standard import LIB_PACKAGE
 
 if TYPE_CHECKING:
     from opa_bindings import OpaEngine
@@ -91,6 +90,8 @@ def new_engine(standard: Standard, params: dict[str, Any]) -> OpaEngine:
     """OPA in process with the evidence rules, the shared lib they may import, and `params`
     (not the controls: compiling 60 more modules for each query costs a second)."""
     from opa_bindings import OpaEngine
+
+    from pyrules.standard import LIB_PACKAGE
 
     engine = OpaEngine()
     for module in standard.modules:

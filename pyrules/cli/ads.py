@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from pyrules.ads.formats import LAYOUTS  # plain data: light to import at start-up
+from pyrules.ads.rules import DIALECTS
 from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     EXIT_OK,
@@ -28,9 +30,6 @@ from pyrules.cli.base import (
     write_output,
 )
 from pyrules.errors import InputError
-
-LAYOUT_NAMES = ("edhs", "meta", "google")  # pyrules.ads.formats.LAYOUTS, without importing it
-SQL_DIALECTS = ("postgresql", "mysql", "sqlserver", "sqlite")  # pyrules.ads.rules.DIALECTS
 
 
 @main.group()
@@ -82,7 +81,7 @@ def generate_command(out: Path, count: int, seed: int, profile: str) -> None:
 @standard_option
 @click.option(
     "--layout",
-    type=click.Choice(LAYOUT_NAMES),
+    type=click.Choice(list(LAYOUTS)),
     default="edhs",
     show_default=True,
     help="Column layout of the export: the EDHS ad record, Meta's Ad Library API fields, "
@@ -100,7 +99,7 @@ def generate_command(out: Path, count: int, seed: int, profile: str) -> None:
 @click.option(
     "--print-sql",
     "dialect",
-    type=click.Choice(SQL_DIALECTS),
+    type=click.Choice(DIALECTS),
     help="Print the compiled query of each rule in this SQL dialect, for another engine, "
     "and stop (no EXPORT needed).",
 )

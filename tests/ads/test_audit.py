@@ -241,15 +241,6 @@ def test_generated_records_are_valid_ad_records(faulty: tuple[Path, dict]) -> No
         assert not list(validator.iter_errors(record)), record
 
 
-def test_the_cli_offers_every_layout_and_dialect() -> None:
-    from pyrules.ads.formats import LAYOUTS
-    from pyrules.ads.rules import DIALECTS
-    from pyrules.cli.ads import LAYOUT_NAMES, SQL_DIALECTS
-
-    assert set(LAYOUT_NAMES) == set(LAYOUTS)
-    assert SQL_DIALECTS == DIALECTS
-
-
 def test_google_layout_checks_the_blackout(tmp_path: Path) -> None:
     export = tmp_path / "google.csv"
     export.write_text(
