@@ -49,6 +49,8 @@ HAND = {
 def hand_written(path: Path) -> tuple[int, ...]:
     parts = ["count(*)"]
     for condition, columns in HAND.values():
+        recorded = " AND ".join(f"{c} IS NOT NULL" for c in columns.split(", "))
+        parts.append(f"count(*) FILTER (WHERE ({recorded}) OR ({condition}))")
         parts.append(f"count(*) FILTER (WHERE {condition})")
         parts.append(
             f"min_by(struct_pack(ad_id, {columns}), ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})"  # noqa: E501
@@ -58,7 +60,7 @@ def hand_written(path: Path) -> tuple[int, ...]:
         row = con.execute(f"SELECT {', '.join(parts)} FROM read_parquet('{path}')").fetchone()
     finally:
         con.close()
-    return (row[0], *row[1::2])
+    return (row[0], *row[2::3])
 
 
 def ours(path: Path) -> tuple[int, ...]:

@@ -166,18 +166,15 @@ def audit(
                 result.reason = "the export has no " + ", ".join(
                     _column_name(export, name) for name in missing
                 )
-            elif item.condition is not None:
+            else:
                 checkable.append((item, result))
             results.append(result)
         row = _scan(con, checkable, progress, export_path)
         ads = row[0]
         for index, (_, result) in enumerate(checkable):
-            result.violating = row[1 + 2 * index]
-            result.examples = [_plain(e) for e in (row[2 + 2 * index] or [])]
+            result.checked, result.violating, examples = row[1 + 3 * index : 4 + 3 * index]
+            result.examples = [_plain(e) for e in examples or []]
             result.status = "fail" if result.violating else "pass"
-        for result in results:
-            if result.status != "not_checked":
-                result.checked = ads
     finally:
         con.close()
     return Audit(
@@ -196,11 +193,15 @@ def _severity(standard: Standard, profile: Profile | None, control_id: str) -> s
 
 
 def scan_sql(checkable: list[tuple[Compiled, Any]]) -> str:
-    """One pass: the ad count, then per rule its violating count and examples."""
+    """One pass: the ad count, then per rule the ads checked, the violating ones and
+    examples. An ad is checked when it records every field the rule reads, or violates
+    it all the same (a missing label is a violation; a missing reach is no evidence)."""
     parts = ["count(*)"]
     for item, _ in checkable:
         columns = ", ".join(f"{c} := ads.{c}" for c in ("ad_id", *item.rule.columns))
-        condition = item.condition
+        condition = "FALSE" if item.condition is None else item.condition
+        recorded = " AND ".join(f"ads.{c} IS NOT NULL" for c in item.rule.columns) or "TRUE"
+        parts.append(f"count(*) FILTER (WHERE ({recorded}) OR ({condition}))")
         parts.append(f"count(*) FILTER (WHERE {condition})")
         parts.append(
             f"min_by(struct_pack({columns}), ads.ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})"

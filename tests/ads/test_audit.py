@@ -133,12 +133,14 @@ def test_meta_layout_checks_what_its_fields_allow(tmp_path: Path) -> None:
             "spend": {"lower_bound": "0", "upper_bound": "99"},
         },
         {"id": "3", "page_name": "Q", "eu_total_reach": 2400},
+        {"id": "4", "page_name": "Q"},  # no reach recorded: not checked, not violating
     ]
     export.write_text("".join(json.dumps(a) + "\n" for a in ads))
     code, report = _audit(export, "--layout", "meta")
     assert code == 1
     by_control = {r["control_id"]: r for r in report["results"]}
-    assert by_control["TGT-03"]["violating"] == 2
+    assert (by_control["TGT-03"]["checked"], by_control["TGT-03"]["violating"]) == (3, 2)
+    assert report["ads"] == 4
     assert [e["ad_id"] for e in by_control["TGT-03"]["examples"]] == ["1", "3"]
     assert by_control["ADS-01"]["status"] == "not_checked"
     assert "label_shown (the meta layout has no such field)" in by_control["ADS-01"]["evidence"]
