@@ -12,7 +12,8 @@ from importlib.util import find_spec
 from pyrules.errors import InputError
 
 INSTALL = (
-    "pip install 'pyrules[ads]' && pip install --ignore-requires-python opa-golib-python-bindings"
+    "pip install 'pyrules-edhs[ads]' && "
+    "pip install --ignore-requires-python opa-golib-python-bindings"
 )
 
 

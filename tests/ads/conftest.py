@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("duckdb", reason="pip install 'pyrules[ads]'")
+pytest.importorskip("duckdb", reason="pip install 'pyrules-edhs[ads]'")
 pytest.importorskip(
     "opa_bindings", reason="pip install --ignore-requires-python opa-golib-python-bindings"
 )
