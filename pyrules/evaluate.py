@@ -20,6 +20,7 @@ from pyrules.model import (
     Control,
     ControlResult,
     Digest,
+    EngineInfo,
     Finding,
     Location,
     Report,
@@ -57,31 +58,42 @@ class InvalidDeclaration(InputError):
         return self.lines[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
 
+def default_engine() -> str:
+    """OPA's own engine when it is installed, else regopy."""
+    from pyrules.engine.inprocess import available
+
+    return "opa" if available() else "regopy"
+
+
 def make_engine(
     standard: Standard,
     params: dict[str, Any] | None = None,
-    engine: str = "regopy",
+    engine: str | None = None,
     opa_url: str | None = None,
 ) -> Engine:
-    """The embedded engine, or with `engine="opa"` an OPA server at `opa_url`; imported here
-    so that commands which never evaluate stay light.
+    """The engine named (`opa` in process, `regopy`, or `opa-server` at `opa_url`; none: the
+    default), imported here so that commands which never evaluate stay light.
 
-    With a profile, pass `profile.params(standard.params)`: one compiled bundle per set."""
-    if engine == "opa":
+    With a profile, pass `profile.params(standard.params)`: one compiled standard per set."""
+    engine = engine or default_engine()
+    params = params or standard.params
+    if engine == "opa-server":
         from pyrules.engine.opa import OpaEngine
 
         if not opa_url:
-            raise InputError("--engine opa needs --opa-url")
+            raise InputError("--engine opa-server needs --opa-url")
         return OpaEngine(
-            standard.modules,
-            params or standard.params,
-            standard.controls,
-            opa_url,
-            version=standard.version,
+            standard.modules, params, standard.controls, opa_url, version=standard.version
         )
-    from pyrules.engine.embedded import EmbeddedEngine
+    if engine == "opa":
+        from pyrules.engine.inprocess import InProcessEngine
 
-    return EmbeddedEngine(standard.modules, params or standard.params, standard.controls)
+        return InProcessEngine(standard.modules, params, standard.controls)
+    if engine == "regopy":
+        from pyrules.engine.embedded import EmbeddedEngine
+
+        return EmbeddedEngine(standard.modules, params, standard.controls)
+    raise InputError(f"unknown engine {engine!r}: give opa, regopy or opa-server")
 
 
 @dataclass
@@ -100,7 +112,7 @@ class Checker:
         standard: Standard,
         *,
         profile: Profile | None = None,
-        engine: str = "regopy",
+        engine: str | None = None,
         opa_url: str | None = None,
         **options: Any,
     ) -> Checker:
@@ -124,8 +136,11 @@ class Checker:
         controls = [c for c in self.standard.controls if profile is None or profile.applies(c.id)]
         results = [self._result(c, raw[c.id], document) for c in controls]
         digest = profile.digest if profile else None
+        engine = EngineInfo(name=self.engine.name, version=self.engine.version)
         if self.waivers is None:
-            return build_report(self.standard, document, results, self.fail_on, profile=digest)
+            return build_report(
+                self.standard, document, results, self.fail_on, profile=digest, engine=engine
+            )
         applied = apply_waivers(results, self.waivers.waivers, self.today or date.today())
         return build_report(
             self.standard,
@@ -135,6 +150,7 @@ class Checker:
             waiver_file=self.waivers.digest,
             waivers=applied.waivers,
             profile=digest,
+            engine=engine,
         )
 
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
@@ -188,6 +204,7 @@ def build_report(
     results: list[ControlResult],
     fail_on: Severity,
     *,
+    engine: EngineInfo,
     waiver_file: Digest | None = None,
     waivers: Sequence[WaiverResult] = (),
     profile: Digest | None = None,
@@ -203,6 +220,7 @@ def build_report(
         declaration=Digest(name=document.name, sha256=document.sha256),
         platform=platform if isinstance(platform, str) else None,
         profile=profile,
+        engine=engine,
         fail_on=fail_on,
         compliant=not any(is_blocking(r, fail_on) for r in results)
         and not any(w.status == "expired" for w in waivers),

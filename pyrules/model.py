@@ -121,6 +121,18 @@ class StandardInfo(_Frozen):
     sha256: str = Field(description="Digest of the standard's bundle (policies, data, schema).")
 
 
+class EngineInfo(_Frozen):
+    """The engine that evaluated the policies: engines have differed on the same Rego."""
+
+    name: Literal["opa", "regopy", "opa-server"] = Field(
+        description="opa: OPA's own engine in process; regopy: rego-cpp; opa-server: an OPA "
+        "server (or pyrules serve) over its REST API."
+    )
+    version: str | None = Field(
+        default=None, description="Its release, when the engine tells (an OPA server does not)."
+    )
+
+
 class Summary(_Frozen):
     """How many controls ended in each status."""
 
@@ -141,6 +153,7 @@ class Report(_Frozen):
     declaration: Digest
     platform: str | None = None
     profile: Digest | None = None
+    engine: EngineInfo = Field(description="The engine that evaluated the policies.")
     fail_on: Severity
     compliant: bool = Field(
         description="No control failed or errored at or above the fail-on severity, and no "

@@ -141,7 +141,7 @@ class CaseRunner:
     still come back in file order."""
 
     def __init__(
-        self, standard: Standard, engine: str = "regopy", opa_url: str | None = None
+        self, standard: Standard, engine: str | None = None, opa_url: str | None = None
     ) -> None:
         self.standard = standard
         self.engine_kind = engine
@@ -154,7 +154,7 @@ class CaseRunner:
             unknown = set(overrides) - set(self.standard.params)
             if unknown:
                 raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-            if self.engine_kind != "regopy":
+            if self.engine_kind == "opa-server":
                 self._engines.clear()  # the server now holds only these parameters
             self._engines[key] = make_engine(
                 self.standard,

@@ -128,21 +128,43 @@ def cases_option(help_text: str) -> Callable[[F], F]:
     return dir_option("--cases", "cases_dir", help_text=f"{help_text} [default: tests/cases].")
 
 
+DEFAULT_OPA_URL = "http://127.0.0.1:8181"
+
+
+def engine_choice(engine: str | None, opa_url: str | None) -> tuple[str | None, str | None]:
+    """The engine to build, from --engine and --opa-url. Until 0.2, `--engine opa` with
+    --opa-url keeps its old meaning (an OPA server) and says so on stderr."""
+    if engine == "opa" and opa_url:
+        click.echo(
+            "pyrules: warning: '--engine opa --opa-url' is deprecated and goes in 0.2: it now "
+            "means --engine opa-server (--engine opa evaluates with OPA in process)",
+            err=True,
+        )
+        return "opa-server", opa_url
+    if engine == "opa-server":
+        return engine, opa_url or DEFAULT_OPA_URL
+    return engine, opa_url
+
+
 def engine_options(command: F) -> F:
-    """--engine and --opa-url: evaluate embedded, or on an OPA server (or pyrules serve)."""
-    command = click.option(
+    """--engine and --opa-url: OPA in process (the default when installed), regopy, or an
+    OPA server (or pyrules serve)."""
+
+    @functools.wraps(command)
+    def chosen(*args: Any, engine: str | None, opa_url: str | None, **kwargs: Any) -> Any:
+        engine, opa_url = engine_choice(engine, opa_url)
+        return command(*args, engine=engine, opa_url=opa_url, **kwargs)
+
+    with_url = click.option(
         "--opa-url",
-        default="http://127.0.0.1:8181",
-        show_default=True,
-        help="OPA server (or pyrules serve) for --engine opa.",
-    )(command)
-    return click.option(
+        help=f"OPA server (or pyrules serve) for --engine opa-server [default: {DEFAULT_OPA_URL}].",
+    )(chosen)
+    return click.option(  # type: ignore[no-any-return]
         "--engine",
-        type=click.Choice(["regopy", "opa"]),
-        default="regopy",
-        show_default=True,
-        help="Evaluate embedded (regopy) or on an OPA server (--opa-url).",
-    )(command)
+        type=click.Choice(["opa", "regopy", "opa-server"]),
+        help="opa: OPA's engine in process; regopy: rego-cpp; opa-server: an OPA server at "
+        "--opa-url [default: opa when installed, else regopy].",
+    )(with_url)
 
 
 def make_limits(max_bytes: int | None) -> Any:

@@ -56,8 +56,8 @@ def test_command(
     cases_dir: Path | None,
     control_ids: tuple[str, ...],
     quiet: bool,
-    engine: str,
-    opa_url: str,
+    engine: str | None,
+    opa_url: str | None,
 ) -> None:
     """Run every control's test cases through the engine."""
     from pyrules.testcases import CaseRunner, default_cases_dir, load_cases

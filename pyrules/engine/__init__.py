@@ -1,4 +1,5 @@
-"""Policy engines behind one interface: the embedded regopy engine and an OPA server.
+"""Policy engines behind one interface: OPA's own engine in process, regopy (rego-cpp) and
+an OPA server.
 
 An engine is built once for a standard and a set of parameters, then evaluates many
 declarations. It answers, per control, whether the control applies and what `deny` holds,
@@ -7,7 +8,7 @@ or why it could not be evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,10 +31,34 @@ class RawResult:
     error: str | None = None
 
 
+ENGINES = ("opa", "regopy", "opa-server")
+
+
 class Engine(Protocol):
+    name: str
+
+    @property
+    def version(self) -> str | None:
+        """What evaluated, for the report: a policy's verdict is only as good as its engine."""
+        ...
+
     def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
         """Evaluate every control of the standard against one declaration."""
         ...
+
+
+def verdicts_term(controls: Iterable[Control]) -> str:
+    """One Rego object holding every control's verdict, `{ID: {applicable, deny}}`: every
+    engine asks for it, so a declaration costs one evaluation."""
+    items = ", ".join(
+        f'"{c.id}": {{"applicable": data.{c.package}.applicable, "deny": data.{c.package}.deny}}'
+        for c in controls
+    )
+    return f"{{{items}}}"
+
+
+def all_controls_query(controls: Iterable[Control]) -> str:
+    return f"result := {verdicts_term(controls)}"
 
 
 def parse_control_output(value: Any) -> RawResult:

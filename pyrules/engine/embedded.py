@@ -34,7 +34,7 @@ from regopy.rego_shared import (
     rego_output_string,
 )
 
-from pyrules.engine import RawResult, evaluate_alone, parse_control_output
+from pyrules.engine import RawResult, all_controls_query, evaluate_alone, parse_control_output
 from pyrules.errors import InputError, StandardError
 from pyrules.model import Control
 from pyrules.standard import Module
@@ -50,20 +50,6 @@ def new_interpreter() -> regopy.Interpreter:
     rego.log_level = regopy.LogLevel.NONE
     rego.strict_built_in_errors = True
     return rego
-
-
-def _ref(package: str, rule: str) -> str:
-    return f"data.{package}.{rule}"
-
-
-def all_controls_query(controls: Iterable[Control]) -> str:
-    """One query that returns every control's verdict, so a declaration costs one evaluation."""
-    items = ", ".join(
-        f'"{c.id}": {{"applicable": {_ref(c.package, "applicable")}, '
-        f'"deny": {_ref(c.package, "deny")}}}'
-        for c in controls
-    )
-    return f"result := {{{items}}}"
 
 
 def entrypoints(controls: Iterable[Control]) -> list[str]:
@@ -135,6 +121,7 @@ class EmbeddedEngine:
     """
 
     name = "regopy"
+    version = f"regopy {regopy.__version__}"
 
     def __init__(
         self,

@@ -1,0 +1,154 @@
+"""OPA's own engine in process: the Go `rego` package through opa-golib-python-bindings.
+
+Modules and parameters are loaded once per engine; each declaration costs one query for
+every control's verdict (the same object the other engines ask for), and when that query
+fails each control is asked alone so the error lands on the control that caused it.
+Built-in errors are strict in the binding (a failing built-in is an error, never an empty
+`deny`), as `strict_built_in_errors` makes them in regopy.
+
+One engine is not meant to be shared by threads (the binding serialises calls on it):
+serving code keeps one engine per thread (see `pyrules.engine.pool`). The Go runtime
+starts with the first engine; a process must not fork after that, so batch work uses
+threads with this engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import mmap
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyrules.engine import RawResult, all_controls_query, evaluate_alone, parse_control_output
+from pyrules.errors import InputError, StandardError
+from pyrules.model import Control
+from pyrules.standard import Module
+
+if TYPE_CHECKING:
+    from opa_bindings import OpaEngine
+
+DIST = "opa-golib-python-bindings"
+INSTALL = f"pip install --ignore-requires-python '{DIST}>=0.4.4'"
+PARAMS_PATH = "edhs.params"
+
+
+class MissingEngine(InputError):
+    """`--engine opa` without the binding installed."""
+
+
+def available() -> bool:
+    """True when the binding is installed; cheap (no import, no Go runtime)."""
+    return importlib.util.find_spec("opa_bindings") is not None
+
+
+def new_engine() -> OpaEngine:
+    try:
+        from opa_bindings import OpaEngine
+    except ImportError:
+        raise MissingEngine(
+            f"--engine opa needs OPA's engine in process: {INSTALL} (or --engine regopy)"
+        ) from None
+    return OpaEngine()
+
+
+@cache
+def opa_version() -> str:
+    """`OPA v1.20.2 (opa-golib-python-bindings 0.4.4)`: the Go module version comes from the
+    library's build information, which Go writes into every binary it links."""
+    binding = metadata.version(DIST)
+    spec = importlib.util.find_spec("opa_bindings")
+    library = Path(spec.origin).parent / "libopabridge.so" if spec and spec.origin else None
+    go_version = None
+    try:
+        with (
+            library.open("rb") as handle,
+            mmap.mmap(  # type: ignore[union-attr]
+                handle.fileno(), 0, access=mmap.ACCESS_READ
+            ) as data,
+        ):
+            marker = b"\tgithub.com/open-policy-agent/opa\t"
+            start = data.find(marker, max(0, data.find(b"\xff Go buildinf:")))
+            if start >= 0:
+                end = data.find(b"\t", start + len(marker))
+                go_version = data[start + len(marker) : end].decode("ascii", "replace")
+    except (OSError, AttributeError, ValueError):
+        go_version = None
+    return f"OPA {go_version} ({DIST} {binding})" if go_version else f"{DIST} {binding}"
+
+
+def describe_opa_error(exc: Exception) -> str:
+    """One line from the binding's `code: message`, the Go side's own file:row text kept."""
+    return " ".join(str(getattr(exc, "message", None) or exc).split())
+
+
+def load_standard_into(
+    engine: OpaEngine, modules: Iterable[Module], params: dict[str, Any]
+) -> None:
+    """The whole parameter document at data.edhs.params and every module by its bundle
+    path, so OPA's file:row locations name the files users see."""
+    from opa_bindings import OpaError
+
+    try:
+        for module in modules:
+            engine.add_policy(module.path, module.source)
+        engine.add_data(params, path=PARAMS_PATH)
+        engine.eval_query("x := true")  # compiles now: a broken standard fails at start
+    except OpaError as exc:
+        raise StandardError(
+            f"the standard's policies do not compile: {describe_opa_error(exc)}"
+        ) from None
+
+
+class InProcessEngine:
+    """OPA's engine, in this process, compiled once for one set of parameters."""
+
+    name = "opa"
+
+    def __init__(
+        self, modules: Iterable[Module], params: dict[str, Any], controls: Iterable[Control]
+    ) -> None:
+        self.controls = tuple(controls)
+        self.modules = tuple(modules)
+        self.params = params
+        self._engine = new_engine()
+        load_standard_into(self._engine, self.modules, params)
+        self._query = all_controls_query(self.controls)
+
+    @property
+    def version(self) -> str:
+        return opa_version()
+
+    @property
+    def native(self) -> OpaEngine:
+        """The binding's engine, for coverage and traces (`pyrules test --coverage`,
+        `pyrules explain`)."""
+        return self._engine
+
+    def evaluate(self, declaration: dict[str, Any]) -> dict[str, RawResult]:
+        value, error = self.ask(self._query, declaration)
+        if error is None and isinstance(value, dict):
+            return {c.id: parse_control_output(value.get(c.id)) for c in self.controls}
+        return {c.id: self._evaluate_one(c, declaration) for c in self.controls}
+
+    def _evaluate_one(self, control: Control, declaration: dict[str, Any]) -> RawResult:
+        return evaluate_alone(
+            control,
+            lambda package, rule: self.ask(f"result := data.{package}.{rule}", declaration),
+        )
+
+    def ask(self, query: str, declaration: Any, **tracing: bool) -> tuple[Any, str | None]:
+        """`result` of the query, or why there is none (`tracing`: coverage or trace)."""
+        from opa_bindings import OpaError
+
+        try:
+            rows = self._engine.eval_query(query, declaration, **tracing)
+        except OpaError as exc:
+            return None, describe_opa_error(exc)
+        except TypeError as exc:  # the binding sends the input as JSON
+            raise InputError(f"the input holds a value JSON cannot carry: {exc}") from None
+        if len(rows) != 1 or "result" not in rows[0]:
+            return None, "the policy's result is undefined (a rule without a default?)"
+        return rows[0]["result"], None
