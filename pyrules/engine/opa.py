@@ -113,7 +113,7 @@ class OpaEngine:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.controls = tuple(controls)
-        self.version = version
+        self.standard_version = version
         self.served_from_bundle = False
         host, port, tls = parse_opa_url(url)
         self._client = OpaClient(host=host, port=port, ssl=tls, timeout=timeout, retries=0)
@@ -185,12 +185,12 @@ class OpaEngine:
             raise OpaError(
                 f"{owned} but data.system.bundles lists no bundle whose roots cover edhs; {advice}"
             )
-        if self.version is None:
+        if self.standard_version is None:
             raise OpaError(f"{owned}: no standard version to compare its revision with")
-        if revisions != [self.version]:
+        if revisions != [self.standard_version]:
             raise OpaError(
                 f"OPA at {self.url} serves the EDHS bundle revision {', '.join(revisions)}; "
-                f"this run checks against EDHS {self.version}"
+                f"this run checks against EDHS {self.standard_version}"
             )
         where = f"OPA at {self.url} serves the EDHS bundle"
         served = self._call(

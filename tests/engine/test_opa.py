@@ -3,6 +3,7 @@ the embedded engine, and one clear line for every way the server can fail."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -30,10 +31,12 @@ EXAMPLES = sorted(
 def test_every_example_gets_the_embedded_engines_report(pyrules_server) -> None:
     standard = load_standard()
     embedded = Checker(standard, make_engine(standard))
-    opa = Checker(standard, make_engine(standard, engine="opa", opa_url=pyrules_server.url))
+    opa = Checker(standard, make_engine(standard, engine="opa-server", opa_url=pyrules_server.url))
     assert EXAMPLES
     for example in EXAMPLES:
-        assert opa.check_file(example).model_dump() == embedded.check_file(example).model_dump()
+        served, local = opa.check_file(example), embedded.check_file(example)
+        assert served.engine.name == "opa-server"
+        assert served.model_dump(exclude={"engine"}) == local.model_dump(exclude={"engine"})
 
 
 def test_the_cli_checks_through_a_server_with_the_same_output(pyrules_server) -> None:
@@ -43,9 +46,19 @@ def test_the_cli_checks_through_a_server_with_the_same_output(pyrules_server) ->
         command = [sys.executable, "-m", "pyrules", "check", str(example), "--format", "json"]
         return subprocess.run([*command, *extra], capture_output=True, text=True, check=False)
 
-    through_opa = check("--engine", "opa", "--opa-url", pyrules_server.url)
+    def without_engine(report: str) -> tuple[str, dict]:
+        data = json.loads(report)
+        return data.pop("engine")["name"], data
+
+    through_opa = check("--engine", "opa-server", "--opa-url", pyrules_server.url)
     assert through_opa.returncode == 1, through_opa.stderr
-    assert through_opa.stdout == check().stdout
+    assert not through_opa.stderr
+    served, local = without_engine(through_opa.stdout), without_engine(check().stdout)
+    assert served[0] == "opa-server"
+    assert served[1] == local[1]
+    old_spelling = check("--engine", "opa", "--opa-url", pyrules_server.url)
+    assert old_spelling.stdout == through_opa.stdout
+    assert "'--engine opa --opa-url' is deprecated" in old_spelling.stderr
 
 
 def test_opa_python_client_uploads_a_policy_and_asks_for_a_decision(pyrules_server) -> None:
@@ -172,7 +185,7 @@ def test_cli_exit_2_and_one_line_when_opa_is_unreachable() -> None:
     example = ROOT / "examples" / "declarations" / "aurora-social.yaml"
     result = subprocess.run(
         [sys.executable, "-m", "pyrules", "check", str(example),
-         "--engine", "opa", "--opa-url", f"http://127.0.0.1:{free_port()}"],
+         "--engine", "opa-server", "--opa-url", f"http://127.0.0.1:{free_port()}"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 2
@@ -286,13 +299,13 @@ def test_an_opa_serving_the_edhs_bundle_is_used_as_is() -> None:
     standard = load_standard()
     opa = BundleServingOpa(standard.version, standard.params)
     try:
-        checker = Checker(standard, make_engine(standard, engine="opa", opa_url=opa.url))
+        checker = Checker(standard, make_engine(standard, engine="opa-server", opa_url=opa.url))
         assert checker.engine.served_from_bundle  # type: ignore[attr-defined]
         assert opa.state["pushed"] == ["/v1/policies/pyrules/all.rego"]
         embedded = Checker(standard, make_engine(standard))
         for example in EXAMPLES:
-            assert checker.check_file(example).model_dump() == (
-                embedded.check_file(example).model_dump()
+            assert checker.check_file(example).model_dump(exclude={"engine"}) == (
+                embedded.check_file(example).model_dump(exclude={"engine"})
             )
     finally:
         opa.close()
@@ -303,7 +316,7 @@ def test_an_opa_serving_another_revision_is_refused() -> None:
     opa = BundleServingOpa("9.9.9", standard.params)
     try:
         with pytest.raises(OpaError, match=r"revision 9\.9\.9; this run checks against EDHS"):
-            make_engine(standard, engine="opa", opa_url=opa.url)
+            make_engine(standard, engine="opa-server", opa_url=opa.url)
     finally:
         opa.close()
 
@@ -312,7 +325,7 @@ def test_a_bundle_without_roots_owns_everything_and_is_used_as_in_opa() -> None:
     standard = load_standard()
     opa = BundleServingOpa(standard.version, standard.params, roots=None)
     try:
-        engine = make_engine(standard, engine="opa", opa_url=opa.url)
+        engine = make_engine(standard, engine="opa-server", opa_url=opa.url)
         assert engine.served_from_bundle  # type: ignore[attr-defined]
     finally:
         opa.close()
@@ -334,7 +347,7 @@ def test_an_opa_whose_edhs_bundle_cannot_be_checked_is_refused(
     opa = BundleServingOpa(standard.version, standard.params, roots=roots, bundles=bundles)
     try:
         with pytest.raises(OpaError, match=re.escape(message)) as caught:
-            make_engine(standard, engine="opa", opa_url=opa.url)
+            make_engine(standard, engine="opa-server", opa_url=opa.url)
         assert "\n" not in str(caught.value)
         assert opa.state["posts"] == 0  # nothing was evaluated
     finally:
@@ -357,10 +370,10 @@ def test_a_connection_lost_while_reading_the_bundles_is_one_line_exit_2() -> Non
     example = ROOT / "examples" / "declarations" / "kestrel-video.yaml"
     try:
         with pytest.raises(OpaError, match=r"while reading data\.system\.bundles") as caught:
-            make_engine(standard, engine="opa", opa_url=opa.url)
+            make_engine(standard, engine="opa-server", opa_url=opa.url)
         assert "\n" not in str(caught.value)
         result = subprocess.run(
-            [sys.executable, "-m", "pyrules", "check", str(example), "--engine", "opa",
+            [sys.executable, "-m", "pyrules", "check", str(example), "--engine", "opa-server",
              "--opa-url", opa.url],
             capture_output=True, text=True, check=False, timeout=120,
         )  # fmt: skip
@@ -376,7 +389,7 @@ def test_an_opa_serving_other_parameters_is_refused() -> None:
     opa = BundleServingOpa(standard.version, {**standard.params, "min_audience_size": 1})
     try:
         with pytest.raises(OpaError, match="other parameters"):
-            make_engine(standard, engine="opa", opa_url=opa.url)
+            make_engine(standard, engine="opa-server", opa_url=opa.url)
     finally:
         opa.close()
 
@@ -385,7 +398,7 @@ def test_control_test_cases_run_through_the_opa_backend(own_server) -> None:
     # INC-01 and TGT-03 have cases with their own parameters: the runner pushes each set
     # to the server before the cases that use it.
     result = subprocess.run(
-        [sys.executable, "-m", "pyrules", "test", "--engine", "opa", "--opa-url",
+        [sys.executable, "-m", "pyrules", "test", "--engine", "opa-server", "--opa-url",
          own_server.url, "--control", "INC-01", "--control", "TGT-03", "--control", "LAW-02"],
         capture_output=True, text=True, check=False, cwd=ROOT,
     )  # fmt: skip
