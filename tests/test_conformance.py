@@ -1,0 +1,180 @@
+"""Conformance: OPA's own engine and regopy give the same verdicts on the same inputs.
+
+Inputs: every control case (with its parameters, schema-less ones included), every example
+and seeded variants of them (a field removed, a boolean flipped, a number scaled). Each
+distinct input is evaluated once per engine, for every control at once, and every
+control's status, finding paths and messages must agree. A failure names the control, the
+input and both outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES, ROOT
+
+from pyrules.engine import RawResult
+from pyrules.engine.inprocess import available
+from pyrules.evaluate import make_engine, status_of
+from pyrules.loader import load
+from pyrules.standard import Standard, load_standard
+from pyrules.testcases import apply_changes, load_cases
+
+pytestmark = pytest.mark.skipif(not available(), reason="OPA's engine in process is missing")
+
+VARIANTS_PER_SEED = 80  # three seeds (the reference and two examples): 240 variants
+SCALES = (0, 0.5, 2, 10, -1)
+
+
+@dataclass
+class Inputs:
+    """Distinct declarations grouped by parameter overrides, each with every label that
+    asked for it (a case, an example, a variant)."""
+
+    groups: dict[str, dict[str, tuple[dict[str, Any], list[str]]]] = field(default_factory=dict)
+
+    def add(self, label: str, declaration: dict[str, Any], params: dict[str, Any]) -> None:
+        group = self.groups.setdefault(json.dumps(params, sort_keys=True), {})
+        key = json.dumps(declaration, sort_keys=True)
+        group.setdefault(key, (declaration, []))[1].append(label)
+
+    def count(self) -> int:
+        return sum(len(group) for group in self.groups.values())
+
+
+def leaves(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (JSON pointer, value) under node, sections included."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        child = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        yield child, value
+        if isinstance(value, dict | list):
+            yield from leaves(value, child)
+
+
+def _resolve(data: Any, pointer: str) -> tuple[Any, Any]:
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+    node = data
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = parts[-1]
+    return node, int(last) if isinstance(node, list) else last
+
+
+def variants(name: str, base: dict[str, Any], rng: random.Random) -> Iterator[tuple[str, dict]]:
+    """Seeded changes of one declaration: each removes a field, flips a boolean or scales a
+    number, as a platform's slightly different declaration would."""
+    everything = list(leaves(base))
+    booleans = [(p, v) for p, v in everything if isinstance(v, bool)]
+    numbers = [(p, v) for p, v in everything if isinstance(v, int | float) and type(v) is not bool]
+    for index in range(VARIANTS_PER_SEED):
+        changed = copy.deepcopy(base)
+        kind = index % 3
+        if kind == 0:
+            pointer, _ = rng.choice(everything)
+            parent, key = _resolve(changed, pointer)
+            del parent[key]
+            yield f"{name} variant {index}: without {pointer}", changed
+        elif kind == 1 and booleans:
+            pointer, value = rng.choice(booleans)
+            parent, key = _resolve(changed, pointer)
+            parent[key] = not value
+            yield f"{name} variant {index}: {pointer} flipped to {not value}", changed
+        elif numbers:
+            pointer, value = rng.choice(numbers)
+            scale = rng.choice(SCALES)
+            parent, key = _resolve(changed, pointer)
+            parent[key] = type(value)(value * scale)
+            yield f"{name} variant {index}: {pointer} scaled by {scale}", changed
+
+
+def example_paths() -> list[Path]:
+    return sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
+
+
+def all_inputs(cases_dir: Path = ROOT / "tests" / "cases") -> Inputs:
+    inputs = Inputs()
+    reference, cases = load_cases(cases_dir)
+    for case in cases:
+        label = f"case {case.where} ({case.control_id}: {case.name})"
+        inputs.add(label, apply_changes(reference.data, case), case.params)
+    seeds = {"reference.yaml": reference.data}
+    for path in example_paths():
+        data = load(path).data
+        inputs.add(f"example {path.name}", data, {})
+        seeds[path.name] = data
+    rng = random.Random(15)
+    for name, data in sorted(seeds.items())[:3]:
+        for label, changed in variants(name, data, rng):
+            inputs.add(label, changed, {})
+    return inputs
+
+
+def shown(raw: RawResult) -> dict[str, Any]:
+    """What must agree. Error texts are each engine's own words; an error must meet an
+    error, never a verdict."""
+    if raw.error is not None:
+        return {"status": "error"}
+    return {"status": status_of(raw), "findings": [[f.path, f.msg] for f in raw.deny]}
+
+
+def differences(standard: Standard, inputs: Inputs) -> list[str]:
+    """Every disagreement as a readable block: control, input, both outputs."""
+    found: list[str] = []
+    for params_key, group in inputs.groups.items():
+        params = {**standard.params, **json.loads(params_key)}
+        opa, regopy = (make_engine(standard, params, engine=e) for e in ("opa", "regopy"))
+        declarations = [declaration for declaration, _ in group.values()]
+        with ThreadPoolExecutor(1) as pool:  # both engines release the GIL: run side by side
+            by_regopy_all = pool.map(regopy.evaluate, declarations)
+            by_opa_all = [opa.evaluate(declaration) for declaration in declarations]
+            pairs = zip(group.values(), by_opa_all, by_regopy_all, strict=True)
+        for (_, labels), by_opa, by_regopy in pairs:
+            for control in standard.controls:
+                a, b = shown(by_opa[control.id]), shown(by_regopy[control.id])
+                if a != b:
+                    more = len(labels) - 1
+                    where = labels[0] + (f" (and {more} more)" if more else "")
+                    params_note = f" with params {params_key}" if params_key != "{}" else ""
+                    found.append(
+                        f"{control.id} on {where}{params_note}:\n"
+                        f"    opa:    {json.dumps(a, ensure_ascii=False)}\n"
+                        f"    regopy: {json.dumps(b, ensure_ascii=False)}"
+                    )
+    return found
+
+
+def test_both_engines_agree_on_every_case_example_and_variant() -> None:
+    inputs = all_inputs()
+    assert inputs.count() > 500, inputs.count()  # cases, examples and 240 variants
+    found = differences(load_standard(), inputs)
+    assert not found, f"{len(found)} verdicts differ:\n" + "\n".join(found[:20])
+
+
+def test_a_control_the_engines_judge_differently_fails_with_both_outputs(tmp_path: Path) -> None:
+    """regopy orders numbers as text inside max(): a control relying on it must be caught."""
+    root = tmp_path / "standard"
+    shutil.copytree(ROOT / "policies", root / "policies")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    rego = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    source = rego.read_text(encoding="utf-8")
+    assert "\thours <= max_hours\n" in source
+    rego.write_text(source.replace("\thours <= max_hours\n", "\tmax([hours, 100]) == 100\n"))
+    standard = load_standard(root)
+    inputs = Inputs()
+    reference, _ = load_cases(ROOT / "tests" / "cases")
+    inputs.add("case the reference", reference.data, {})
+    found = differences(standard, inputs)
+    assert len(found) == 1, found
+    assert found[0].startswith("INC-01 on case the reference:")
+    assert '"status": "pass"' in found[0].splitlines()[1]  # OPA: max is 100
+    assert '"status": "fail"' in found[0].splitlines()[2]  # regopy: "48" > "100"
