@@ -269,3 +269,44 @@ def init(
     except OSError as exc:
         raise InputError(f"{out}: cannot write ({exc.strerror})") from None
     click.echo(f"{out}: starter declaration for EDHS; replace every TODO, then pyrules check {out}")
+
+
+@main.command()
+@click.argument("control_id", metavar="CONTROL")
+@click.argument("declaration", type=click.Path(path_type=Path, dir_okay=False))
+@standard_option
+@profile_option
+@max_bytes_option
+@handles_input_errors
+def explain(
+    control_id: str,
+    declaration: Path,
+    standard_dir: Path | None,
+    profile_path: Path | None,
+    max_bytes: int | None,
+) -> None:
+    """Why CONTROL fails on DECLARATION: the rule lines that decided it, the values they
+    met, and where in the declaration (OPA's trace; needs OPA's engine in process)."""
+    from pyrules.engine.inprocess import InProcessEngine
+    from pyrules.evaluate import InvalidDeclaration
+    from pyrules.explain import explain as explain_control
+    from pyrules.explain import render
+    from pyrules.schema import validate_declaration
+
+    standard = standard_from(standard_dir)
+    control = next((c for c in standard.controls if c.id == control_id.upper()), None)
+    if control is None:
+        raise InputError(
+            f"no control {control_id} in EDHS {standard.version}; see pyrules controls"
+        )
+    limits = make_limits(max_bytes)
+    profile = profile_from(profile_path, standard, limits)
+    document = load_declaration(declaration, limits)
+    problems = validate_declaration(document, standard)
+    if problems:
+        raise InvalidDeclaration(document, problems)
+    params = profile.params(standard.params) if profile else standard.params
+    engine = InProcessEngine(standard.modules, params, standard.controls)
+    explanation = explain_control(engine, control, document)
+    click.echo(render(explanation, document, params), nl=False)
+    sys.exit(EXIT_NONCOMPLIANT if explanation.status in ("fail", "error") else EXIT_OK)
