@@ -29,7 +29,7 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pyrules lint --since release
-	$(BIN)/pyrules test --quiet
+	$(BIN)/pyrules test --quiet --coverage
 	$(BIN)/python -m pytest
 
 ## Debian's Chromium for the HTML report's browser test; installed when missing (as root).

@@ -49,6 +49,16 @@ def controls(standard_dir: Path | None, format_name: str) -> None:
 @cases_option("Directory of test cases and reference.yaml")
 @click.option("--control", "control_ids", multiple=True, help="Run only this control's cases.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failing cases and the total.")
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also measure the Rego lines the cases exercise (OPA's engine); fail below the "
+    "threshold of --coverage-config.",
+)
+@file_option(
+    "--coverage-config",
+    help_text="Threshold and excused lines [default: coverage.yaml beside the cases directory].",
+)
 @engine_options
 @handles_input_errors
 def test_command(
@@ -56,6 +66,8 @@ def test_command(
     cases_dir: Path | None,
     control_ids: tuple[str, ...],
     quiet: bool,
+    coverage: bool,
+    coverage_config: Path | None,
     engine: str | None,
     opa_url: str | None,
 ) -> None:
@@ -63,7 +75,8 @@ def test_command(
     from pyrules.testcases import CaseRunner, default_cases_dir, load_cases
 
     standard = standard_from(standard_dir)
-    reference, cases = load_cases(cases_dir or default_cases_dir())
+    cases_dir = cases_dir or default_cases_dir()
+    reference, cases = load_cases(cases_dir)
     if control_ids:
         cases = [c for c in cases if c.control_id in control_ids]
     passed = failed = 0
@@ -76,8 +89,20 @@ def test_command(
         else:
             failed += 1
             click.echo(f"FAIL {case.control_id} {case.name}\n     {case.where}: {outcome.detail}")
+    covered = True
+    if coverage:
+        from pyrules import coverage as rego_coverage
+
+        config = rego_coverage.load_config(coverage_config or cases_dir.parent / "coverage.yaml")
+        report = rego_coverage.measure(standard, reference, cases, config)
+        if control_ids:  # lib/ is measured on every case, so only on a full run
+            report.controls = {k: v for k, v in report.controls.items() if k in control_ids}
+            report.lib = {}
+        for line in rego_coverage.render(report, quiet=quiet):
+            click.echo(line)
+        covered = not report.below()
     click.echo(f"{passed} passed, {failed} failed")
-    sys.exit(EXIT_OK if failed == 0 and passed > 0 else EXIT_NONCOMPLIANT)
+    sys.exit(EXIT_OK if failed == 0 and passed > 0 and covered else EXIT_NONCOMPLIANT)
 
 
 @main.command("lint")

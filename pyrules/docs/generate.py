@@ -20,6 +20,7 @@ Layout of the sources (and of the site, with `.md` -> `.html`):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -34,6 +35,7 @@ import jinja2
 import yaml
 
 from pyrules import __version__
+from pyrules.coverage import FileCoverage
 from pyrules.diff import StandardDiff
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
 from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
@@ -41,6 +43,7 @@ from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, decl
 from pyrules.docs.history import ControlHistory, History, load_history, releases_file
 from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
+from pyrules.loader import Document
 from pyrules.model import SEVERITIES, Control, Family
 from pyrules.render.diff import change_tables
 from pyrules.standard import Standard
@@ -63,6 +66,7 @@ class ControlPage:
     failing: Excerpt | None
     not_applicable: Excerpt | None
     history: ControlHistory | None = None  # the version it came in and last changed in
+    coverage: FileCoverage | None = None  # None: OPA's engine in process is not installed
 
 
 @dataclass
@@ -140,6 +144,7 @@ def generate(
     reads = control_reads(standard)
     runner = CaseRunner(standard)
     sources_of = {m.path: m.source for m in standard.modules}
+    coverage = _coverage(standard, reference, cases, cases_dir)
     control_pages = []
     for control in standard.controls:
         own_cases = [c for c in cases if c.control_id == control.id]
@@ -159,6 +164,7 @@ def generate(
                 failing=failing,
                 not_applicable=not_applicable,
                 history=history.control(control.id),
+                coverage=coverage.get(control.id),
             )
         )
     sources = Sources()
@@ -208,6 +214,27 @@ def generate(
         families, control_pages, written, hand_pages, versioned
     )
     return sources
+
+
+def _coverage(
+    standard: Standard, reference: Document, cases: list[Case], cases_dir: Path
+) -> dict[str, FileCoverage]:
+    """Each control's Rego coverage by its cases, as `pyrules test --coverage` measures it
+    (with the excused lines of coverage.yaml beside the cases); none without OPA's engine."""
+    from pyrules.coverage import CoverageConfig, load_config, measure
+    from pyrules.engine.inprocess import available
+
+    if not available():
+        return {}
+    config_path = cases_dir.parent / "coverage.yaml"
+    config = load_config(config_path) if config_path.is_file() else CoverageConfig(100, {})
+    key = hashlib.sha256(repr((standard.sha256, reference.data, cases, config)).encode()).digest()
+    if key not in _COVERAGE:  # the same inputs give the same coverage: measure once a run
+        _COVERAGE[key] = measure(standard, reference, cases, config).controls
+    return _COVERAGE[key]
+
+
+_COVERAGE: dict[bytes, dict[str, FileCoverage]] = {}
 
 
 def _check_recommendations(standard: Standard, written: HandWritten) -> None:

@@ -155,3 +155,11 @@ def test_a_control_whose_cases_are_not_written_yet_still_gets_a_page(
     page = generate(standard, DOCS, cases).pages[control_page_path("INC-01")]
     assert "This control has no test cases yet, so there is no example." in page
     assert "No test cases yet." in page
+
+
+def test_each_control_page_shows_its_rego_coverage(standard: Standard) -> None:
+    pytest.importorskip("opa_bindings")
+    page = generate(standard, DOCS, CASES).pages[control_page_path("INC-01")]
+    assert re.search(
+        r"\*\*Rego coverage:\*\* these cases exercise 100% of the policy's\n\d+ rule lines", page
+    )
