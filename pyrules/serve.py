@@ -49,6 +49,7 @@ from pyrules.engine.embedded import (
     to_rego_value,
 )
 from pyrules.engine.opa import AGGREGATE_ID, aggregate_module
+from pyrules.engine.pool import EnginePool, EvaluationFailed
 from pyrules.errors import InputError, StandardError
 from pyrules.standard import PACKAGE_LINE, Standard
 
@@ -142,7 +143,10 @@ def _pointer_segments(pointer: str) -> list[str]:
 class PolicyStore:
     """Policies and data, compiled on change, evaluated one request at a time."""
 
-    def __init__(self, modules: dict[str, str], data: dict[str, Any]) -> None:
+    def __init__(
+        self, modules: dict[str, str], data: dict[str, Any], pool: EnginePool | None = None
+    ) -> None:
+        self._pool = pool  # OPA engines in process; None: regopy, one decision at a time
         self._lock = threading.Lock()
         self._modules: dict[str, str] = {}
         self._data: dict[str, Any] = {}
@@ -155,10 +159,10 @@ class PolicyStore:
         self._modules, self._data = dict(modules), data
 
     @classmethod
-    def from_standard(cls, standard: Standard) -> PolicyStore:
+    def from_standard(cls, standard: Standard, pool: EnginePool | None = None) -> PolicyStore:
         modules = {m.path: m.source for m in standard.modules}
         modules[AGGREGATE_ID] = aggregate_module(standard.controls)
-        return cls(modules, {"edhs": {"params": copy.deepcopy(standard.params)}})
+        return cls(modules, {"edhs": {"params": copy.deepcopy(standard.params)}}, pool)
 
     # -- compiling -------------------------------------------------------------------
 
@@ -289,6 +293,13 @@ class PolicyStore:
     def decide(self, segments: list[str], value: Any, has_input: bool) -> tuple[bool, Any]:
         """(defined, value) of `data.<path>` for this input."""
         query = f"result := {data_ref(segments)}"
+        if self._pool is not None:
+            with self._lock:
+                modules, data = self._modules, self._data
+            try:
+                return self._pool.decide(modules, data, query, value, has_input)
+            except EvaluationFailed as exc:
+                raise _evaluation_error(str(exc)) from None
         try:
             prepared = to_rego_value(value) if has_input else None
         except InputError as exc:
@@ -604,17 +615,32 @@ def startup_lines(version: str, host: str, port: int) -> list[str]:
     return lines if warning is None else [*lines, warning]
 
 
-def serve(standard: Standard, addr: str = SERVE_ADDR, max_body: int = SERVE_MAX_BODY) -> None:
+def serve(
+    standard: Standard,
+    addr: str = SERVE_ADDR,
+    max_body: int = SERVE_MAX_BODY,
+    engine: str | None = None,
+) -> None:
     """Run until interrupted; the first line on stderr names the address (port 0 = any), a
-    second warns when that address is not loopback."""
+    second warns when that address is not loopback. Decisions run on a pool of OPA engines
+    in process (`engine="opa"`, the default when installed) or on regopy."""
     try:
         import uvicorn
     except ImportError:
         raise InputError(
             "pyrules serve needs Starlette and uvicorn: pip install 'pyrules-edhs[serve]'"
         ) from None
+    from pyrules.evaluate import default_engine
+
+    if (engine or default_engine()) == "opa":
+        from pyrules.engine.inprocess import new_engine
+
+        new_engine().close()  # a missing binding is one line now, not a 500 later
+        pool: EnginePool | None = EnginePool()
+    else:
+        pool = None
     sock = listen(addr)
-    store = PolicyStore.from_standard(standard)
+    store = PolicyStore.from_standard(standard, pool)
     app = create_app(store, Settings(max_body=max_body))
     host, port = sock.getsockname()[:2]
     for line in startup_lines(standard.version, host, port):

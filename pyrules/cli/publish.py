@@ -199,8 +199,14 @@ def bundle_build(
     show_default=True,
     help="Largest request body in bytes (larger: 413).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["opa", "regopy"]),
+    help="Decide with a pool of OPA engines in process, or with regopy "
+    "[default: opa when installed].",
+)
 @handles_input_errors
-def serve(standard_dir: Path | None, addr: str, max_body: int) -> None:
+def serve(standard_dir: Path | None, addr: str, max_body: int, engine: str | None) -> None:
     """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded.
 
     There is no authentication and the API accepts policy and data writes: keep it on
@@ -208,4 +214,4 @@ def serve(standard_dir: Path | None, addr: str, max_body: int) -> None:
     """
     from pyrules.serve import serve as run_server
 
-    run_server(standard_from(standard_dir), addr, max_body)
+    run_server(standard_from(standard_dir), addr, max_body, engine)

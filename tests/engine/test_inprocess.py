@@ -1,0 +1,128 @@
+"""OPA's engine in process: its errors, long strings, the serving pool, serve on both engines."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import urllib.request
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES, ROOT
+
+from pyrules.engine.inprocess import InProcessEngine, available, opa_version
+from pyrules.evaluate import Checker, make_engine
+from pyrules.loader import load
+from pyrules.model import Control
+from pyrules.standard import Module, load_standard
+
+pytestmark = pytest.mark.skipif(not available(), reason="OPA's engine in process is missing")
+STANDARD = load_standard()
+REFERENCE = load(ROOT / "tests" / "cases" / "reference.yaml").data
+
+
+def one_control(rule_body: str) -> tuple[list[Module], list[Control]]:
+    source = f"package t.c\n\nimport rego.v1\n\ndefault applicable := true\n\n{rule_body}\n"
+    module = Module(path="t/c.rego", source=source, package="t.c", package_line=1, annotation=None)
+    control = STANDARD.controls[0].model_copy(update={"id": "T-01", "package": "t.c"})
+    return [module], [control]
+
+
+def test_the_default_engine_is_opa_in_process_and_reports_say_so() -> None:
+    report = Checker.for_standard(STANDARD).check_file(EXAMPLES / "kestrel-video.yaml")
+    assert report.engine.name == "opa"
+    assert report.engine.version == opa_version()
+    assert opa_version().startswith("OPA v1.")
+
+
+def test_a_failing_builtin_is_an_error_on_its_control_only() -> None:
+    modules, controls = one_control(
+        'deny contains {"msg": "x", "path": ""} if to_number(input.n) > 1'
+    )
+    other = STANDARD.controls[1]
+    own = next(m for m in STANDARD.modules if m.path == other.source)
+    lib = [m for m in STANDARD.modules if m.path.startswith("edhs/lib/")]
+    engine = InProcessEngine([*modules, own, *lib], STANDARD.params, [*controls, other])
+    results = engine.evaluate({**REFERENCE, "n": "many"})
+    assert results["T-01"].error is not None
+    assert "to_number" in results["T-01"].error
+    assert results[other.id].error is None  # the shared query fell back per control
+
+
+def test_a_compile_error_stops_the_engine_with_one_line() -> None:
+    from pyrules.errors import StandardError
+
+    modules, controls = one_control("deny contains x if { x := y }")
+    with pytest.raises(StandardError, match=r"t/c\.rego:\d+"):
+        InProcessEngine(modules, STANDARD.params, controls)
+
+
+def test_a_40_kb_string_is_evaluated_as_regopy_is_guarded_against() -> None:
+    declaration = copy.deepcopy(REFERENCE)
+    declaration["governance"]["dpo"]["contact"] = "a" * 40_000 + "@x.example"
+    results = make_engine(STANDARD, engine="opa").evaluate(declaration)
+    dpo = next(c.id for c in STANDARD.controls if c.package.endswith("dpo_designated"))
+    assert results[dpo].error is None
+    assert results[dpo].deny == ()  # a long but well-formed address is an address
+
+
+def test_the_params_document_is_loaded_whole() -> None:
+    params = {**STANDARD.params, "a_key_no_policy_reads": {"nested": [1, 2]}}
+    modules, controls = one_control(
+        'deny contains {"msg": json.marshal(data.edhs.params.a_key_no_policy_reads), "path": ""}'
+    )
+    result = InProcessEngine(modules, params, controls).evaluate({})["T-01"]
+    assert [f.msg for f in result.deny] == ['{"nested":[1,2]}']
+
+
+def test_the_pool_reloads_when_the_policies_change_and_serves_threads() -> None:
+    from pyrules.engine.pool import EnginePool, EvaluationFailed
+
+    pool = EnginePool(size=2)
+    first = {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 2\n"}
+    assert pool.decide(first, {}, "result := data.p.v", {"x": 2}, True) == (True, 4)
+    second = {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 3\n"}
+    assert pool.decide(second, {}, "result := data.p.v", {"x": 2}, True) == (True, 6)
+    assert pool.decide(second, {}, "result := data.p.w", {"x": 2}, True) == (False, None)
+    with pytest.raises(EvaluationFailed, match="to_number"):
+        pool.decide(
+            {"q.rego": 'package q\n\nv := to_number("many")\n'},
+            {},
+            "result := data.q.v",
+            None,
+            False,
+        )
+    answers: list[Any] = []
+
+    def ask(n: int) -> None:
+        for _ in range(20):
+            answers.append(
+                pool.decide(second, {}, "result := data.p.v", {"x": n}, True) == (True, 3 * n)
+            )
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [True] * 120
+    assert pool._created <= 2
+
+
+def verdicts(url: str, declaration: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        f"{url}/v1/data/pyrules/all/verdicts",
+        data=json.dumps({"input": declaration}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["result"]
+
+
+def test_serve_on_both_engines_gives_the_same_decisions(start_server) -> None:
+    on_opa, on_regopy = start_server("--engine", "opa"), start_server("--engine", "regopy")
+    long_name = copy.deepcopy(REFERENCE)
+    long_name["platform"]["name"] = "x" * 40_000
+    for declaration in [load(EXAMPLES / "kestrel-video.yaml").data, REFERENCE, long_name]:
+        assert verdicts(on_opa.url, declaration) == verdicts(on_regopy.url, declaration)
