@@ -99,6 +99,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     waivers_dir: Path | None = None
     generated_at: str | None = None
+    engine: str | None = None  # opa (in process) or regopy; None: opa when installed
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def build_checker(settings: Settings) -> Checker:
         fail_on=settings.fail_on,
         limits=settings.limits,
         today=settings.today,
+        engine=settings.engine,
     )
 
 
@@ -307,10 +309,12 @@ def run(
             if on_done:
                 on_done(outcomes[-1])
         return outcomes
+    workers = min(jobs, len(submissions))
+    if checker.engine.name == "opa":
+        return _run_in_threads(submissions, settings, checker, workers, on_done)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(jobs, len(submissions))
     chunk = max(1, min(16, len(submissions) // (workers * 8)))
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -319,6 +323,37 @@ def run(
         initargs=(settings,),
     ) as pool:
         for outcome in pool.map(_assess_in_worker, submissions, chunksize=chunk):
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    return outcomes
+
+
+def _run_in_threads(
+    submissions: Sequence[Submission],
+    settings: Settings,
+    checker: Checker,
+    workers: int,
+    on_done: Callable[[Outcome], None] | None,
+) -> list[Outcome]:
+    """OPA's engine: threads, one checker (so one engine) each. The Go runtime must never
+    be forked once it runs, and ctypes releases the GIL while Go evaluates."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    own = threading.local()
+    spare, lock = [checker], threading.Lock()
+
+    def assess(submission: Submission) -> Outcome:
+        if not hasattr(own, "checker"):
+            with lock:
+                reused = spare.pop() if spare else None
+            own.checker = reused or build_checker(settings)
+        return assess_one(own.checker, settings, submission)
+
+    outcomes: list[Outcome] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for outcome in pool.map(assess, submissions):
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)

@@ -1,4 +1,5 @@
-"""`pyrules serve`: a subset of OPA's REST API, answered by the embedded engine (regopy).
+"""`pyrules serve`: a subset of OPA's REST API, answered by a pool of OPA engines in process
+(the default when installed; `pyrules.engine.pool`) or by regopy (`--engine regopy`).
 
 It starts with the standard loaded (every module under its bundle path as policy id, the
 parameters at `data.edhs.params`) plus the generated `pyrules/all.rego` module, so
@@ -16,8 +17,10 @@ put but finds unsafe variables or unknown functions only when they are evaluated
 of a policy holds only its package; no query, compile, config, status or metrics API, no
 bundles, no decision logs, no authentication (an address other than loopback warns).
 
-Every compile or evaluation holds one lock: regopy interpreters are not thread-safe.
-Compiled bundles are cached per decision path and dropped whenever a policy or data change.
+Writes are checked by compiling with regopy. On regopy every compile or evaluation holds
+one lock (its interpreters are not thread-safe); compiled bundles are cached per decision
+path and dropped whenever a policy or data change. On OPA's engine decisions run in
+parallel, one engine per evaluating thread, each reloading after a write.
 """
 
 from __future__ import annotations

@@ -172,12 +172,15 @@ def test_an_empty_folder_or_a_missing_path_is_an_input_error(tmp_path: Path) -> 
         collect([tmp_path / "missing"])
 
 
+@pytest.mark.parametrize("engine", ["opa", "regopy"])  # threads on OPA, processes on regopy
 def test_worker_processes_give_the_same_files(
-    standard: Standard, submissions: Path, tmp_path: Path
+    standard: Standard, submissions: Path, tmp_path: Path, engine: str
 ) -> None:
+    if engine == "opa":
+        pytest.importorskip("opa_bindings")
     for index in range(POOL_THRESHOLD):
         shutil.copy(submissions / "kestrel-video.yaml", submissions / f"copy-{index}.yaml")
-    settings = Settings(standard)
+    settings = Settings(standard, engine=engine)
     assess(submissions, tmp_path / "one", settings, jobs=1)
     assess(submissions, tmp_path / "two", settings, jobs=2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
