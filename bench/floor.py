@@ -1,19 +1,21 @@
 """The floor for a cold check: the same work with the same libraries and nothing else.
 
-Python start, import PyYAML, jsonschema and regopy, load the compiled bundle, read and
-validate the declaration, one query. `bench/run.py` times this against `pyrules check`.
-Usage: floor.py BUNDLE.rbb SCHEMA.json DECLARATION.yaml
+Python start, import PyYAML, jsonschema and the engine, read and validate the declaration,
+load the standard and run one query for every control. `bench/run.py` times this against
+`pyrules check` on the same engine.
+Usage: floor.py opa POLICIES_DIR SCHEMA.json DECLARATION.yaml
+       floor.py regopy BUNDLE.rbb SCHEMA.json DECLARATION.yaml
 """
 
 import json
+import re
 import sys
+from pathlib import Path
 
-import regopy
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
-from regopy.rego_shared import rego_bundle_query, rego_output_string
 
-bundle_path, schema_path, declaration_path = sys.argv[1:4]
+engine, standard_path, schema_path, declaration_path = sys.argv[1:5]
 
 
 class KeepDates(yaml.CSafeLoader):
@@ -30,9 +32,32 @@ with open(declaration_path, encoding="utf-8") as handle:
 with open(schema_path, encoding="utf-8") as handle:
     schema = json.load(handle)
 errors = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data))
-rego = regopy.Interpreter()
-rego.log_level = regopy.LogLevel.NONE
-bundle = rego.load_bundle(bundle_path, regopy.BundleFormat.Binary)
-rego.set_input(data)
-result = json.loads(rego_output_string(rego_bundle_query(rego._impl, bundle._impl)))
-print(len(errors), len(result["bindings"]["result"]))
+
+if engine == "opa":
+    from opa_bindings import OpaEngine
+
+    opa = OpaEngine()
+    root = Path(standard_path)
+    packages = []
+    for path in sorted(root.rglob("*.rego")):
+        source = path.read_text(encoding="utf-8")
+        opa.add_policy(path.relative_to(root).as_posix(), source)
+        if re.search(r"^#\s+id: ", source, re.M):  # a control: its METADATA names an ID
+            packages.append(re.search(r"^package (\S+)", source, re.M).group(1))
+    params = json.loads((root / "edhs" / "params" / "data.json").read_text(encoding="utf-8"))
+    opa.add_data(params, path="edhs.params")
+    items = ", ".join(
+        f'"{p}": {{"applicable": data.{p}.applicable, "deny": data.{p}.deny}}' for p in packages
+    )
+    result = opa.eval_query(f"result := {{{items}}}", data)[0]["result"]
+else:
+    import regopy
+    from regopy.rego_shared import rego_bundle_query, rego_output_string
+
+    rego = regopy.Interpreter()
+    rego.log_level = regopy.LogLevel.NONE
+    bundle = rego.load_bundle(standard_path, regopy.BundleFormat.Binary)
+    rego.set_input(data)
+    result = json.loads(rego_output_string(rego_bundle_query(rego._impl, bundle._impl)))
+    result = result["bindings"]["result"]
+print(len(errors), len(result))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 DIST = "opa-golib-python-bindings"
 INSTALL = f"pip install --ignore-requires-python '{DIST}>=0.4.4'"
 PARAMS_PATH = "edhs.params"
+COMPILE_ERRORS = ("prepare_error", "parse_error")
 
 
 class MissingEngine(InputError):
@@ -88,18 +89,20 @@ def load_standard_into(
     engine: OpaEngine, modules: Iterable[Module], params: dict[str, Any]
 ) -> None:
     """The whole parameter document at data.edhs.params and every module by its bundle
-    path, so OPA's file:row locations name the files users see."""
+    path, so OPA's file:row locations name the files users see. OPA compiles them with the
+    first query (`not_compiling` tells that query's error apart)."""
     from opa_bindings import OpaError
 
     try:
         for module in modules:
             engine.add_policy(module.path, module.source)
         engine.add_data(params, path=PARAMS_PATH)
-        engine.eval_query("x := true")  # compiles now: a broken standard fails at start
     except OpaError as exc:
-        raise StandardError(
-            f"the standard's policies do not compile: {describe_opa_error(exc)}"
-        ) from None
+        raise not_compiling(exc) from None
+
+
+def not_compiling(exc: Exception) -> StandardError:
+    return StandardError(f"the standard's policies do not compile: {describe_opa_error(exc)}")
 
 
 class InProcessEngine:
@@ -146,6 +149,8 @@ class InProcessEngine:
         try:
             rows = self._engine.eval_query(query, declaration, **tracing)
         except OpaError as exc:
+            if exc.code in COMPILE_ERRORS:  # the policies, not this declaration
+                raise not_compiling(exc) from None
             return None, describe_opa_error(exc)
         except TypeError as exc:  # the binding sends the input as JSON
             raise InputError(f"the input holds a value JSON cannot carry: {exc}") from None
