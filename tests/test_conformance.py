@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, edited_standard
 
 from pyrules.engine import RawResult
 from pyrules.engine.inprocess import available
@@ -162,13 +161,8 @@ def test_both_engines_agree_on_every_case_example_and_variant() -> None:
 
 def test_a_control_the_engines_judge_differently_fails_with_both_outputs(tmp_path: Path) -> None:
     """regopy orders numbers as text inside max(): a control relying on it must be caught."""
-    root = tmp_path / "standard"
-    shutil.copytree(ROOT / "policies", root / "policies")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    rego = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
-    source = rego.read_text(encoding="utf-8")
-    assert "\thours <= max_hours\n" in source
-    rego.write_text(source.replace("\thours <= max_hours\n", "\tmax([hours, 100]) == 100\n"))
+    rego = "edhs/inc/breach_notification.rego"
+    root = edited_standard(tmp_path, rego, "\thours <= max_hours\n", "\tmax([hours, 100]) == 100\n")
     standard = load_standard(root)
     inputs = Inputs()
     reference, _ = load_cases(ROOT / "tests" / "cases")

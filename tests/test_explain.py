@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, ROOT, pyrules
+from helpers import EXAMPLES, ROOT, edited_standard, pyrules
 
 from pyrules.engine.inprocess import available
 
@@ -55,12 +54,9 @@ def test_an_unknown_control_is_one_line_and_exit_2() -> None:
 
 
 def test_an_erroring_control_shows_opas_error_at_its_line(tmp_path: Path) -> None:
-    root = tmp_path / "standard"
-    shutil.copytree(ROOT / "policies", root / "policies")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    rego = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
-    source = rego.read_text(encoding="utf-8")
-    rego.write_text(source.replace("\tis_number(hours)\n", '\tto_number("many") > 0\n'))
+    policy = "edhs/inc/breach_notification.rego"
+    root = edited_standard(tmp_path, policy, "\tis_number(hours)\n", '\tto_number("many") > 0\n')
+    rego = root / "policies" / policy
     result = pyrules("explain", "INC-01", KESTREL, "--standard", root)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("INC-01 error: ")
