@@ -1,6 +1,6 @@
 """(d) A bounded load check of `pyrules serve`, on 127.0.0.1 only.
 
-2,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
+1,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
 clients, each on its own kept-alive connection. Prints throughput and p50/p99 latency;
 the check fails only if a request failed (or could not be sent within the time budget).
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 from pyrules.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = 2000
+REQUESTS = 1000
 CLIENTS = 8
 BUDGET_SECONDS = 900  # the whole run stops sending after this
 REQUEST_TIMEOUT = 60
