@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pyrules import __version__
-from pyrules.engine import Engine, RawResult
+from pyrules.engine import ENGINES, Engine, RawResult
 from pyrules.errors import InputError, printable
 from pyrules.loader import Document, Limits, load
 from pyrules.model import (
@@ -93,7 +93,7 @@ def make_engine(
         from pyrules.engine.embedded import EmbeddedEngine
 
         return EmbeddedEngine(standard.modules, params, standard.controls)
-    raise InputError(f"unknown engine {engine!r}: give opa, regopy or opa-server")
+    raise InputError(f"unknown engine {engine!r}: give {', '.join(ENGINES)}")
 
 
 @dataclass

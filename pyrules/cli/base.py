@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from pyrules import __version__
+from pyrules.engine import ENGINES
 from pyrules.errors import InputError
 from pyrules.levels import SEVERITIES
 
@@ -166,7 +167,7 @@ def engine_options(command: F) -> F:
     )(chosen)
     return click.option(  # type: ignore[no-any-return]
         "--engine",
-        type=click.Choice(["opa", "regopy", "opa-server"]),
+        type=click.Choice(ENGINES),
         help="opa: OPA's engine in process; regopy: rego-cpp; opa-server: an OPA server at "
         "--opa-url [default: opa when installed, else regopy].",
     )(with_url)

@@ -139,7 +139,6 @@ class InProcessEngine:
     ) -> None:
         self.controls = tuple(controls)
         self.modules = tuple(modules)
-        self.params = params
         self._engine = new_engine()
         load_standard_into(self._engine, self.modules, params)
         self._query = all_controls_query(self.controls)
