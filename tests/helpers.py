@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,16 +19,3 @@ def pyrules(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[
         cwd=cwd,
         check=False,
     )
-
-
-def edited_standard(tmp_path: Path, policy: str, old: str, new: str) -> Path:
-    """A copy of the standard whose policy (path under policies/) has `old` replaced by
-    `new`: a control broken on purpose, to see a check catch it."""
-    root = tmp_path / "standard"
-    shutil.copytree(ROOT / "policies", root / "policies")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    rego = root / "policies" / policy
-    source = rego.read_text(encoding="utf-8")
-    assert old in source, f"{policy} no longer contains {old!r}"
-    rego.write_text(source.replace(old, new), encoding="utf-8")
-    return root

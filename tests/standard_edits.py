@@ -94,3 +94,13 @@ def two_release_repo(dest: Path) -> Path:
     )
     releases.write_text(text, encoding="utf-8")
     return repo
+
+
+def edit_policy(root: Path, policy: str, old: str, new: str) -> Path:
+    """Replace `old` by `new` in one policy (its path under policies/): a control broken on
+    purpose, to see a check catch it."""
+    path = root / "policies" / policy
+    source = path.read_text(encoding="utf-8")
+    assert old in source, f"{policy} no longer contains {old!r}"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    return path

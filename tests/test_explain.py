@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, ROOT, edited_standard, pyrules
+from helpers import EXAMPLES, ROOT, pyrules
+from standard_edits import copy_standard, edit_policy
 
 from pyrules.engine.inprocess import available
 
@@ -54,9 +55,9 @@ def test_an_unknown_control_is_one_line_and_exit_2() -> None:
 
 
 def test_an_erroring_control_shows_opas_error_at_its_line(tmp_path: Path) -> None:
+    root = copy_standard(tmp_path / "standard")
     policy = "edhs/inc/breach_notification.rego"
-    root = edited_standard(tmp_path, policy, "\tis_number(hours)\n", '\tto_number("many") > 0\n')
-    rego = root / "policies" / policy
+    rego = edit_policy(root, policy, "\tis_number(hours)\n", '\tto_number("many") > 0\n')
     result = pyrules("explain", "INC-01", KESTREL, "--standard", root)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("INC-01 error: ")
