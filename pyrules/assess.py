@@ -311,7 +311,7 @@ def run(
         return outcomes
     workers = min(jobs, len(submissions))
     if checker.engine.name == "opa":
-        return _run_in_threads(submissions, settings, checker, workers, on_done)
+        return _run_in_threads(submissions, settings, (checker, defaults), workers, on_done)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -332,24 +332,26 @@ def run(
 def _run_in_threads(
     submissions: Sequence[Submission],
     settings: Settings,
-    checker: Checker,
+    checkers: tuple[Checker, Checker | None],
     workers: int,
     on_done: Callable[[Outcome], None] | None,
 ) -> list[Outcome]:
-    """OPA's engine: threads, one checker (so one engine) each. The Go runtime must never
-    be forked once it runs, and ctypes releases the GIL while Go evaluates."""
+    """OPA's engine: threads, each with its own checkers (so its own engines). The Go
+    runtime must never be forked once it runs, and ctypes releases the GIL while Go
+    evaluates."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     own = threading.local()
-    spare, lock = [checker], threading.Lock()
+    spare, lock = [checkers], threading.Lock()
 
     def assess(submission: Submission) -> Outcome:
-        if not hasattr(own, "checker"):
+        if not hasattr(own, "checkers"):
             with lock:
                 reused = spare.pop() if spare else None
-            own.checker = reused or build_checker(settings)
-        return assess_one(own.checker, settings, submission)
+            own.checkers = reused or (build_checker(settings), build_defaults_checker(settings))
+        checker, defaults = own.checkers
+        return assess_one(checker, settings, submission, defaults)
 
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
