@@ -9,6 +9,8 @@ EXAMPLE ?= examples/declarations/aurora-social.yaml
 
 install: $(STAMP)
 
+# The last line installs OPA's engine in process: its metadata asks for Python 3.14, it
+# runs on 3.11 (on 3.14 the extra 'opa' installs it by itself).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -179,8 +179,10 @@ def test_worker_processes_give_the_same_files(
     if engine == "opa":
         pytest.importorskip("opa_bindings")
     for index in range(POOL_THRESHOLD):
-        shutil.copy(submissions / "kestrel-video.yaml", submissions / f"copy-{index}.yaml")
-    settings = Settings(standard, engine=engine)
+        shutil.copy(submissions / "aurora-social.yaml", submissions / f"copy-{index}.yaml")
+    # A profile with stricter values: each worker also needs its checker of the defaults.
+    profile = load_profile(PROFILES / "ruritania.yaml", standard)
+    settings = Settings(standard, engine=engine, profile=profile)
     assess(submissions, tmp_path / "one", settings, jobs=1)
     assess(submissions, tmp_path / "two", settings, jobs=2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
