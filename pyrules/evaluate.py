@@ -76,6 +76,8 @@ def make_engine(
 
     With a profile, pass `profile.params(standard.params)`: one compiled standard per set."""
     engine = engine or default_engine()
+    if engine == "opa" and opa_url:  # the spelling before 0.2 (the CLI says so)
+        engine = "opa-server"
     params = params or standard.params
     if engine == "opa-server":
         from pyrules.engine.opa import OpaEngine

@@ -406,3 +406,9 @@ def test_control_test_cases_run_through_the_opa_backend(own_server) -> None:
     last = result.stdout.strip().splitlines()[-1]
     passed = int(last.split()[0])
     assert passed >= 15 and last.endswith("0 failed")
+
+
+def test_the_library_keeps_the_old_spelling_of_the_server_engine(pyrules_server) -> None:
+    standard = load_standard()
+    engine = make_engine(standard, engine="opa", opa_url=pyrules_server.url)
+    assert engine.name == "opa-server"
