@@ -3,8 +3,10 @@
 The declaration schema (``schemas/declaration.schema.json``) restricts country codes,
 language codes and the fideslang data categories, data uses and data subjects to fixed
 enums. Typing those lists by hand would drift from their sources, so this script rebuilds
-exactly these five ``$defs`` entries from the sources and leaves the rest of the file
-untouched:
+exactly these five ``$defs`` entries from the sources, bounds every list of codes by the
+size of its code list (``maxItems``; the lists are ``uniqueItems``, so no valid list is
+longer, and the bound follows the vocabulary when it grows), and leaves the rest of the
+file untouched:
 
 - ``country_code``: ISO 3166-1 alpha-2, every officially assigned code (pycountry);
 - ``language_code``: ISO 639-1, every two-letter code (pycountry);
@@ -103,6 +105,29 @@ def apply_enums(schema: dict[str, Any], enums: dict[str, list[str]]) -> dict[str
     return schema
 
 
+def bound_code_lists(schema: dict[str, Any]) -> dict[str, Any]:
+    """Give every unique list of enum values a ``maxItems`` equal to the number of values,
+    so each list in the declaration has a stated bound that cannot drift from its enum."""
+    defs: dict[str, Any] = schema.get("$defs", {})
+    work: list[Any] = [schema]
+    while work:
+        node = work.pop()
+        if isinstance(node, list):
+            work.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        work.extend(node.values())
+        items = node.get("items")
+        if node.get("type") != "array" or not node.get("uniqueItems") or not isinstance(items, dict):
+            continue
+        ref = items.get("$ref", "")
+        target = defs.get(ref.removeprefix("#/$defs/"), {}) if ref.startswith("#/$defs/") else items
+        if "enum" in target:
+            node["maxItems"] = len(target["enum"])
+    return schema
+
+
 def render(schema: dict[str, Any]) -> str:
     """Serialise the schema in the repository's canonical layout."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
@@ -111,7 +136,8 @@ def render(schema: dict[str, Any]) -> str:
 def regenerate(text: str, enums: dict[str, list[str]] | None = None) -> str:
     """Return ``text`` (a schema as JSON) with its generated enums rebuilt."""
     schema = json.loads(text)
-    return render(apply_enums(schema, collect_enums() if enums is None else enums))
+    enums = collect_enums() if enums is None else enums
+    return render(bound_code_lists(apply_enums(schema, enums)))
 
 
 def main(argv: list[str] | None = None) -> int:

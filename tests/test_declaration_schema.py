@@ -139,6 +139,23 @@ def test_every_object_is_closed(schema: dict[str, Any]) -> None:
         assert sub.get("additionalProperties") is False, sub.get("description")
 
 
+@pytest.mark.parametrize("name", ["declaration", "waiver"])
+def test_every_text_and_list_is_bounded(name: str) -> None:
+    """A declaration comes from the party assessed: an unbounded text can crash the engine's
+    regex matcher (issue 18), an unbounded list exhaust memory."""
+    document = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    for sub in walk_schemas(document):
+        if sub.get("type") == "string":
+            assert "maxLength" in sub or "enum" in sub, sub.get("description")
+        if sub.get("type") == "array":
+            assert "maxItems" in sub, sub.get("description")
+
+
+def test_code_lists_are_bounded_by_their_vocabulary(schema: dict[str, Any]) -> None:
+    jurisdictions = schema["properties"]["metadata"]["properties"]["jurisdictions"]
+    assert jurisdictions["maxItems"] == len(schema["$defs"]["country_code"]["enum"])
+
+
 def test_informational_marks_match_the_catalogue(schema: dict[str, Any]) -> None:
     marked = {p for p, sub in walk_properties(schema) if sub.get("x-informational") is True}
     assert marked == INFORMATIONAL

@@ -6,7 +6,11 @@ Guards against regopy 1.5 defects (each has a test in tests/engine/test_embedded
 - an unknown function, or a built-in failing inside an expression, yields an "ok" output
   whose text is an error term, not JSON: that is an engine error, never a pass;
 - syntax errors come as byte offsets: we turn them into file:line:col;
-- the engine prints compile errors to stdout unless its log level is NONE.
+- the engine prints compile errors to stdout unless its log level is NONE;
+- its regex matcher recurses once per character and overflows a thread's default 8 MiB
+  native stack on texts of about 26 KB, killing the process: every query runs in a thread
+  with a stack of EVAL_STACK_BYTES (about 1.5 MB of text), reserved, not used, until a
+  deep match touches it.
 Built-in errors are made strict, so a failing built-in cannot silently empty `deny`.
 """
 
@@ -18,10 +22,11 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regopy
 from regopy.rego_shared import (
@@ -198,6 +203,36 @@ class EmbeddedEngine:
         return _extract(output.parsed, entrypoint is None)
 
 
+T = TypeVar("T")
+EVAL_STACK_BYTES = 512 * 1024 * 1024
+_STACK_SIZE_LOCK = threading.Lock()  # threading.stack_size is process-wide
+
+
+def on_large_stack(call: Callable[[], T]) -> T:
+    """`call()` in a new thread with a native stack of EVAL_STACK_BYTES: a deep regex
+    match then has room where the caller's (main or pool) thread has 8 MiB at most."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed back to the caller, raised there
+            outcome.append((False, exc))
+
+    with _STACK_SIZE_LOCK:
+        previous = threading.stack_size(EVAL_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="pyrules-eval", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
 @dataclass(frozen=True)
 class QueryOutput:
     """What one query of a compiled bundle gave: regopy's parsed result, nothing
@@ -216,6 +251,15 @@ def run_query(
 ) -> QueryOutput:
     """Query a compiled bundle on raw outputs, so that a failed output is never formatted
     (regopy crashes on that) and an error term in an "ok" output is an error, not JSON."""
+    return on_large_stack(lambda: _run_query(runner, bundle, sources, entrypoint))
+
+
+def _run_query(
+    runner: regopy.Interpreter,
+    bundle: regopy.Bundle,
+    sources: dict[str, str],
+    entrypoint: str | None,
+) -> QueryOutput:
     try:
         if entrypoint is None:
             impl = rego_bundle_query(runner._impl, bundle._impl)

@@ -51,8 +51,10 @@ scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 has(path) if object.get(input, path, null) != null
 
 # The longest leading part of path that the declaration has (the root at worst).
+# The parts a declaration has form an unbroken run from the root, so their count is the
+# longest; not max(), which the embedded engine orders as text (max of 10 and 9 is 9).
 nearest_existing(path) := array.slice(path, 0, length) if {
-	length := max({n | some n in numbers.range(0, count(path)); has(array.slice(path, 0, n))})
+	length := count({n | some n in numbers.range(1, count(path)); has(array.slice(path, 0, n))})
 }
 
 # The JSON pointer (RFC 6901) of path.

@@ -43,7 +43,14 @@ elections_state_voting_age if count(stated_voting_ages) > 0
 
 # The strictest covered jurisdiction sets the platform-wide limit; the standard's
 # default applies when no election states a voting age.
-voting_age := max(stated_voting_ages) if elections_state_voting_age
+# Not max(): the embedded engine orders numbers in max, min and sort as text (max of 100
+# and 18 is 18 there); the comparison operators order them as numbers on both engines.
+voting_age := age if {
+	some age in stated_voting_ages
+	every other in stated_voting_ages {
+		other <= age
+	}
+}
 
 voting_age := data.edhs.params.default_voting_age if not elections_state_voting_age
 
