@@ -119,7 +119,8 @@ def bound_code_lists(schema: dict[str, Any]) -> dict[str, Any]:
             continue
         work.extend(node.values())
         items = node.get("items")
-        if node.get("type") != "array" or not node.get("uniqueItems") or not isinstance(items, dict):
+        unique_list = node.get("type") == "array" and node.get("uniqueItems")
+        if not unique_list or not isinstance(items, dict):
             continue
         ref = items.get("$ref", "")
         target = defs.get(ref.removeprefix("#/$defs/"), {}) if ref.startswith("#/$defs/") else items
