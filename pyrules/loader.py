@@ -156,13 +156,15 @@ def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
         raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
     except ValueError:  # e.g. a NUL byte in the name
         raise LoadError(name, 1, 1, "not a valid file name") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise LoadError(name, 1, 1, "is a directory, not a file")
+    _check_regular(name, info)
     if info.st_size > limits.max_bytes:
         raise LoadError(name, 1, 1, _too_big(info.st_size, limits.max_bytes))
     try:
-        with open(name, "rb") as handle:
-            # Never trust stat alone (pipes, files that grow): read at most one byte more.
+        # Non-blocking, and checked again once open: a FIFO put in the file's place after
+        # the stat would otherwise wait for a writer forever.
+        with open(os.open(name, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            _check_regular(name, os.fstat(handle.fileno()))
+            # Never trust stat alone (files that grow): read at most one byte more.
             raw = handle.read(limits.max_bytes + 1)
     except PermissionError:
         raise LoadError(name, 1, 1, "permission denied") from None
@@ -175,6 +177,14 @@ def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
     if len(raw) > limits.max_bytes:
         raise LoadError(name, 1, 1, _too_big(None, limits.max_bytes))
     return loads(raw, name, limits=limits)
+
+
+def _check_regular(name: str, info: os.stat_result) -> None:
+    """Only regular files: reading a FIFO or a device waits or never ends."""
+    if stat.S_ISDIR(info.st_mode):
+        raise LoadError(name, 1, 1, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError(name, 1, 1, "is not a regular file (a FIFO, socket or device)")
 
 
 def loads(

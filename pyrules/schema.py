@@ -49,11 +49,54 @@ def validator_for(schema: dict[str, Any]) -> Validator:
     """One validator per schema object: building it compiles every `$ref` and pattern."""
     validator = _validators.get(id(schema))
     if validator is None:
-        from jsonschema import Draft202012Validator, FormatChecker
+        from jsonschema import FormatChecker
 
-        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        validator = _ecma_validator_class()(schema, format_checker=FormatChecker())
         _validators[id(schema)] = validator
     return validator
+
+
+def _ecma_validator_class() -> type[Validator]:
+    """Draft 2020-12 with `pattern` and `patternProperties` as ECMA-262 regexes, which JSON
+    Schema specifies: in Python's `re`, `$` also matches before a final newline, so
+    `"0.1.0\n"` passed a `^...$` pattern. regress is the engine check-jsonschema uses."""
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    def pattern(validator: Validator, regex: str, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        bound = schema.get("maxLength") if isinstance(schema, dict) else None
+        if isinstance(bound, int) and len(instance) > bound:
+            return  # maxLength already fails it; a long text could make the regex slow
+        if not _matches(regex, instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    def pattern_properties(
+        validator: Validator, patterns: dict[str, Any], instance: Any, schema: Any
+    ) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for regex, subschema in patterns.items():
+            for key, value in instance.items():
+                if _matches(regex, key):
+                    yield from validator.descend(value, subschema, path=key, schema_path=regex)
+
+    keywords = {"pattern": pattern, "patternProperties": pattern_properties}
+    return validators.extend(Draft202012Validator, keywords)
+
+
+@functools.lru_cache(maxsize=256)
+def _ecma_regex(regex: str) -> Any:
+    import regress
+
+    return regress.Regex(regex, flags="u")
+
+
+def _matches(regex: str, text: str) -> bool:
+    try:
+        return _ecma_regex(regex).find(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate is no Unicode text: it matches nothing
+        return False
 
 
 def schema_problems(

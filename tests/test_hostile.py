@@ -1,0 +1,143 @@
+"""Hostile input (issue 18): each reproduction of the issue, with the contract's answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, pyrules
+
+from pyrules.engine.embedded import on_large_stack
+from pyrules.schema import schema_problems
+
+REFERENCE = ROOT / "tests" / "cases" / "reference.yaml"
+CONTACT = "    contact: dpo@lumen.example\n"
+
+
+def with_contact(tmp_path: Path, contact: str) -> Path:
+    text = REFERENCE.read_text(encoding="utf-8")
+    assert CONTACT in text
+    path = tmp_path / "segv.yaml"
+    path.write_text(text.replace(CONTACT, f"    contact: {contact}\n", 1), encoding="utf-8")
+    return path
+
+
+def assert_one_located_line(result: subprocess.CompletedProcess[str], name: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(name), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- 1: a long text crashed the embedded engine ----------------------------------------
+
+
+def test_a_40_kb_contact_is_refused_by_the_schema_in_one_line(tmp_path: Path) -> None:
+    path = with_contact(tmp_path, "A" * 40_000)
+    assert_one_located_line(pyrules("check", path), str(path))
+
+
+def test_the_engine_survives_a_40_kb_contact_without_the_schema() -> None:
+    """Evaluated without the schema (as an OPA bundle or a server may be), GOV-01 fails the
+    contact instead of the regex overflowing the native stack; in a child process, so a
+    crash fails this test rather than killing pytest."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from pyrules.engine.embedded import EmbeddedEngine
+        from pyrules.loader import load
+        from pyrules.standard import load_standard
+        standard = load_standard()
+        data = load(sys.argv[1]).data
+        data["governance"]["dpo"]["contact"] = "A" * 40000 + "@x.example"
+        engine = EmbeddedEngine(standard.modules, standard.params, standard.controls)
+        result = engine.evaluate(data)["GOV-01"]
+        print(json.dumps([f.path for f in result.deny]))
+        """
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(REFERENCE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "/governance/dpo/contact" in json.loads(child.stdout.splitlines()[-1])
+
+
+def test_a_deep_regex_match_runs_on_the_large_stack() -> None:
+    import regopy
+
+    def match() -> bool:
+        rego = regopy.Interpreter()
+        rego.set_input({"s": "a" * 100_000})
+        output = rego.query("x := regex.match(`^[^@]+@[^@]+$`, input.s)")
+        return output.ok()
+
+    assert on_large_stack(match) is True
+
+
+def test_the_large_stack_hands_back_exceptions() -> None:
+    def fail() -> None:
+        raise ValueError("from the evaluation thread")
+
+    with pytest.raises(ValueError, match="evaluation thread"):
+        on_large_stack(fail)
+
+
+# --- 4: a FIFO hung check and validate -------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_fifo_is_refused_in_one_line(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", command, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert_one_located_line(result, str(fifo))
+    assert "not a regular file" in result.stderr
+
+
+# --- 6: patterns are ECMA-262 regexes ---------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_trailing_newline_breaks_the_version_pattern(tmp_path: Path, command: str) -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    path = tmp_path / "nl.yaml"
+    path.write_text(
+        "\n".join(
+            'standard_version: "0.1.0\\n"' if line.startswith("standard_version:") else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    result = pyrules(command, path)
+    assert_one_located_line(result, f"{path}:")
+    assert "standard_version" in result.stderr or "0.1.0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("waiver", {"waivers": [{"control": "INC-01\n", "justification": "x" * 20,
+                                 "approved_by": "EMB", "expires": "2030-01-01"}]}),
+        ("profile", {"name": "p", "standard_version": "0.1.0\n", "description": "d"}),
+    ],
+)  # fmt: skip
+def test_a_trailing_newline_breaks_other_schemas_patterns(name: str, document: dict) -> None:
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    assert schema_problems(document, schema)
+    fixed = json.loads(json.dumps(document).replace("\\n", ""))
+    assert not schema_problems(fixed, schema)
