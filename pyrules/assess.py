@@ -34,6 +34,11 @@ Decisions:
   broken) "could not be assessed": the matrix and summary give the one-line reason and
   the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any
   is not compliant, else 0.
+- An evaluation that kills its worker process (a native crash in the engine) makes only
+  that submission "could not be assessed" ("could not be evaluated: the engine crashed");
+  the rest are assessed again in a fresh pool, one at a time until the culprit is found.
+  Small batches assessed in-process have no such shield; there, the engine's queries run
+  on a large native stack (see pyrules.engine.embedded), which removes the one known crash.
 - The standard's policies are compiled once in this process (which also fills the
   on-disk bundle cache), then each worker process loads the compiled bundle once in its
   initializer. Small batches run in-process: starting workers costs more than it saves.
@@ -46,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -312,16 +317,51 @@ def run(
     workers = min(jobs, len(submissions))
     if checker.engine.name == "opa":
         return _run_in_threads(submissions, settings, (checker, defaults), workers, on_done)
+    chunk = max(1, min(16, len(submissions) // (workers * 8)))
+    remaining, hunting = list(submissions), False
+    while remaining:
+        # After a crash, one worker takes one submission at a time, in order: the first
+        # one left without an outcome is then the one whose evaluation killed the worker.
+        done = _in_pool(
+            remaining, settings, 1 if hunting else workers, 1 if hunting else chunk, on_done
+        )
+        outcomes.extend(done)
+        remaining = remaining[len(done) :]
+        if remaining and hunting:
+            outcomes.append(Outcome(remaining[0], reason=f"{remaining[0].path.name}: {CRASHED}"))
+            if on_done:
+                on_done(outcomes[-1])
+            remaining = remaining[1:]
+        hunting = bool(remaining) and not hunting
+    return outcomes
+
+
+CRASHED = "could not be evaluated: the engine crashed"
+
+
+def _in_pool(
+    submissions: Sequence[Submission],
+    settings: Settings,
+    workers: int,
+    chunk: int,
+    on_done: Callable[[Outcome], None] | None,
+) -> list[Outcome]:
+    """The outcomes, in order, up to the first submission lost when a worker process died
+    (a native crash in the engine takes its whole process); the caller goes on from there."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, min(16, len(submissions) // (workers * 8)))
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(settings,),
-    ) as pool:
+    outcomes: list[Outcome] = []
+    with (
+        ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(settings,),
+        ) as pool,
+        suppress(BrokenProcessPool),
+    ):
         for outcome in pool.map(_assess_in_worker, submissions, chunksize=chunk):
             outcomes.append(outcome)
             if on_done:

@@ -141,3 +141,37 @@ def test_a_trailing_newline_breaks_other_schemas_patterns(name: str, document: d
     assert schema_problems(document, schema)
     fixed = json.loads(json.dumps(document).replace("\\n", ""))
     assert not schema_problems(fixed, schema)
+
+
+def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(tmp_path: Path) -> None:
+    """A standard whose policy runs a regex over a text too long even for the large stack
+    kills the worker evaluating it; only that submission is lost, with the reason."""
+    import shutil
+
+    standard = tmp_path / "standard"
+    shutil.copytree(ROOT / "policies", standard / "policies")
+    shutil.copytree(ROOT / "schemas", standard / "schemas")
+    policy = standard / "policies" / "edhs" / "gov" / "dpo_designated.rego"
+    text = policy.read_text(encoding="utf-8")
+    assert "max_contact_length := 320" in text
+    policy.write_text(text.replace("max_contact_length := 320", "max_contact_length := 10000000"))
+    schema_path = standard / "schemas" / "declaration.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    contact = schema["properties"]["governance"]["properties"]["dpo"]["properties"]["contact"]
+    contact["maxLength"] = 10_000_000
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = REFERENCE.read_text(encoding="utf-8")
+    for name in ("a", "b", "d", "e", "f"):
+        (folder / f"{name}.yaml").write_text(good, encoding="utf-8")
+    with_contact(tmp_path, "A" * 3_000_000).rename(folder / "c.yaml")
+    out = tmp_path / "out"
+    result = pyrules("assess", folder, "--standard", standard, "--out", out, "--jobs", "2")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    matrix = (out / "matrix.csv").read_text(encoding="utf-8")
+    assert "could not be evaluated: the engine crashed" in matrix
+    for name in ("a", "b", "d", "e", "f"):
+        assert (out / "reports" / f"{name}.json").is_file()
+    assert not (out / "reports" / "c.json").exists()
