@@ -10,6 +10,10 @@ from pathlib import Path
 
 SERVE_ADDR = "127.0.0.1:8181"
 SERVE_MAX_BODY = 10 * 1024 * 1024  # the declaration loader's own limit
+SERVE_MAX_NODES = 50_000  # values in one request body; a full declaration has a few hundred
+SERVE_MAX_CONCURRENT = 4  # requests past their headers at once; the rest wait their turn
+SERVE_MAX_POLICY = 64 * 1024  # one policy module, with --allow-writes
+SERVE_COMPILE_SECONDS = 10.0  # compiling the policies after a write, with --allow-writes
 
 DOCS_DIR = Path("docs")
 DOCS_SOURCES = Path("build") / "docs-src"

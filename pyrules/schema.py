@@ -165,8 +165,15 @@ def load_valid(
 def validate_declaration(document: Document, standard: Standard) -> list[Problem]:
     """Schema errors, then a standard-version mismatch: both make the input unusable.
     Sorted as they stand in the file, so the list reads from top to bottom."""
-    problems = schema_problems(document.data, standard.schema, document.scalars)
-    version = document.data.get("standard_version")
+    return sort_by_place(document, declaration_problems(document.data, standard, document.scalars))
+
+
+def declaration_problems(
+    data: Any, standard: Standard, scalars: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """As validate_declaration, for data that came from elsewhere than a file (a request)."""
+    problems = schema_problems(data, standard.schema, scalars)
+    version = data.get("standard_version") if isinstance(data, dict) else None
     if isinstance(version, str) and compatibility_key(version) != standard.major:
         problems.append(
             Problem(
@@ -176,7 +183,7 @@ def validate_declaration(document: Document, standard: Standard) -> list[Problem
                 "(--standard) or update it",
             )
         )
-    return sort_by_place(document, problems)
+    return problems
 
 
 def sort_by_place(document: Document, problems: list[Problem]) -> list[Problem]:

@@ -11,11 +11,27 @@ Endpoints, with OPA's shapes and error bodies (`{"code", "message", "errors"}`):
 `GET|POST /v1/data/{path}` (decisions; `result` omitted when undefined);
 `PUT|PATCH|DELETE /v1/data/{path}` (PATCH takes OPA's JSON Patch: add, remove, replace).
 
+Hostile requests (issue 18): a body is parsed by the declaration loader with its limits
+(size `--max-body`, nesting, `--max-nodes` values, strict UTF-8 without lone surrogates)
+before anything else sees it; a decision that evaluates any EDHS control (a path above, at
+or below a control's package, or `pyrules/all`) needs an input valid against the
+declaration schema, else 400 with every located problem and no verdicts; at most
+`--max-concurrent` requests are past their headers at once; every refused request gets
+OPA's error body and one line on stderr, never a traceback.
+
+Writes are off by default: a PUT, PATCH or DELETE that would change the policies or the
+data is 403 (one that changes nothing, such as `pyrules check --engine opa` pushing the
+standard the server already holds, is answered as OPA does). With `--allow-writes` and
+`--token-file`, a write needs `Authorization: Bearer <token>` (else 401, as OPA's token
+authentication), a policy is at most `--max-policy-bytes`, and the new policy set must
+compile within `--compile-timeout` seconds, measured in a child process that is stopped
+then (rego-cpp cannot be interrupted in-process).
+
 How it differs from OPA, on purpose or by the engine: a body over `--max-body` is 413
 (OPA says 400); built-in errors are always strict; rego-cpp checks syntax when a policy is
 put but finds unsafe variables or unknown functions only when they are evaluated; the `ast`
 of a policy holds only its package; no query, compile, config, status or metrics API, no
-bundles, no decision logs, no authentication (an address other than loopback warns).
+bundles, no decision logs.
 
 Writes are checked by compiling with regopy. On regopy every compile or evaluation holds
 one lock (its interpreters are not thread-safe); compiled bundles are cached per decision
@@ -25,7 +41,10 @@ parallel, one engine per evaluating thread, each reloading after a write.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import dataclasses
+import hmac
 import ipaddress
 import json
 import re
@@ -34,7 +53,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regopy
@@ -43,7 +62,14 @@ from regopy.rego_shared import (
     rego_get_error,
 )
 
-from pyrules.defaults import SERVE_ADDR, SERVE_MAX_BODY
+from pyrules.defaults import (
+    SERVE_ADDR,
+    SERVE_COMPILE_SECONDS,
+    SERVE_MAX_BODY,
+    SERVE_MAX_CONCURRENT,
+    SERVE_MAX_NODES,
+    SERVE_MAX_POLICY,
+)
 from pyrules.engine.embedded import (
     describe_rego_error,
     new_interpreter,
@@ -51,9 +77,11 @@ from pyrules.engine.embedded import (
     run_query,
     to_rego_value,
 )
-from pyrules.engine.opa import AGGREGATE_ID, aggregate_module
+from pyrules.engine.opa import AGGREGATE_ID, AGGREGATE_PACKAGE, aggregate_module
 from pyrules.engine.pool import EnginePool, EvaluationFailed
-from pyrules.errors import InputError, StandardError
+from pyrules.errors import InputError, StandardError, printable
+from pyrules.loader import Document, Limits, LoadError, loads
+from pyrules.schema import declaration_problems
 from pyrules.standard import PACKAGE_LINE, Standard
 
 if TYPE_CHECKING:
@@ -71,6 +99,7 @@ ERRORMSG_HEAD = re.compile(r"\(errormsg ([0-9]+):")
 # Not str.isdigit(): it admits "²", which int() refuses, and "٣", which int() reads as 3
 # where OPA (Go's strconv.Atoi) sees a string key.
 ASCII_DIGITS = re.compile(r"[0-9]+")
+MAX_INDEX = 2**63 - 1  # rego-cpp reads an index with stoll; OPA's Atoi fails past it too
 
 
 class ApiError(Exception):
@@ -114,8 +143,12 @@ def compile_errors(text: str, sources: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def array_index(segment: str) -> int | None:
-    """The segment as an array index when it is one to OPA: ASCII digits only."""
-    return int(segment) if ASCII_DIGITS.fullmatch(segment) else None
+    """The segment as an array index when it is one to OPA: ASCII digits only, within
+    64 bits (a longer number is a string key there, and made rego-cpp's stoll throw)."""
+    if not ASCII_DIGITS.fullmatch(segment) or len(segment) > 19:
+        return None
+    index = int(segment)
+    return index if index <= MAX_INDEX else None
 
 
 def data_ref(segments: list[str]) -> str:
@@ -146,6 +179,8 @@ def _pointer_segments(pointer: str) -> list[str]:
 class PolicyStore:
     """Policies and data, compiled on change, evaluated one request at a time."""
 
+    compile_seconds: float | None = None  # a time limit on compiling after a write
+
     def __init__(
         self, modules: dict[str, str], data: dict[str, Any], pool: EnginePool | None = None
     ) -> None:
@@ -160,12 +195,32 @@ class PolicyStore:
         if errors:
             raise StandardError(f"the policies do not compile: {errors[0]['message']}")
         self._modules, self._data = dict(modules), data
+        self._guarded: dict[str, tuple[str, list[str]]] = {}
 
     @classmethod
     def from_standard(cls, standard: Standard, pool: EnginePool | None = None) -> PolicyStore:
         modules = {m.path: m.source for m in standard.modules}
         modules[AGGREGATE_ID] = aggregate_module(standard.controls)
-        return cls(modules, {"edhs": {"params": copy.deepcopy(standard.params)}}, pool)
+        store = cls(modules, {"edhs": {"params": copy.deepcopy(standard.params)}}, pool)
+        packages = {c.package for c in standard.controls} | {AGGREGATE_PACKAGE}
+        store._guarded = {
+            m.path: (m.source, m.package.split("."))
+            for m in standard.modules
+            if m.package in packages
+        }
+        store._guarded[AGGREGATE_ID] = (modules[AGGREGATE_ID], AGGREGATE_PACKAGE.split("."))
+        return store
+
+    def guarded_packages(self) -> list[list[str]]:
+        """The packages of the standard's controls (and of pyrules.all) still as the server
+        started with them: their decisions need a valid declaration. A control replaced by
+        a write is no longer the standard's, so its input is the writer's business."""
+        with self._lock:
+            return [
+                package
+                for policy_id, (source, package) in self._guarded.items()
+                if self._modules.get(policy_id) == source
+            ]
 
     # -- compiling -------------------------------------------------------------------
 
@@ -204,8 +259,17 @@ class PolicyStore:
             return exc.errors
         return []
 
-    def _commit(self, modules: dict[str, str], data: dict[str, Any], code: str) -> None:
-        """Adopt the new state only if it compiles; callers hold the lock."""
+    def _commit(
+        self, modules: dict[str, str], data: dict[str, Any], code: str, refusal: ApiError | None
+    ) -> None:
+        """Adopt the new state only if it compiles; callers hold the lock. Without the right
+        to write (`refusal`), only a write that changes nothing is answered."""
+        if modules == self._modules and data == self._data:
+            return
+        if refusal is not None:
+            raise refusal
+        if self.compile_seconds is not None:
+            _compile_within(modules, data, self.compile_seconds)
         errors = self._check(modules, data)
         if errors:
             raise ApiError(400, code, "error(s) occurred while compiling module(s)", errors)
@@ -224,7 +288,7 @@ class PolicyStore:
                 raise not_found(f'policy id "{policy_id}"')
             return _policy(policy_id, self._modules[policy_id])
 
-    def put_policy(self, policy_id: str, source: str) -> None:
+    def put_policy(self, policy_id: str, source: str, refusal: ApiError | None = None) -> None:
         if PACKAGE_LINE.search(source) is None:
             raise ApiError(
                 400,
@@ -236,18 +300,19 @@ class PolicyStore:
         with self._lock:
             if self._modules.get(policy_id) == source:
                 return  # as OPA: the same text again changes nothing
-            self._commit({**self._modules, policy_id: source}, self._data, "invalid_parameter")
+            modules = {**self._modules, policy_id: source}
+            self._commit(modules, self._data, "invalid_parameter", refusal)
 
-    def delete_policy(self, policy_id: str) -> None:
+    def delete_policy(self, policy_id: str, refusal: ApiError | None = None) -> None:
         with self._lock:
             if policy_id not in self._modules:
                 raise not_found(f'policy id "{policy_id}"')
             modules = {k: v for k, v in self._modules.items() if k != policy_id}
-            self._commit(modules, self._data, "invalid_operation")
+            self._commit(modules, self._data, "invalid_operation", refusal)
 
     # -- data ------------------------------------------------------------------------
 
-    def put_data(self, segments: list[str], value: Any) -> None:
+    def put_data(self, segments: list[str], value: Any, refusal: ApiError | None = None) -> None:
         with self._lock:
             data = copy.deepcopy(self._data)
             if not segments:
@@ -262,18 +327,18 @@ class PolicyStore:
                         raise ApiError(
                             404, "resource_conflict", f"/{'/'.join(segments)}: write conflict"
                         )
-                if node.get(segments[-1], _MISSING) == value:
-                    return
                 node[segments[-1]] = value
-            self._commit(self._modules, data, "invalid_parameter")
+            self._commit(self._modules, data, "invalid_parameter", refusal)
 
-    def delete_data(self, segments: list[str]) -> None:
+    def delete_data(self, segments: list[str], refusal: ApiError | None = None) -> None:
         with self._lock:
             data = copy.deepcopy(self._data)
             _apply(data, "remove", segments, None, f"/{'/'.join(segments)}")
-            self._commit(self._modules, data, "invalid_parameter")
+            self._commit(self._modules, data, "invalid_parameter", refusal)
 
-    def patch_data(self, segments: list[str], operations: Any) -> None:
+    def patch_data(
+        self, segments: list[str], operations: Any, refusal: ApiError | None = None
+    ) -> None:
         if not isinstance(operations, list):
             raise ApiError(400, "invalid_parameter", "a JSON Patch is a list of operations")
         with self._lock:
@@ -289,7 +354,7 @@ class PolicyStore:
                     raise ApiError(400, "invalid_parameter", f"bad patch path: {pointer}")
                 target = segments + _pointer_segments(pointer)
                 _apply(data, op, target, operation.get("value"), pointer)
-            self._commit(self._modules, data, "invalid_parameter")
+            self._commit(self._modules, data, "invalid_parameter", refusal)
 
     # -- decisions -------------------------------------------------------------------
 
@@ -334,7 +399,37 @@ class PolicyStore:
         return True, bindings["result"]
 
 
-_MISSING = object()
+def _compile_within(modules: dict[str, str], data: dict[str, Any], seconds: float) -> None:
+    """Compile once in a child process first, stopped after `seconds`: rego-cpp's compile
+    time grows with the square of a module's rules (a 700 KB module took minutes), and a
+    compile in this process cannot be interrupted. The child only measures; its errors
+    are found again, with their messages, by the compile here."""
+    import subprocess
+
+    payload = json.dumps({"modules": modules, "data": data}, ensure_ascii=False)
+    try:
+        subprocess.run(
+            [sys.executable, "-c", "from pyrules.serve import compile_child; compile_child()"],
+            input=payload.encode("utf-8"),
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            "error(s) occurred while compiling module(s)",
+            [{"code": "rego_compile_error",
+              "message": f"compiling took longer than {seconds:g} s (--compile-timeout)"}],
+        ) from None  # fmt: skip
+
+
+def compile_child() -> None:
+    """The child of _compile_within: compile the policies and data read from stdin."""
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    errors = PolicyStore({}, {})._check(request["modules"], request["data"])
+    raise SystemExit(1 if errors else 0)
 
 
 def _evaluation_error(message: str) -> ApiError:
@@ -403,36 +498,134 @@ def _child(node: Any, segment: str, shown: str) -> Any:
 # -- HTTP ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclasses.dataclass(frozen=True)
+class WriteAccess:
+    """Policy and data writes, on only when asked for, each with the bearer token."""
+
+    token: str
+    max_policy_bytes: int = SERVE_MAX_POLICY
+    compile_seconds: float = SERVE_COMPILE_SECONDS
+
+
+@dataclasses.dataclass
 class Settings:
     max_body: int = SERVE_MAX_BODY
+    max_nodes: int = SERVE_MAX_NODES
+    max_concurrent: int = SERVE_MAX_CONCURRENT
+    writes: WriteAccess | None = None  # None: writes that change anything are refused
+    standard: Standard | None = None  # decisions on its controls need a valid declaration
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_bytes=self.max_body + len(_WRAP) + 2, max_nodes=self.max_nodes)
+
+
+def reaches(segments: list[str], packages: list[list[str]]) -> bool:
+    """True when `data.<segments>` evaluates one of the packages: the path is a package,
+    lies inside one, or holds one (`data`, `data.edhs`, ...)."""
+    return any(
+        segments[: len(path)] == path or path[: len(segments)] == segments for path in packages
+    )
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON value {name}")
+_WRAP = b'{"value":'  # the loader reads a mapping: any JSON value is parsed inside one
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"number {text[:20]} is out of range")
-    return value
-
-
-def parse_json(body: bytes, what: str) -> Any:
+def parse_json(body: bytes, what: str, limits: Limits) -> tuple[Any, Document]:
+    """The value, parsed by the declaration loader with its limits (size, nesting, values,
+    strict UTF-8, no lone surrogates, no NaN or infinite numbers), and where each part is.
+    Positions in the document are under `/value`."""
     try:
-        return json.loads(
-            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
-        )
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        detail = " ".join(str(exc).split()) or "too deeply nested"
+        document = loads(_WRAP + body + b"\n}", what, fmt="json", limits=limits)
+    except LoadError as exc:
+        column = exc.column - len(_WRAP) if exc.line == 1 else exc.column
         raise ApiError(
-            400, "invalid_parameter", f"{what} contains malformed input: {detail}"
+            400,
+            "invalid_parameter",
+            f"{what} contains malformed input: {exc.message} "
+            f"(line {exc.line}, column {max(column, 1)})",
         ) from None
+    if len(document.data) != 1:  # `1, "x": 2` read inside the wrapper
+        raise ApiError(400, "invalid_parameter", f"{what} contains malformed input")
+    return document.data["value"], document
+
+
+def declaration_error(
+    value: Any, standard: Standard, document: Document, pointer: str
+) -> ApiError | None:
+    """400 with every problem of the input against the declaration schema, each with its
+    pointer and its place in the request, as OPA lists compile errors; None when valid."""
+    problems = declaration_problems(value, standard)
+    if not problems:
+        return None
+    errors = []
+    for problem in problems:
+        _, position = document.locate(pointer + problem.pointer)
+        errors.append(
+            {
+                "code": "invalid_input",
+                "message": problem.message,
+                "pointer": problem.pointer,
+                "location": {"file": document.name, "row": position.line, "col": position.column},
+            }
+        )
+    count = f"{len(problems)} problem{'s' * (len(problems) > 1)}"
+    return ApiError(
+        400,
+        "invalid_parameter",
+        f"the input is not a valid EDHS {standard.version} declaration ({count}); "
+        "no control was evaluated",
+        errors,
+    )
+
+
+MIN_TOKEN_LENGTH = 16
+
+
+def read_token(path: Path) -> str:
+    """The bearer token: the file's first line, long enough not to be guessed."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise InputError(f"{path}: cannot read the token ({reason})") from None
+    token = lines[0].strip() if lines else ""
+    if len(token) < MIN_TOKEN_LENGTH or not token.isprintable() or " " in token:
+        raise InputError(
+            f"{path}:1: the token must be at least {MIN_TOKEN_LENGTH} printable characters "
+            "without spaces (e.g. from: python -c 'import secrets; print(secrets.token_hex())')"
+        )
+    return token
+
+
+def write_refusal(request: Request, writes: WriteAccess | None) -> ApiError | None:
+    """Why this request may not change policies or data, or None when it may."""
+    if writes is None:
+        return ApiError(
+            403,
+            "unauthorized",
+            "policy and data writes are off (start pyrules serve with --allow-writes)",
+        )
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    given = token.strip().encode("utf-8", "replace")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given, writes.token.encode("utf-8")):
+        return None
+    return ApiError(401, "unauthorized", "request rejected by administrative policy")
+
+
+def log(request: Request, status: int, message: str) -> None:
+    """One line on stderr per refused or failed request; what the client sent is escaped
+    and cut, so a log line stays one short line."""
+    path = printable(request.url.path)
+    path = path if len(path) <= 200 else path[:200] + "…"
+    message = printable(" ".join(message.split()))
+    message = message if len(message) <= 300 else message[:300] + "…"
+    line = f"pyrules serve: {status} {request.method} {path}: {message}"
+    print(line, file=sys.stderr, flush=True)
 
 
 def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
@@ -440,10 +633,14 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
+    from starlette.requests import ClientDisconnect
     from starlette.responses import PlainTextResponse, Response
     from starlette.routing import Route
 
     settings = settings or Settings()
+    # At most max_concurrent requests past their headers (bodies read, parsed, evaluated);
+    # the others wait for their turn with nothing read.
+    admitted = asyncio.Semaphore(settings.max_concurrent)
 
     def reply(request: Request, body: Any, status: int = 200) -> Response:
         flag = request.query_params.get("pretty")
@@ -451,17 +648,18 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
         text = json.dumps(body, indent=2 if pretty else None, ensure_ascii=False) + "\n"
         return Response(text, status_code=status, media_type="application/json")
 
-    async def read_body(request: Request) -> bytes:
+    async def read_body(request: Request, limit: int | None = None) -> bytes:
+        limit = settings.max_body if limit is None else min(limit, settings.max_body)
         length = request.headers.get("content-length")
         if length is not None and not ASCII_DIGITS.fullmatch(length.strip()):
             # uvicorn refuses such a request itself; another ASGI server may pass it on
             raise ApiError(400, "invalid_parameter", "invalid Content-Length header")
-        if length is not None and int(length) > settings.max_body:
+        if length is not None and int(length) > limit:
             raise BodyTooLarge
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > settings.max_body:
+            if size > limit:
                 raise BodyTooLarge
             chunks.append(chunk)
         return b"".join(chunks)
@@ -471,12 +669,21 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
     ) -> Callable[[Request], Awaitable[Response]]:
         async def wrapped(request: Request) -> Response:
             try:
-                return await handler(request)
+                async with admitted:
+                    return await handler(request)
             except ApiError as exc:
-                return reply(request, exc.body(), exc.status)
+                error = exc
             except BodyTooLarge:
-                body = {"code": "invalid_parameter", "message": "request body too large"}
-                return reply(request, body, 413)
+                error = ApiError(413, "invalid_parameter", "request body too large")
+            except HTTPException:
+                raise  # 404 and 405, answered as OPA's router does
+            except ClientDisconnect:
+                log(request, 400, "the client disconnected before the body ended")
+                return Response(status_code=400)
+            except Exception as exc:  # a bug: still OPA's shape and one line, no traceback
+                error = ApiError(500, "internal_error", f"unexpected {type(exc).__name__}")
+            log(request, error.status, error.message)
+            return reply(request, error.body(), error.status)
 
         return wrapped
 
@@ -490,8 +697,18 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
         segments = split_path(rest)
         method = request.method
         if method in ("GET", "POST"):
-            has_input, value, warning = await _decision_input(request, method)
-            defined, result = await run_in_threadpool(store.decide, segments, value, has_input)
+            has_input, value, warning, where = await _decision_input(request, method)
+            if settings.standard is not None and reaches(segments, store.guarded_packages()):
+                if not has_input:
+                    raise ApiError(
+                        400,
+                        "invalid_parameter",
+                        "a decision on EDHS controls needs an input: the declaration",
+                    )
+                error = declaration_error(value, settings.standard, *where)
+                if error is not None:
+                    raise error
+            defined, result = await evaluate(segments, value, has_input)
             body: dict[str, Any] = {"result": result} if defined else {}
             if warning:
                 body["warning"] = {
@@ -499,33 +716,43 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
                     "message": "'input' key missing from the request",
                 }
             return reply(request, body)
+        refusal = write_refusal(request, settings.writes)
         if method == "PUT":
-            value = parse_json(await read_body(request), "body")
-            await run_in_threadpool(store.put_data, segments, value)
+            value, _ = parse_json(await read_body(request), "body", settings.limits)
+            await run_in_threadpool(store.put_data, segments, value, refusal)
         elif method == "PATCH":
-            operations = parse_json(await read_body(request), "body")
-            await run_in_threadpool(store.patch_data, segments, operations)
+            operations, _ = parse_json(await read_body(request), "body", settings.limits)
+            await run_in_threadpool(store.patch_data, segments, operations, refusal)
         else:
-            await run_in_threadpool(store.delete_data, segments)
+            await run_in_threadpool(store.delete_data, segments, refusal)
         return Response(status_code=204)
 
-    async def _decision_input(request: Request, method: str) -> tuple[bool, Any, bool]:
+    async def evaluate(segments: list[str], value: Any, has_input: bool) -> tuple[bool, Any]:
+        """Where serve evaluates a decision: one call, so an engine pool can take it over."""
+        return await run_in_threadpool(store.decide, segments, value, has_input)
+
+    async def _decision_input(
+        request: Request, method: str
+    ) -> tuple[bool, Any, bool, tuple[Document, str]]:
+        """(has input, input, warn that it is missing, where the input is in what was sent)."""
+        nowhere = (Document("body", {}, {}, "", ""), "")
         if method == "GET":
             if "input" not in request.query_params:
-                return False, None, False
-            value = parse_json(request.query_params["input"].encode(), "parameter")
-            return True, value, False
+                return False, None, False, nowhere
+            raw = request.query_params["input"].encode("utf-8", "surrogatepass")
+            value, document = parse_json(raw, "parameter", settings.limits)
+            return True, value, False, (document, "/value")
         body = await read_body(request)
         if not body.strip():
-            return False, None, True
-        document = parse_json(body, "body")
-        if not isinstance(document, dict):
+            return False, None, True, nowhere
+        parsed, document = parse_json(body, "body", settings.limits)
+        if not isinstance(parsed, dict):
             raise ApiError(
                 400, "invalid_parameter", "body contains malformed input: not a JSON object"
             )
-        if "input" not in document:
-            return False, None, True
-        return True, document["input"], False
+        if "input" not in parsed:
+            return False, None, True, nowhere
+        return True, parsed["input"], False, (document, "/value/input")
 
     async def policies(request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -538,14 +765,16 @@ def create_app(store: PolicyStore, settings: Settings | None = None) -> Any:
             return reply(request, {"result": await run_in_threadpool(store.list_policies)})
         if request.method == "GET":
             return reply(request, {"result": await run_in_threadpool(store.get_policy, policy_id)})
+        refusal = write_refusal(request, settings.writes)
         if request.method == "DELETE":
-            await run_in_threadpool(store.delete_policy, policy_id)
+            await run_in_threadpool(store.delete_policy, policy_id, refusal)
             return reply(request, {})
+        limit = settings.writes.max_policy_bytes if settings.writes else SERVE_MAX_POLICY
         try:
-            source = (await read_body(request)).decode("utf-8")
+            source = (await read_body(request, limit)).decode("utf-8")
         except UnicodeDecodeError:
             raise ApiError(400, "invalid_parameter", "the policy is not UTF-8 text") from None
-        await run_in_threadpool(store.put_policy, policy_id, source)
+        await run_in_threadpool(store.put_policy, policy_id, source, refusal)
         return reply(request, {})
 
     async def not_found_page(_request: Request, _exc: Exception) -> Response:
@@ -591,8 +820,8 @@ def listen(addr: str) -> socket.socket:
 
 
 def exposure_warning(host: str) -> str | None:
-    """A warning for an address beyond loopback: the API takes policy and data writes from
-    anyone who can connect, and it has no authentication."""
+    """A warning for an address beyond loopback: anyone who can connect may ask for
+    decisions, and with --allow-writes try tokens."""
     address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
     try:
         address = ipaddress.ip_address(host.partition("%")[0])
@@ -604,8 +833,8 @@ def exposure_warning(host: str) -> str | None:
         return None
     return (
         f"pyrules serve: warning: {host} is reachable from other machines, and anyone who "
-        "can connect may replace the policies and data (no authentication); listen on "
-        "127.0.0.1 or put an authenticating gateway in front"
+        "can connect may ask for decisions (and, with --allow-writes, try tokens); the "
+        "traffic is plain HTTP: listen on 127.0.0.1 or put a TLS gateway in front"
     )
 
 
@@ -621,7 +850,7 @@ def startup_lines(version: str, host: str, port: int) -> list[str]:
 def serve(
     standard: Standard,
     addr: str = SERVE_ADDR,
-    max_body: int = SERVE_MAX_BODY,
+    settings: Settings | None = None,
     engine: str | None = None,
 ) -> None:
     """Run until interrupted; the first line on stderr names the address (port 0 = any), a
@@ -644,7 +873,10 @@ def serve(
         pool = None
     sock = listen(addr)
     store = PolicyStore.from_standard(standard, pool)
-    app = create_app(store, Settings(max_body=max_body))
+    settings = dataclasses.replace(settings or Settings(), standard=standard)
+    if settings.writes is not None:
+        store.compile_seconds = settings.writes.compile_seconds
+    app = create_app(store, settings)
     host, port = sock.getsockname()[:2]
     for line in startup_lines(standard.version, host, port):
         print(line, file=sys.stderr, flush=True)

@@ -41,10 +41,34 @@ def load_yaml_keep_dates() -> Callable[[Path | str], Any]:
     return _load_yaml_keep_dates
 
 
-class RunningServer:
-    """A `pyrules serve` subprocess on 127.0.0.1 with a port the OS chose."""
+SERVE_TOKEN = "test-token-0123456789abcdef"  # what the test servers take writes with
 
-    def __init__(self, *args: str) -> None:
+
+@pytest.fixture(scope="session", autouse=True)
+def serve_token(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bearer token of the test servers, in a file for them and in PYRULES_OPA_TOKEN for
+    the OPA backend (and `pyrules check --engine opa` subprocesses) that pushes to them."""
+    import os
+
+    path = tmp_path_factory.mktemp("serve") / "token"
+    path.write_text(SERVE_TOKEN + "\n", encoding="utf-8")
+    RunningServer.token_file = path
+    previous = os.environ.get("PYRULES_OPA_TOKEN")
+    os.environ["PYRULES_OPA_TOKEN"] = SERVE_TOKEN
+    yield path
+    if previous is None:
+        del os.environ["PYRULES_OPA_TOKEN"]
+    else:
+        os.environ["PYRULES_OPA_TOKEN"] = previous
+
+
+class RunningServer:
+    """A `pyrules serve` subprocess on 127.0.0.1 with a port the OS chose; it takes writes
+    with SERVE_TOKEN unless `writes=False`."""
+
+    token_file: Path | None = None  # set by the serve_token fixture
+
+    def __init__(self, *args: str, writes: bool = True) -> None:
         import re
         import subprocess
         import sys
@@ -52,6 +76,9 @@ class RunningServer:
         import time
         import urllib.request
 
+        if writes:
+            assert self.token_file is not None, "the serve_token fixture did not run"
+            args = ("--allow-writes", "--token-file", str(self.token_file), *args)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pyrules", "serve", "--addr", "127.0.0.1:0", *args],
             stdout=subprocess.DEVNULL,
@@ -110,8 +137,8 @@ def start_server() -> Any:
     """Start `pyrules serve` with extra arguments; every server started is stopped after."""
     servers: list[RunningServer] = []
 
-    def start(*args: str) -> RunningServer:
-        servers.append(RunningServer(*args))
+    def start(*args: str, writes: bool = True) -> RunningServer:
+        servers.append(RunningServer(*args, writes=writes))
         return servers[-1]
 
     yield start

@@ -18,7 +18,17 @@ from pyrules.cli.base import (
     standard_from,
     standard_option,
 )
-from pyrules.defaults import DOCS_DIR, DOCS_SITE, DOCS_SOURCES, SERVE_ADDR, SERVE_MAX_BODY
+from pyrules.defaults import (
+    DOCS_DIR,
+    DOCS_SITE,
+    DOCS_SOURCES,
+    SERVE_ADDR,
+    SERVE_COMPILE_SECONDS,
+    SERVE_MAX_BODY,
+    SERVE_MAX_CONCURRENT,
+    SERVE_MAX_NODES,
+    SERVE_MAX_POLICY,
+)
 from pyrules.errors import InputError
 
 
@@ -188,9 +198,8 @@ def bundle_build(
     "--addr",
     default=SERVE_ADDR,
     show_default=True,
-    help="HOST:PORT to listen on (port 0: any free port, printed on start). Anyone who "
-    "can connect may change the policies and data: an address other than loopback "
-    "(127.0.0.1, ::1) warns.",
+    help="HOST:PORT to listen on (port 0: any free port, printed on start). An address "
+    "other than loopback (127.0.0.1, ::1) warns.",
 )
 @click.option(
     "--max-body",
@@ -200,18 +209,74 @@ def bundle_build(
     help="Largest request body in bytes (larger: 413).",
 )
 @click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=SERVE_MAX_NODES,
+    show_default=True,
+    help="Most JSON values (keys included) in one request body (more: 400).",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(min=1),
+    default=SERVE_MAX_CONCURRENT,
+    show_default=True,
+    help="Requests read and evaluated at once; the others wait their turn.",
+)
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Accept policy and data writes (PUT, PATCH, DELETE) that carry the bearer token "
+    "of --token-file. Without it, a write that would change anything is 403.",
+)
+@file_option("--token-file", help_text="File whose first line is the bearer token for writes.")
+@click.option(
+    "--max-policy-bytes",
+    type=click.IntRange(min=1),
+    default=SERVE_MAX_POLICY,
+    show_default=True,
+    help="Largest policy module a write may put (larger: 413).",
+)
+@click.option(
+    "--compile-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=SERVE_COMPILE_SECONDS,
+    show_default=True,
+    help="Seconds the policies may take to compile after a write (longer: 400, not kept).",
+)
+@click.option(
     "--engine",
     type=click.Choice(["opa", "regopy"]),
     help="Decide with a pool of OPA engines in process, or with regopy "
     "[default: opa when installed].",
 )
 @handles_input_errors
-def serve(standard_dir: Path | None, addr: str, max_body: int, engine: str | None) -> None:
+def serve(
+    standard_dir: Path | None,
+    addr: str,
+    max_body: int,
+    max_nodes: int,
+    max_concurrent: int,
+    allow_writes: bool,
+    token_file: Path | None,
+    max_policy_bytes: int,
+    compile_timeout: float,
+    engine: str | None,
+) -> None:
     """Answer OPA's REST API (a subset) with the embedded engine, the standard loaded.
 
-    There is no authentication and the API accepts policy and data writes: keep it on
-    127.0.0.1, or behind a gateway that authenticates.
+    Decisions on EDHS controls need an input valid against the declaration schema (else
+    400 listing every problem). Policy and data writes are off unless --allow-writes is
+    given with --token-file; keep the server on 127.0.0.1 or behind a TLS gateway.
     """
+    from pyrules.serve import Settings, WriteAccess, read_token
     from pyrules.serve import serve as run_server
 
-    run_server(standard_from(standard_dir), addr, max_body, engine)
+    if token_file is not None and not allow_writes:
+        raise InputError("--token-file: give it with --allow-writes (writes are off without)")
+    writes = None
+    if allow_writes:
+        if token_file is None:
+            raise InputError("--allow-writes needs --token-file FILE holding the bearer token")
+        writes = WriteAccess(read_token(token_file), max_policy_bytes, compile_timeout)
+    settings = Settings(max_body, max_nodes, max_concurrent, writes)
+    run_server(standard_from(standard_dir), addr, settings, engine)

@@ -19,10 +19,14 @@ run's. Anything else is refused: the report names the local standard's digest, s
 never describe policies pyrules did not push or check. The server's EDHS state is shared:
 two runs with different parameters race.
 Connection failures, time-outs and OPA error bodies end the run with one line (exit 2).
+A server that authenticates with bearer tokens (OPA's `--authentication=token`, or
+`pyrules serve --allow-writes`) gets the token from the environment, PYRULES_OPA_TOKEN, so
+it never shows in a process list or a shell history.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -41,6 +45,7 @@ PARAMS_PATH = "edhs/params"
 BUNDLES_PATH = "system/bundles"
 STRICT = {"strict-builtin-errors": "true"}
 DEFAULT_TIMEOUT = 10.0
+TOKEN_VARIABLE = "PYRULES_OPA_TOKEN"
 
 
 class OpaError(InputError):
@@ -116,7 +121,10 @@ class OpaEngine:
         self.standard_version = version
         self.served_from_bundle = False
         host, port, tls = parse_opa_url(url)
-        self._client = OpaClient(host=host, port=port, ssl=tls, timeout=timeout, retries=0)
+        token = os.environ.get(TOKEN_VARIABLE) or None  # OPA's bearer-token authentication
+        self._client = OpaClient(
+            host=host, port=port, ssl=tls, timeout=timeout, retries=0, token=token
+        )
         self._push(list(modules), params)
 
     def _push(self, modules: list[Module], params: dict[str, Any]) -> None:

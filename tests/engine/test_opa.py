@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import SERVE_TOKEN
 from opa_client import OpaClient
 
 from pyrules.engine import RawResult
@@ -62,7 +63,7 @@ def test_the_cli_checks_through_a_server_with_the_same_output(pyrules_server) ->
 
 
 def test_opa_python_client_uploads_a_policy_and_asks_for_a_decision(pyrules_server) -> None:
-    client = OpaClient(host="127.0.0.1", port=pyrules_server.port, timeout=10)
+    client = OpaClient(host="127.0.0.1", port=pyrules_server.port, timeout=10, token=SERVE_TOKEN)
     policy = "package demo.voting\n\nimport rego.v1\n\nallow if input.age >= data.demo.min_age\n"
     try:
         assert client.update_policy_from_string(policy, "demo/voting.rego", rego_compat=False)
