@@ -402,19 +402,24 @@ class PolicyStore:
 def _compile_within(modules: dict[str, str], data: dict[str, Any], seconds: float) -> None:
     """Compile once in a child process first, stopped after `seconds`: rego-cpp's compile
     time grows with the square of a module's rules (a 700 KB module took minutes), and a
-    compile in this process cannot be interrupted. The child only measures; its errors
-    are found again, with their messages, by the compile here."""
+    compile in this process cannot be interrupted. The clock starts once the child has
+    imported what it needs; the child only measures, and the compile here finds its errors
+    again, with their messages."""
     import subprocess
 
     payload = json.dumps({"modules": modules, "data": data}, ensure_ascii=False)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from pyrules.serve import compile_child; compile_child()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert child.stdin is not None and child.stdout is not None
     try:
-        subprocess.run(
-            [sys.executable, "-c", "from pyrules.serve import compile_child; compile_child()"],
-            input=payload.encode("utf-8"),
-            capture_output=True,
-            timeout=seconds,
-            check=False,
-        )
+        child.stdout.readline()  # "ready": imports done
+        child.stdin.write(payload.encode("utf-8"))
+        child.stdin.close()
+        child.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         raise ApiError(
             400,
@@ -423,10 +428,17 @@ def _compile_within(modules: dict[str, str], data: dict[str, Any], seconds: floa
             [{"code": "rego_compile_error",
               "message": f"compiling took longer than {seconds:g} s (--compile-timeout)"}],
         ) from None  # fmt: skip
+    except OSError:
+        pass  # the child died early: the compile here says why
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
 
 
 def compile_child() -> None:
-    """The child of _compile_within: compile the policies and data read from stdin."""
+    """The child of _compile_within: say it is ready, then compile what stdin holds."""
+    print("ready", flush=True)
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     errors = PolicyStore({}, {})._check(request["modules"], request["data"])
     raise SystemExit(1 if errors else 0)
@@ -565,12 +577,13 @@ def declaration_error(
     errors = []
     for problem in problems:
         _, position = document.locate(pointer + problem.pointer)
+        column = position.column - len(_WRAP) if position.line == 1 else position.column
         errors.append(
             {
                 "code": "invalid_input",
                 "message": problem.message,
                 "pointer": problem.pointer,
-                "location": {"file": document.name, "row": position.line, "col": position.column},
+                "location": {"file": document.name, "row": position.line, "col": max(column, 1)},
             }
         )
     count = f"{len(problems)} problem{'s' * (len(problems) > 1)}"
