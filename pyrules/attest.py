@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError
+from pyrules.errors import InputError, printable
 from pyrules.model import Report
 
 if TYPE_CHECKING:
@@ -62,6 +62,73 @@ O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 class VerificationFailed(Exception):
     """The attestation does not hold: one line saying which check failed (exit 1)."""
+
+
+_TEXT: dict[str, Any] = {"type": "string"}
+# The shapes verification relies on, checked before anything reads a field: an envelope or
+# a signed statement of another shape is refused with one line, never an internal error.
+ENVELOPE_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["payloadType", "payload", "signatures"],
+    "properties": {
+        "payloadType": _TEXT,
+        "payload": _TEXT,
+        "signatures": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "object", "required": ["sig"],
+                      "properties": {"sig": _TEXT, "keyid": _TEXT}},
+        },
+    },
+}  # fmt: skip
+STATEMENT_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["_type", "subject", "predicateType", "predicate"],
+    "properties": {
+        "_type": {"const": STATEMENT_TYPE},
+        "predicateType": {"const": PREDICATE_TYPE},
+        "subject": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "digest"],
+                "properties": {
+                    "name": _TEXT,
+                    "digest": {"type": "object", "required": ["sha256"],
+                               "properties": {"sha256": _TEXT}},
+                },
+            },
+        },
+        "predicate": {
+            "type": "object",
+            "required": ["report", "report_sha256"],
+            "properties": {
+                "report": {"type": "object"},
+                "report_sha256": _TEXT,
+                "standard": {"type": "object"},
+                "profile": {"type": ["object", "null"]},
+            },
+        },
+    },
+}  # fmt: skip
+
+
+def shape_problem(data: Any, shape: dict[str, Any]) -> str | None:
+    """The first way `data` departs from `shape` (pointer and reason), or None. Text must
+    be Unicode: a lone surrogate from a JSON escape cannot be signed over or printed."""
+    from pyrules.schema import schema_problems
+
+    problems = schema_problems(data, shape)
+    if problems:
+        first = problems[0]
+        return f"{first.pointer or 'the top level'}: {first.message}"
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return "a text holds a lone surrogate (\\ud800-\\udfff), which is not Unicode"
+    return None
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -294,17 +361,13 @@ def read_envelope(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: not UTF-8 text, so not an attestation") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
-    signatures = data.get("signatures") if isinstance(data, dict) else None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("payloadType"), str)
-        or not isinstance(data.get("payload"), str)
-        or not isinstance(signatures, list)
-        or not signatures
-        or not all(isinstance(s, dict) and isinstance(s.get("sig"), str) for s in signatures)
-    ):
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be an attestation") from None
+    problem = shape_problem(data, ENVELOPE_SHAPE)
+    if problem is not None:
         raise InputError(
-            f"{path}: not a DSSE envelope (needs payloadType, payload and signatures with sig)"
+            f"{path}: not a DSSE envelope (needs payloadType, payload and signatures with "
+            f"sig): {problem}"
         )
     return data
 
@@ -315,7 +378,7 @@ def verify_envelope(data: dict[str, Any], public_key: Ed25519PublicKey) -> Verif
     try:
         statement_data = json.loads(payload.decode("utf-8"))
         _check_statement(statement_data)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise VerificationFailed(
             f"the signed payload is not an EDHS report statement: {exc}"
         ) from None
@@ -357,24 +420,11 @@ def verified_payload(data: dict[str, Any], public_key: Ed25519PublicKey) -> tupl
 
 
 def _check_statement(data: Any) -> None:
-    """Raise ValueError unless `data` is an in-toto Statement v1 of our predicate type."""
-    if not isinstance(data, dict) or data.get("_type") != STATEMENT_TYPE:
-        raise ValueError(f"_type is not {STATEMENT_TYPE}")
-    if data.get("predicateType") != PREDICATE_TYPE:
-        raise ValueError(f"predicateType is {data.get('predicateType')!r}, not {PREDICATE_TYPE}")
-    subjects = data.get("subject")
-    if not isinstance(subjects, list) or len(subjects) != 1:
-        raise ValueError("it must have exactly one subject, the declaration")
-    subject = subjects[0]
-    if not isinstance(subject.get("name"), str) or not isinstance(
-        subject.get("digest", {}).get("sha256"), str
-    ):
-        raise ValueError("the subject needs a name and a sha256 digest")
-    predicate = data.get("predicate")
-    if not isinstance(predicate, dict) or not isinstance(predicate.get("report"), dict):
-        raise ValueError("the predicate has no report")
-    if not isinstance(predicate.get("report_sha256"), str):
-        raise ValueError("the predicate has no report_sha256")
+    """Raise ValueError unless `data` is an in-toto Statement v1 of our predicate type, with
+    exactly one subject (the declaration)."""
+    problem = shape_problem(data, STATEMENT_SHAPE)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def _why_unsigned(data: dict[str, Any], payload: bytes, expected_keyid: str) -> str:
@@ -408,7 +458,7 @@ def _consistent(payload: bytes) -> bool:
             and hashlib.sha256(text.encode("utf-8")).hexdigest() == predicate["report_sha256"]
             and data["subject"][0]["digest"]["sha256"] == report.declaration.sha256
         )
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return False
 
 
@@ -446,7 +496,7 @@ def verdict_lines(verified: Verified, attestation: Path) -> list[str]:
         lines.append(f"profile: {profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]})")
     else:
         lines.append("profile: none (the standard's defaults)")
-    return lines
+    return [printable(line) for line in lines]  # names come from the signed payload
 
 
 # --------------------------------------------------------------------------- rounds

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT, pyrules
@@ -175,3 +176,105 @@ def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(tmp_path: Pat
     for name in ("a", "b", "d", "e", "f"):
         assert (out / "reports" / f"{name}.json").is_file()
     assert not (out / "reports" / "c.json").exists()
+
+
+# --- 7 and 12: verify refuses odd envelopes and statements in one line --------------------
+
+
+def signed_statement(tmp_path: Path, statement_data: Any) -> tuple[Path, Path]:
+    """An attestation whose payload is `statement_data`, correctly signed."""
+    from pyrules.attest import Signer, envelope, generate_key
+
+    private = tmp_path / "emb.key"
+    public = generate_key(private)
+    payload = json.dumps(statement_data, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    path = tmp_path / "odd.intoto.json"
+    path.write_text(json.dumps(envelope(payload, Signer.from_file(private))), encoding="utf-8")
+    return path, public
+
+
+def good_statement() -> dict[str, Any]:
+    from pyrules.attest import PREDICATE_TYPE, STATEMENT_TYPE
+
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": "x.yaml", "digest": {"sha256": "0" * 64}}],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {"report": {"compliant": True}, "report_sha256": "0" * 64,
+                      "standard": {"version": "0.1.0"}, "profile": None},
+    }  # fmt: skip
+
+
+def odd(path: str, value: Any) -> dict[str, Any]:
+    data = good_statement()
+    node = data
+    *parents, last = path.split("/")
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "statement_data",
+    [
+        odd("subject", [5]),
+        odd("subject/0/digest", "abc"),
+        odd("subject/0/digest", ["abc"]),
+        odd("predicate/standard", ["0.1.0"]),
+        odd("predicate/profile", "p"),
+        odd("subject/0/name", "\ud800"),
+    ],
+    ids=["subject-5", "digest-str", "digest-list", "standard-list", "profile-str", "surrogate"],
+)
+def test_a_signed_statement_of_another_shape_is_refused_in_one_line(
+    tmp_path: Path, statement_data: Any
+) -> None:
+    attestation, public = signed_statement(tmp_path, statement_data)
+    result = pyrules("verify", attestation, "--key", public)
+    assert result.returncode == 1, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "NOT verified" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_well_shaped_statement_still_verifies(tmp_path: Path) -> None:
+    attestation, public = signed_statement(tmp_path, good_statement())
+    assert pyrules("verify", attestation, "--key", public).returncode == 0
+
+
+def test_control_characters_in_a_signed_name_are_escaped(tmp_path: Path) -> None:
+    attestation, public = signed_statement(tmp_path, odd("subject/0/name", "x\x1b]0;owned\x07"))
+    result = pyrules("verify", attestation, "--key", public)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\\x1b" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"payloadType":"\\ud800","payload":"","signatures":[{"sig":""}]}',
+        '{"payloadType":"t","payload":"","signatures":[{"sig":5}]}',
+        '{"payloadType":"t","payload":"","signatures":[]}',
+        "[" * 5000 + "]" * 5000,
+    ],
+)
+def test_an_envelope_of_another_shape_is_one_line_exit_2(tmp_path: Path, raw: str) -> None:
+    from pyrules.attest import generate_key
+
+    public = generate_key(tmp_path / "emb.key")
+    attestation = tmp_path / "bad.intoto.json"
+    attestation.write_text(raw, encoding="utf-8")
+    assert_one_located_line(pyrules("verify", attestation, "--key", public), str(attestation))
+
+
+def test_verify_key_that_is_a_directory_is_one_line(tmp_path: Path) -> None:
+    result = pyrules("verify", tmp_path / "a.intoto.json", "--key", tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "--key" in result.stderr
+
+
+def test_an_empty_file_name_names_the_argument() -> None:
+    result = pyrules("check", "")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "DECLARATIONS" in result.stderr and "empty" in result.stderr

@@ -11,6 +11,7 @@ import click
 
 from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
+    PathType,
     dir_option,
     fail_on_option,
     file_option,
@@ -29,7 +30,7 @@ from pyrules.errors import InputError
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=PathType(path_type=Path))
 @standard_option
 @profile_option
 @dir_option(
@@ -185,7 +186,7 @@ def keygen(key_path: Path, force: bool) -> None:
 
 
 @main.command()
-@click.argument("attestation", type=click.Path(path_type=Path))
+@click.argument("attestation", type=PathType(path_type=Path))
 @file_option(
     "--key",
     "key_path",

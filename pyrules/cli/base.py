@@ -18,7 +18,7 @@ import click
 
 from pyrules import __version__
 from pyrules.engine import ENGINES
-from pyrules.errors import InputError
+from pyrules.errors import InputError, printable
 from pyrules.levels import SEVERITIES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +60,11 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.BadParameter as exc:
+            # One line, like every other bad input, not click's usage block.
+            name = (exc.ctx or ctx).command_path
+            message = " ".join(exc.format_message().split())
+            fail_input(printable(f"{name}: {message} (see {name} --help)"))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -72,12 +77,22 @@ class Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+class PathType(click.Path):
+    """click.Path that refuses an empty name: Path("") is ".", so the error would name the
+    current directory rather than the argument that was left empty."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "":
+            self.fail("the file name is empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def file_option(*names: str, help_text: str, required: bool = False) -> Callable[[F], F]:
     """An option naming a file (not a directory)."""
     return click.option(
         *names,
         required=required,
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=PathType(dir_okay=False, path_type=Path),
         help=help_text,
     )
 
@@ -89,7 +104,7 @@ def dir_option(
     return click.option(
         *names,
         required=required,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=PathType(file_okay=False, path_type=Path),
         default=default,
         show_default=default is not None,
         help=help_text,
@@ -99,7 +114,7 @@ def dir_option(
 standard_option = click.option(
     "--standard",
     "standard_dir",
-    type=click.Path(path_type=Path),
+    type=PathType(path_type=Path),
     help="Another standard version: a directory (policies/, schemas/) or a .tar.gz bundle.",
 )
 

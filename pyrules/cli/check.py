@@ -12,6 +12,7 @@ from pyrules.cli.base import (
     EXIT_INPUT,
     EXIT_NONCOMPLIANT,
     EXIT_OK,
+    PathType,
     echo_problems,
     engine_options,
     fail_on_option,
@@ -37,7 +38,7 @@ from pyrules.render import FORMATS
 
 @main.command()
 @click.argument(
-    "declarations", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=True)
+    "declarations", nargs=-1, required=True, type=PathType(path_type=Path, dir_okay=True)
 )
 @standard_option
 @click.option(
@@ -51,7 +52,7 @@ from pyrules.render import FORMATS
     "--output",
     "outputs",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     help="Write the report to this file (one per --format).",
 )
 @fail_on_option
@@ -166,7 +167,7 @@ def check(
 
 
 @main.command()
-@click.argument("declarations", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("declarations", nargs=-1, required=True, type=PathType(path_type=Path))
 @standard_option
 @max_bytes_option
 @handles_input_errors
