@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 
 from pyrules.bundle_signature import SIGNATURES_FILE, signatures_file, verify_files
 from pyrules.errors import InputError, StandardError
+from pyrules.schema import metaschema_error
 from pyrules.standard import Standard, load_standard
 
 MAX_MEMBERS = 2000
@@ -220,7 +221,11 @@ def load_bundle_standard(path: Path, verification_key: Path | None = None) -> St
     root = unpack_standard(path, verification_key)
     try:
         standard = load_standard(root)
-        standard.schema  # noqa: B018 - read now, so a broken schema fails here, named
+        # Read and checked now (the archive comes from elsewhere), so that a broken schema
+        # fails here, naming the archive and the member.
+        error = metaschema_error(standard.schema, f"{SCHEMAS}/declaration.schema.json")
+        if error is not None:
+            raise error
     except StandardError as exc:
         message = str(exc).replace(f"{root}/policies/", "").replace(f"{root}/", "")
         raise StandardError(f"{path}: {message}") from None

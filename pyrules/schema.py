@@ -121,16 +121,23 @@ def schema_problems(
 def _invalid_schema(schema: dict[str, Any], exc: Exception) -> StandardError:
     """Where the schema is wrong. Checking a schema against the metaschema costs about as
     much as a whole check, so it runs only once validation has failed."""
+    name = schema.get("$id", "a schema") if isinstance(schema, dict) else "a schema"
+    return metaschema_error(schema, name) or StandardError(
+        f"{name}: cannot validate with this schema ({type(exc).__name__})"
+    )
+
+
+def metaschema_error(schema: Any, name: str) -> StandardError | None:
+    """Why `schema` is not a valid JSON Schema 2020-12 (naming `name`), or None."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
-    name = schema.get("$id", "a schema") if isinstance(schema, dict) else "a schema"
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
         where = "/".join(str(p) for p in error.path) or "the top level"
         return StandardError(f"{name}: not a valid JSON Schema at {where}: {error.message}")
-    return StandardError(f"{name}: cannot validate with this schema ({type(exc).__name__})")
+    return None
 
 
 def load_valid(

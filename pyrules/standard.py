@@ -74,7 +74,10 @@ class Standard:
     @cached_property
     def schema(self) -> dict[str, Any]:
         """The declaration schema; read on first use, as listing controls does not need it."""
-        return _read_json(self.schema_path)
+        schema = _read_json(self.schema_path)
+        if not isinstance(schema, dict):  # a JSON Schema may be true or false; ours never is
+            raise StandardError(f"{self.schema_path}:1:1: the schema must be a JSON object")
+        return schema
 
     @cached_property
     def major(self) -> str:
@@ -179,6 +182,8 @@ def _read_json(path: Path) -> Any:
         return json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
         raise StandardError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise StandardError(f"{path}:1:1: nested too deeply to read") from None
 
 
 def _read_module(policies: Path, path: Path) -> Module:

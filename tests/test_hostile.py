@@ -278,3 +278,41 @@ def test_an_empty_file_name_names_the_argument() -> None:
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1
     assert "DECLARATIONS" in result.stderr and "empty" in result.stderr
+
+
+# --- 8: a bundle whose schema is not a schema -------------------------------------------
+
+
+def bundle_with_schema(tmp_path: Path, schema_text: str) -> Path:
+    import io
+    import tarfile
+
+    built = tmp_path / "good.tar.gz"
+    assert pyrules("bundle", "build", "--out", built).returncode == 0
+    bad = tmp_path / "bad.tar.gz"
+    with tarfile.open(built) as source, tarfile.open(bad, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read() if member.isfile() else b""  # type: ignore[union-attr]
+            if member.name.endswith("schemas/declaration.schema.json"):
+                data = schema_text.encode("utf-8")
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("schema_text", "says"),
+    [
+        ("[]", "must be a JSON object"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"properties": {"standard_version": {"pattern": "("}}}', "not a valid JSON Schema"),
+    ],
+    ids=["list", "deep", "bad-pattern"],
+)
+def test_a_bundle_with_a_broken_schema_names_archive_and_member(
+    tmp_path: Path, schema_text: str, says: str
+) -> None:
+    bundle = bundle_with_schema(tmp_path, schema_text)
+    result = pyrules("check", "--bundle", bundle, REFERENCE)
+    assert_one_located_line(result, f"{bundle}: schemas/declaration.schema.json")
+    assert says in result.stderr
