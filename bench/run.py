@@ -193,10 +193,40 @@ def sign_round(outcomes: list, settings: object, tmp: Path, assess_seconds: floa
     )
 
 
+STACK_RUNS = 200
+
+
+def stack_cost() -> None:
+    """(e) What running each query on a large native stack (a new thread) costs, against the
+    same query on the calling thread, alternated on the reference declaration."""
+    from pyrules.engine.embedded import _run_query, run_query, to_rego_value
+    from pyrules.loader import load
+
+    standard = load_standard()
+    engine = make_engine(standard)
+    assert isinstance(engine, EmbeddedEngine)
+    runner, bundle, sources = engine._runner, engine._bundle, engine._sources
+    runner.set_input(to_rego_value(load(REFERENCE).data))
+    ours = theirs = 0.0
+    for _ in range(STACK_RUNS):
+        start = time.perf_counter()
+        run_query(runner, bundle, sources)
+        ours += time.perf_counter() - start
+        start = time.perf_counter()
+        _run_query(runner, bundle, sources, None)
+        theirs += time.perf_counter() - start
+    a, b = ours / STACK_RUNS * 1000, theirs / STACK_RUNS * 1000
+    print(
+        f"(e) large native stack: {a:.2f} ms per evaluation vs {b:.2f} ms on the calling "
+        f"thread ({STACK_RUNS} each, alternated) -> {a - b:+.2f} ms, ratio {a / b:.3f}x"
+    )
+
+
 if __name__ == "__main__":
     cold_start()
     throughput()
     batch()
+    stack_cost()
     from serve_load import serve_load  # bench/ is on sys.path when run as a script
 
     if not all([serve_load(engine) for engine in ENGINES]):  # (d) fails only on a failure

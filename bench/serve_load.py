@@ -3,6 +3,9 @@
 1,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
 clients, each on its own kept-alive connection. Prints throughput and p50/p99 latency;
 the check fails only if a request failed (or could not be sent within the time budget).
+Then the server's peak memory (VmHWM): after the load, and after the largest body it
+accepts (--max-body of strings, on a decision that is not validated) and the hostile
+body of issue 18 (1 MiB of integers, refused).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from pyrules.defaults import SERVE_MAX_BODY
 from pyrules.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,13 +115,16 @@ def serve_load(engine: str) -> bool:
             thread.start()
         for thread in threads:
             thread.join()
+        wall = time.perf_counter() - began
+        after_load = peak_mib(process.pid)
+        statuses = [post(port, path, body) for path, body in large_bodies()]
+        after_large = peak_mib(process.pid)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-    wall = time.perf_counter() - began
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     print(
         f"(d) serve load, {engine:6s}: {REQUESTS} decisions from {CLIENTS} clients in "
@@ -126,7 +133,41 @@ def serve_load(engine: str) -> bool:
     )
     for problem in sorted(set(failures))[:5]:
         print(f"    failed: {problem}")
-    return not failures
+    print(
+        f"(d) serve memory: peak {after_load:.0f} MiB after the load check, {after_large:.0f} MiB "
+        f"after the largest accepted body ({SERVE_MAX_BODY // 2**20} MiB, HTTP {statuses[0]}) "
+        f"and 1 MiB of integers (HTTP {statuses[1]})"
+    )
+    return not failures and statuses == [200, 400]
+
+
+def peak_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def large_bodies() -> list[tuple[str, bytes]]:
+    """The largest body serve accepts (strings up to --max-body, within --max-nodes), on a
+    decision it does not validate; then issue 18's 1 MiB of integers on the verdicts."""
+    item = b'"' + b"x" * 250 + b'"'
+    count = (SERVE_MAX_BODY - 100) // (len(item) + 1)
+    accepted = b'{"input": [' + b",".join([item] * count) + b"]}"
+    integers = b'{"input": [' + b",".join([b"1"] * 500_000) + b"]}"
+    return [("/v1/data/edhs/params/min_audience_size", accepted), (DECISION, integers)]
+
+
+def post(port: int, path: str, body: bytes) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("POST", path, body=body)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":

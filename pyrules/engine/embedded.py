@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import tempfile
 import threading
@@ -206,31 +207,53 @@ class EmbeddedEngine:
 T = TypeVar("T")
 EVAL_STACK_BYTES = 512 * 1024 * 1024
 _STACK_SIZE_LOCK = threading.Lock()  # threading.stack_size is process-wide
+_workers = threading.local()
 
 
 def on_large_stack(call: Callable[[], T]) -> T:
-    """`call()` in a new thread with a native stack of EVAL_STACK_BYTES: a deep regex
-    match then has room where the caller's (main or pool) thread has 8 MiB at most."""
-    outcome: list[tuple[bool, Any]] = []
+    """`call()` on a thread with a native stack of EVAL_STACK_BYTES: a deep regex match then
+    has room where the caller's (main or pool) thread has 8 MiB at most. Each calling
+    thread keeps one such worker, so the pages a query touched stay mapped for the next."""
+    worker = getattr(_workers, "worker", None)
+    if worker is None:
+        worker = _workers.worker = _StackWorker()
+    return worker.run(call)
 
-    def target() -> None:
+
+class _StackWorker:
+    """One thread with a large stack, serving one calling thread; it ends with that thread
+    (when the thread-local is dropped, a None stops it)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        with _STACK_SIZE_LOCK:
+            previous = threading.stack_size(EVAL_STACK_BYTES)
+            try:
+                threading.Thread(
+                    target=_serve_calls, args=(self._calls,), name="pyrules-eval", daemon=True
+                ).start()
+            finally:
+                threading.stack_size(previous)
+
+    def run(self, call: Callable[[], T]) -> T:
+        answer: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self._calls.put((call, answer))
+        ok, value = answer.get()
+        if not ok:
+            raise value
+        return value
+
+    def __del__(self) -> None:
+        self._calls.put(None)
+
+
+def _serve_calls(calls: queue.SimpleQueue[Any]) -> None:
+    while (item := calls.get()) is not None:
+        call, answer = item
         try:
-            outcome.append((True, call()))
+            answer.put((True, call()))
         except BaseException as exc:  # handed back to the caller, raised there
-            outcome.append((False, exc))
-
-    with _STACK_SIZE_LOCK:
-        previous = threading.stack_size(EVAL_STACK_BYTES)
-        try:
-            thread = threading.Thread(target=target, name="pyrules-eval", daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(previous)
-    thread.join()
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
+            answer.put((False, exc))
 
 
 @dataclass(frozen=True)
