@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE ?= examples/declarations/aurora-social.yaml
 
-.PHONY: check check-failing test lint bench install clean browser docs dist
+.PHONY: check check-failing test lint bench fuzz install clean browser docs dist
 
 install: $(STAMP)
 
@@ -53,6 +53,10 @@ dist: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/ads.py
+
+## 10,000 seeded hostile inputs against every entry point (make test runs 500 of them).
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/hostile.py --count 10000
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .ruff_cache test-artifacts

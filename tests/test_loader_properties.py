@@ -1,0 +1,103 @@
+"""Property tests of the loaders (issue 18 item 14): whatever the bytes, a document or one
+LoadError naming the file, never another exception; what JSON can say, the loader reads
+back as it was said, with a position for every value."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import KeepDatesLoader
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pyrules.loader import Limits, LoadError, loads
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LIMITS = Limits(max_bytes=64 * 1024, max_depth=16, max_nodes=5_000, max_alias_expansions=20)
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+documents = st.dictionaries(st.text(max_size=8), values, min_size=1, max_size=5)
+
+
+def refuses_cleanly(raw: bytes, name: str) -> None:
+    try:
+        document = loads(raw, name, limits=LIMITS)
+    except LoadError as exc:
+        text = str(exc)
+        assert text.startswith(f"{name}:") and "\n" not in text
+        return
+    assert isinstance(document.data, dict)
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_yaml_load_or_fail_in_one_line(raw: bytes) -> None:
+    refuses_cleanly(raw, "x.yaml")
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_json_load_or_fail_in_one_line(raw: bytes) -> None:
+    refuses_cleanly(raw, "x.json")
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("{}[]:,-&*!<>|'\"\\ \n\tax1.#?%@`~")), max_size=300))
+def test_text_made_of_yaml_syntax_loads_or_fails_in_one_line(text: str) -> None:
+    refuses_cleanly(text.encode("utf-8"), "x.yaml")
+
+
+def pointers(value: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            escaped = key.replace("~", "~0").replace("/", "~1")
+            found += pointers(item, f"{pointer}/{escaped}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += pointers(item, f"{pointer}/{index}")
+    return found
+
+
+@SETTINGS
+@given(documents)
+def test_json_reads_back_as_written_with_every_value_located(data: dict[str, Any]) -> None:
+    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    try:
+        document = loads(raw, "x.json", limits=LIMITS)
+    except LoadError as exc:
+        assert "nodes" in exc.message or "nesting" in exc.message or "deeper" in exc.message
+        return
+    assert document.data == data
+    for pointer in pointers(data):
+        assert pointer in document.positions, pointer
+
+
+@SETTINGS
+@given(documents)
+def test_yaml_dumped_by_pyyaml_reads_back_as_written(data: dict[str, Any]) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        document = loads(text.encode("utf-8"), "x.yaml", limits=LIMITS)
+    except LoadError as exc:
+        # refused on purpose: limits, or a key YAML 1.1 would not read back as text
+        assert exc.message
+        return
+    # as safe_load reads it, except that timestamps stay text (the loader's one exception)
+    assert document.data == yaml.load(text, Loader=KeepDatesLoader)
