@@ -215,12 +215,12 @@ class PolicyStore:
         """The packages of the standard's controls (and of pyrules.all) still as the server
         started with them: their decisions need a valid declaration. A control replaced by
         a write is no longer the standard's, so its input is the writer's business."""
-        with self._lock:
-            return [
-                package
-                for policy_id, (source, package) in self._guarded.items()
-                if self._modules.get(policy_id) == source
-            ]
+        modules = self._modules  # replaced whole on each write: no lock (evaluations hold it)
+        return [
+            package
+            for policy_id, (source, package) in self._guarded.items()
+            if modules.get(policy_id) == source
+        ]
 
     # -- compiling -------------------------------------------------------------------
 

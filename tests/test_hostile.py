@@ -292,7 +292,7 @@ def bundle_with_schema(tmp_path: Path, schema_text: str) -> Path:
     bad = tmp_path / "bad.tar.gz"
     with tarfile.open(built) as source, tarfile.open(bad, "w:gz") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read() if member.isfile() else b""  # type: ignore[union-attr]
+            data = source.extractfile(member).read() if member.isfile() else b""
             if member.name.endswith("schemas/declaration.schema.json"):
                 data = schema_text.encode("utf-8")
                 member.size = len(data)
