@@ -192,13 +192,22 @@ def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
             target.unlink(missing_ok=True)
 
 
-def _read_key_file(path: Path) -> bytes:
+MAX_FILE_BYTES = 64 * 1024 * 1024  # an attestation holds one report; a key is tiny
+
+
+def _read(path: Path, what: str = "file") -> bytes:
+    """A regular file's bytes: a FIFO or a device would block or never end."""
+    from pyrules.loader import LoadError, read_regular
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such key file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        return read_regular(path, MAX_FILE_BYTES)
+    except LoadError as exc:
+        message = f"no such {what}" if exc.message == "no such file" else exc.message
+        raise InputError(f"{path}: {message}") from None
+
+
+def _read_key_file(path: Path) -> bytes:
+    return _read(path, "key file")
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
@@ -349,12 +358,7 @@ def _b64decode(text: str) -> bytes:
 def read_envelope(path: Path) -> dict[str, Any]:
     """The envelope's JSON, refusing anything that is not shaped like a DSSE envelope
     (exit 2: the input is wrong, not tampered with)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = _read(path)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -464,12 +468,7 @@ def _consistent(payload: bytes) -> bool:
 
 def check_file_digest(path: Path, expected: str, what: str) -> None:
     """Compare a file's SHA-256 with the attested one; a mismatch names the file."""
-    try:
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    actual = hashlib.sha256(_read(path)).hexdigest()
     if actual != expected:
         raise VerificationFailed(
             f"the {what} {path} does not match the attestation: its SHA-256 is "

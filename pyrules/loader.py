@@ -66,7 +66,7 @@ try:  # libyaml: about 10x faster than the pure-Python parser.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _CParser = None
 
-__all__ = ["Document", "Limits", "LoadError", "Position", "load", "loads"]
+__all__ = ["Document", "Limits", "LoadError", "Position", "load", "loads", "read_regular"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +143,12 @@ _MIB = 1024 * 1024
 
 def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
     """Read and parse a declaration file; every failure is a `LoadError` naming the file."""
+    return loads(read_regular(path, limits.max_bytes), os.fspath(path), limits=limits)
+
+
+def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; anything else (missing, a
+    directory, a FIFO or device, too large, unreadable) is a `LoadError` naming it."""
     name = os.fspath(path)
     try:
         info = os.stat(name)
@@ -157,15 +163,15 @@ def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
     except ValueError:  # e.g. a NUL byte in the name
         raise LoadError(name, 1, 1, "not a valid file name") from None
     _check_regular(name, info)
-    if info.st_size > limits.max_bytes:
-        raise LoadError(name, 1, 1, _too_big(info.st_size, limits.max_bytes))
+    if info.st_size > max_bytes:
+        raise LoadError(name, 1, 1, _too_big(info.st_size, max_bytes))
     try:
         # Non-blocking, and checked again once open: a FIFO put in the file's place after
         # the stat would otherwise wait for a writer forever.
         with open(os.open(name, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
             _check_regular(name, os.fstat(handle.fileno()))
             # Never trust stat alone (files that grow): read at most one byte more.
-            raw = handle.read(limits.max_bytes + 1)
+            raw = handle.read(max_bytes + 1)
     except PermissionError:
         raise LoadError(name, 1, 1, "permission denied") from None
     except IsADirectoryError:
@@ -174,9 +180,9 @@ def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
         raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
     except MemoryError:
         raise LoadError(name, 1, 1, "not enough memory to read the file") from None
-    if len(raw) > limits.max_bytes:
-        raise LoadError(name, 1, 1, _too_big(None, limits.max_bytes))
-    return loads(raw, name, limits=limits)
+    if len(raw) > max_bytes:
+        raise LoadError(name, 1, 1, _too_big(None, max_bytes))
+    return raw
 
 
 def _check_regular(name: str, info: os.stat_result) -> None:

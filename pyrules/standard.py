@@ -99,6 +99,8 @@ def resolve_standard(location: Path | None, verification_key: Path | None = None
         return load_standard(location)
     if not location.exists():
         raise StandardError(f"{location}: no such directory or bundle archive")
+    if not location.is_file():  # a FIFO or a device would block or never end
+        raise StandardError(f"{location}: not a regular file (a FIFO, socket or device)")
     from pyrules.bundle import is_archive, load_bundle_standard  # tarfile, only when needed
 
     if not is_archive(location):

@@ -110,6 +110,30 @@ def test_a_fifo_is_refused_in_one_line(tmp_path: Path, command: str) -> None:
     assert "not a regular file" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["verify", "verify-key", "bundle", "profile", "waivers"])
+def test_a_fifo_anywhere_a_file_is_read_is_refused(tmp_path: Path, where: str) -> None:
+    from pyrules.attest import generate_key
+
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    public = generate_key(tmp_path / "emb.key")
+    args = {
+        "verify": ["verify", fifo, "--key", public],
+        "verify-key": ["verify", REFERENCE, "--key", fifo],
+        "bundle": ["check", "--bundle", fifo, REFERENCE],
+        "profile": ["check", "--profile", fifo, REFERENCE],
+        "waivers": ["check", "--waivers", fifo, REFERENCE],
+    }[where]
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert_one_located_line(result, str(fifo))
+
+
 # --- 6: patterns are ECMA-262 regexes ---------------------------------------------------
 
 
