@@ -80,7 +80,7 @@ from pyrules.engine.embedded import (
 from pyrules.engine.opa import AGGREGATE_ID, AGGREGATE_PACKAGE, aggregate_module
 from pyrules.engine.pool import EnginePool, EvaluationFailed
 from pyrules.errors import InputError, StandardError, printable
-from pyrules.loader import Document, Limits, LoadError, loads
+from pyrules.loader import Document, Limits, LoadError, loads, read_regular
 from pyrules.schema import declaration_problems
 from pyrules.standard import PACKAGE_LINE, Standard
 
@@ -602,10 +602,9 @@ MIN_TOKEN_LENGTH = 16
 def read_token(path: Path) -> str:
     """The bearer token: the file's first line, long enough not to be guessed."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-        raise InputError(f"{path}: cannot read the token ({reason})") from None
+        lines = read_regular(path, 4096).decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read the token (not UTF-8 text)") from None
     token = lines[0].strip() if lines else ""
     if len(token) < MIN_TOKEN_LENGTH or not token.isprintable() or " " in token:
         raise InputError(
