@@ -44,7 +44,7 @@ class InvalidDeclaration(InputError):
     located line."""
 
     def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = list(lines)
+        self.lines = [printable(line) for line in lines]  # text from the declaration
         super().__init__(self.lines[0])
 
     @classmethod

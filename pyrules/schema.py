@@ -181,6 +181,8 @@ def declaration_problems(
     """As validate_declaration, for data that came from elsewhere than a file (a request)."""
     problems = schema_problems(data, standard.schema, scalars)
     version = data.get("standard_version") if isinstance(data, dict) else None
+    if any(p.pointer == "/standard_version" for p in problems):
+        version = None  # not a version at all: comparing (and quoting) it says nothing more
     if isinstance(version, str) and compatibility_key(version) != standard.major:
         problems.append(
             Problem(

@@ -340,3 +340,23 @@ def test_a_bundle_with_a_broken_schema_names_archive_and_member(
     result = pyrules("check", "--bundle", bundle, REFERENCE)
     assert_one_located_line(result, f"{bundle}: schemas/declaration.schema.json")
     assert says in result.stderr
+
+
+# --- found by make fuzz ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["A" * 80_000, "\u2028x"])
+def test_a_version_of_the_wrong_form_is_not_compared_or_quoted_whole(
+    tmp_path: Path, version: str
+) -> None:
+    from pyrules.loader import load
+
+    data = load(REFERENCE).data
+    data["standard_version"] = version
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = pyrules("validate", path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 400, lines
+    assert "written for EDHS" not in result.stderr

@@ -271,7 +271,7 @@ def format_outputs(
 def echo_problems(lines: list[str], name: str) -> None:
     """Every problem of one file, one line each, up to MAX_SHOWN_PROBLEMS, then the count."""
     for line in lines[:MAX_SHOWN_PROBLEMS]:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)  # text from the declaration
     more = len(lines) - MAX_SHOWN_PROBLEMS
     if more > 0:
         click.echo(f"{name}: {more} more problem{'s' * (more > 1)} not shown", err=True)
