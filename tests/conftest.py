@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import SERVE_TOKEN
 
 
 class KeepDatesLoader(yaml.SafeLoader):
@@ -39,9 +40,6 @@ def load_yaml_keep_dates() -> Callable[[Path | str], Any]:
     Pass a ``Path`` to read a file, or a ``str`` of YAML text.
     """
     return _load_yaml_keep_dates
-
-
-SERVE_TOKEN = "test-token-0123456789abcdef"  # what the test servers take writes with
 
 
 @pytest.fixture(scope="session", autouse=True)

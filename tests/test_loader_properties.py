@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import KeepDatesLoader
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pyrules.loader import Limits, LoadError, loads
 
+FIXTURE = HealthCheck.function_scoped_fixture  # the fixture is a pure function
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LIMITS = Limits(max_bytes=64 * 1024, max_depth=16, max_nodes=5_000, max_alias_expansions=20)
 
@@ -87,9 +87,11 @@ def test_json_reads_back_as_written_with_every_value_located(data: dict[str, Any
         assert pointer in document.positions, pointer
 
 
-@SETTINGS
-@given(documents)
-def test_yaml_dumped_by_pyyaml_reads_back_as_written(data: dict[str, Any]) -> None:
+@settings(SETTINGS, suppress_health_check=[*SETTINGS.suppress_health_check, FIXTURE])
+@given(data=documents)
+def test_yaml_dumped_by_pyyaml_reads_back_as_written(
+    data: dict[str, Any], load_yaml_keep_dates: Any
+) -> None:
     import yaml
 
     text = yaml.safe_dump(data, allow_unicode=True)
@@ -100,4 +102,4 @@ def test_yaml_dumped_by_pyyaml_reads_back_as_written(data: dict[str, Any]) -> No
         assert exc.message
         return
     # as safe_load reads it, except that timestamps stay text (the loader's one exception)
-    assert document.data == yaml.load(text, Loader=KeepDatesLoader)
+    assert document.data == load_yaml_keep_dates(text)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import SERVE_TOKEN
+from helpers import SERVE_TOKEN
 
 from pyrules.engine.embedded import EmbeddedEngine
 from pyrules.loader import load

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SERVE_TOKEN
+from helpers import SERVE_TOKEN
 from test_serve import call
 
 from pyrules.loader import load

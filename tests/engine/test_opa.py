@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SERVE_TOKEN
+from helpers import SERVE_TOKEN
 from opa_client import OpaClient
 
 from pyrules.engine import RawResult
