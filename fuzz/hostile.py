@@ -8,7 +8,7 @@ attestations and HTTP requests to `pyrules serve`. Each input is run in process 
 CliRunner, the ASGI application called directly), in batches, each batch in a child
 process: a batch whose process crashes or hangs is split in two and run again, down to the
 one input that does it. Reported, and failing the run: crashes, hangs, exit code 3,
-tracebacks, lines over MAX_LINE characters, errors that are not one line, 5xx answers, and
+tracebacks, lines over MAX_LINE characters, errors that are not located lines, 5xx answers, and
 a verdict (exit 0 or 1, HTTP 200) on an input known to break the schema.
 
     python fuzz/hostile.py [--count 10000] [--seed 18] [--batch 200] [--jobs 2]
@@ -410,9 +410,8 @@ class Runner:
         if any(len(line) > MAX_LINE for line in (out + err).splitlines()):
             problems.append(f"a line over {MAX_LINE} characters")
         lines = err.strip().splitlines()
-        one_line = len(lines) == 1 or (args[0] == "validate" and len(lines) > 1)
-        if code == 2 and not (one_line and all(": " in line[:400] for line in lines)):
-            # validate lists every problem, one located line each; the others say one
+        if code == 2 and not (lines and all(": " in line[:400] for line in lines)):
+            # every problem of the input is one line naming the file and the place
             problems.append(f"exit 2 without one located line each: {err.strip()[:300]!r}")
         if case.invalid and code in (0, 1) and args[0] == "check":
             problems.append(f"a verdict (exit {code}) on an input that breaks the schema")
