@@ -4,8 +4,10 @@
 #   Anyone can notify illegal election-related content, the platform handles those
 #   notices within hours, and users can appeal its moderation decisions.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 16, Art 20
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_16
+#     description: DSA Art 16
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_20
+#     description: DSA Art 20
 # custom:
 #   id: ACC-04
 #   severity: high
@@ -15,6 +17,22 @@
 #     days; fast handling limits it, and appeals protect legitimate political speech.
 #   applies_when: Always.
 #   remediation: Offer notice and action for election content, handle notices faster and add appeals.
+#   basis: law+threshold
+#   basis_note: DSA Art 16 and 20 require notice-and-action and complaint handling without a
+#     time limit; the 24-hour median is the standard's.
+#   references:
+#   - cites: DSA Art 16
+#     state: confirmed
+#     words: mechanisms "easy to access and user-friendly"; decisions "in a timely, diligent,
+#       non-arbitrary and objective manner"
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: DSA Art 20
+#     state: confirmed
+#     words: '"access to an effective internal complaint-handling system … electronically and
+#       free of charge"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.acc.notice_and_action
 
 import data.edhs.lib

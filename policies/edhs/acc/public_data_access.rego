@@ -4,7 +4,7 @@
 #   A very large platform lets researchers access the data publicly accessible on its
 #   service, for instance through an API.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_40
 #     description: DSA Art 40(12)
 # custom:
 #   id: ACC-02
@@ -15,6 +15,14 @@
 #     campaigns around an election as they happen.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Open a research API for publicly accessible data.
+#   basis: law
+#   references:
+#   - cites: DSA Art 40(12)
+#     state: confirmed
+#     words: '"give access without undue delay to data … provided that the data is publicly
+#       accessible in their online interface"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.acc.public_data_access
 
 import data.edhs.lib

@@ -5,8 +5,12 @@
 #   large platform, at least yearly otherwise) with a section on election-related
 #   moderation and advertising figures.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 15, 24, 42
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_15
+#     description: DSA Art 15
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_24
+#     description: DSA Art 24
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_42
+#     description: DSA Art 42
 # custom:
 #   id: ACC-03
 #   severity: medium
@@ -16,6 +20,26 @@
 #     what the platform actually did, not only what it promised.
 #   applies_when: Always.
 #   remediation: Publish transparency reports often enough and add an election section.
+#   basis: law+threshold
+#   basis_note: DSA Art 15, 24 and 42 require transparency reports; a section on election-related
+#     moderation and ads is the standard's choice.
+#   references:
+#   - cites: DSA Art 15
+#     state: confirmed
+#     words: '"at least once a year, clear, easily comprehensible reports on any content moderation"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: DSA Art 24
+#     state: confirmed
+#     words: '"In addition to the information referred to in Article 15, providers of online
+#       platforms shall include in the reports"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: DSA Art 42
+#     state: confirmed
+#     words: 'Art 42(1): "and thereafter at least every six months"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.acc.transparency_reports
 
 import data.edhs.lib

@@ -5,10 +5,14 @@
 #   advertisement, and the label is shown in every format in which the platform serves
 #   political ads.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_11
 #     description: TTPA Art 11(1)(a)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_26
 #     description: DSA Art 26(1)(a)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_11
+#     description: TTPA Art 11(3) (labels)
+#   - ref: https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=OJ:L_202501410
+#     description: Commission Implementing Regulation (EU) 2025/1410 (label format)
 # custom:
 #   id: ADS-01
 #   severity: high
@@ -18,6 +22,25 @@
 #     format, that it is paid political advertising.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Show the political-advertisement label in every format political ads are served in.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 11(1)(a)
+#     state: confirmed
+#     words: 'Art 11(1) as quoted in IR 2025/1410 recital 3: "(a) a statement that it is a political
+#       advertisement"'
+#     read_in: https://europalov.no/rettsakt/apenhet-malretting-av-politisk-reklame-gjennomforingsbestemmelser-om-merking-av-politiske-annonser/id-33723
+#   - cites: DSA Art 26(1)(a)
+#     state: confirmed
+#     words: '"that the information is an advertisement, including through prominent markings"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: TTPA Art 11(3) (labels)
+#     state: unconfirmed
+#     note: added on the reference review's advice; the text of Art 11(3) was not read
+#   - cites: Commission Implementing Regulation (EU) 2025/1410 (label format)
+#     state: unconfirmed
+#     note: only recitals 2–3 were read (they quote TTPA Art 11(1)); the articles that set the
+#       label format were not read
 package edhs.ads.ad_labelling
 
 import data.edhs.lib

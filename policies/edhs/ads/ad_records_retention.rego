@@ -4,8 +4,8 @@
 #   The information on each political-ad service the platform provides (contract,
 #   sponsor, amounts, targeting) is kept for at least seven years.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 9
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_9
+#     description: TTPA Art 9 (records)
 # custom:
 #   id: ADS-07
 #   severity: medium
@@ -15,6 +15,16 @@
 #     records of who bought which political-ad service and how it was targeted.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Keep the records of every political-ad service for the required number of years.
+#   basis: law+threshold
+#   basis_note: The TTPA requires records for each political ad (Art 9, not read verbatim);
+#     the 7-year retention is the standard's choice until the text is confirmed.
+#   references:
+#   - cites: TTPA Art 9 (records)
+#     state: unconfirmed
+#     note: Art 9 was not read verbatim (paragraph and 7 years unconfirmed); its title "Registri"
+#       [records] was read, and Art 7(3) refers to information needed "um Artikel 9 Absatz 1
+#       Buchstaben a, d, e und f … nachzukommen" [to comply with Art 9(1)(a), (d), (e) and (f)]
+#       (http://edizionieuropee.it/law/html/222/eu18_03_101.html; https://gesetze.legal/eu/vo_eu_2024_900/7)
 package edhs.ads.ad_records_retention
 
 import data.edhs.lib

@@ -4,9 +4,9 @@
 #   Anyone can report, free of charge and from the ad itself, a political ad they think
 #   breaks the rules, and the platform acts on such reports diligently.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 15
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_15
+#     description: TTPA Art 15(1)–(2), 15(5)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_16
 #     description: DSA Art 16
 # custom:
 #   id: ADS-08
@@ -17,6 +17,21 @@
 #     easy and the platform must act before the vote.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Add a report option to every political ad and staff its handling to meet the deadline.
+#   basis: law+threshold
+#   basis_note: TTPA Art 15 and DSA Art 16 require diligent handling of reports but set no time
+#     limit; the 48-hour median is the standard's.
+#   references:
+#   - cites: TTPA Art 15(1)–(2), 15(5)
+#     state: confirmed
+#     words: '15(2): "kostenlos, benutzerfreundlich und leicht zugänglich …, auch von der Transparenzbekanntmachung
+#       aus"; 15(5) VLOPs "sorgfältig, unparteiisch und objektiv prüfen"'
+#     read_in: https://gesetze.legal/eu/vo_eu_2024_900/15
+#   - cites: DSA Art 16
+#     state: confirmed
+#     words: notices on "illegal content"; 16(6) decide "in a timely, diligent, non-arbitrary
+#       and objective manner"
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.ads.ad_reporting
 
 import data.edhs.lib

@@ -5,12 +5,12 @@
 #   consult, search by several criteria and query through an API, for at least seven
 #   years after the ad last ran.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 13
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 12 (notices kept 7 years)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: "DSA Art 39 (VLOPs: at least one year after the last presentation)"
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_13
+#     description: TTPA Art 13 (European repository, run by the EU)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_12
+#     description: TTPA Art 12 (notice retention)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_39
+#     description: 'DSA Art 39 (VLOPs: at least one year after the last presentation)'
 # custom:
 #   id: ADS-06
 #   severity: high
@@ -20,6 +20,25 @@
 #     its ads stay public, searchable and machine-readable long enough.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Make the repository public, searchable and reachable by API, and extend its retention.
+#   basis: law+threshold
+#   basis_note: DSA Art 39 requires very large platforms to keep an ad repository until one
+#     year after an ad last ran (the TTPA's Art 13 repository is run by the EU); 7 years in
+#     the platform's own repository is the standard's choice.
+#   references:
+#   - cites: TTPA Art 13 (European repository, run by the EU)
+#     state: unconfirmed
+#     note: Art 13 was not read verbatim (its retention rule is unconfirmed); its title "Registro
+#       europeo dei messaggi di pubblicità politica online" [European repository for online
+#       political advertisements] was read (http://edizionieuropee.it/law/html/222/eu18_03_101.html)
+#   - cites: TTPA Art 12 (notice retention)
+#     state: unconfirmed
+#     note: the paragraph and the 7-year period were not in the part of Art 12 read (https://fantasticsearch.net/law/eu/en?article=1&id=C20lZpsB1anJoctMn1XG)
+#   - cites: 'DSA Art 39 (VLOPs: at least one year after the last presentation)'
+#     state: confirmed
+#     words: '"searchable and reliable tool that allows multicriteria queries and through application
+#       programming interfaces … until one year after"'
+#     read_in: https://overview.legal/laws/dsa/art-39; the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser,
+#       commit 0fc8465)
 package edhs.ads.ad_repository
 
 import data.edhs.lib

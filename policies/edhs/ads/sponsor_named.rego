@@ -4,9 +4,9 @@
 #   Each political ad shows who its sponsor is and, where different, the entity that
 #   ultimately controls the sponsor.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_11
 #     description: TTPA Art 11(1)(b)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_26
 #     description: DSA Art 26(1)(b)–(c)
 # custom:
 #   id: ADS-02
@@ -17,6 +17,19 @@
 #     the payer, to judge it and to hold the sponsor to account.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Show the sponsor's identity, and its controlling entity where different, on every political ad.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 11(1)(b)
+#     state: confirmed
+#     words: '"(b) the identity of the sponsor and, where applicable, the entity ultimately
+#       controlling the sponsor"'
+#     read_in: https://europalov.no/rettsakt/apenhet-malretting-av-politisk-reklame-gjennomforingsbestemmelser-om-merking-av-politiske-annonser/id-33723
+#   - cites: DSA Art 26(1)(b)–(c)
+#     state: confirmed
+#     words: '"(b) … on whose behalf the advertisement is presented; (c) … who paid for the
+#       advertisement if … different"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.ads.sponsor_named
 
 import data.edhs.lib

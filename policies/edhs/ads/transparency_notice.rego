@@ -6,9 +6,9 @@
 #   benefits, the sources of the funds, the election or referendum concerned, whether
 #   targeting was used, and how to report a non-compliant ad.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 11(1)(d)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_11
+#     description: TTPA Art 11(1)(e)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_12
 #     description: TTPA Art 12(1)
 # custom:
 #   id: ADS-03
@@ -19,6 +19,19 @@
 #     which funds and to reach whom; an incomplete notice hides exactly that.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Add every required item to the transparency notice.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 11(1)(e)
+#     state: confirmed
+#     words: 'Art 12(1): "the transparency notice referred to in Article 11(1), point (e)";
+#       Implementing Regulation (EU) 2025/1410, recital 2, says the same'
+#     read_in: TTPA Art 12(1) in English, CELEX 32024R0900 (https://fantasticsearch.net/law/eu/en?article=1&id=C20lZpsB1anJoctMn1XG);
+#       https://eur-lex.europa.eu/legal-content/DE/TXT/HTML/?uri=OJ%3AL_202501410
+#   - cites: TTPA Art 12(1)
+#     state: confirmed
+#     words: '"(c) the period …; (d) the aggregated amounts …; (e) … public or private origin
+#       … inside or outside the Union"'
+#     read_in: https://fantasticsearch.net/law/eu/en?article=1&id=C20lZpsB1anJoctMn1XG
 package edhs.ads.transparency_notice
 
 import data.edhs.lib

@@ -4,9 +4,9 @@
 #   The privacy notice has a plain-language section on election-related processing, and
 #   the notice is available in every language of the covered elections.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_12
 #     description: GDPR Art 12(1)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_13
 #     description: GDPR Art 13
 # custom:
 #   id: EDU-01
@@ -17,6 +17,22 @@
 #     if that is explained plainly, in a language they read.
 #   applies_when: Always.
 #   remediation: Add a plain-language election section to the privacy notice and translate it into every election language.
+#   basis: law+threshold
+#   basis_note: GDPR Art 12-13 require clear information on processing; every official language
+#     of the covered jurisdictions is the standard's choice.
+#   references:
+#   - cites: GDPR Art 12(1)
+#     state: confirmed
+#     words: '"concise, transparent, intelligible and easily accessible form, using clear and
+#       plain language"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: GDPR Art 13
+#     state: confirmed
+#     words: '13(1)(c): "the purposes of the processing … as well as the legal basis for the
+#       processing"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.edu.privacy_notice
 
 import data.edhs.lib

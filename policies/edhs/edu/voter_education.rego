@@ -6,9 +6,9 @@
 #   the EMB.
 # related_resources:
 #   - ref: https://aceeeo.org
-#     description: ACEEEO R5
-#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
-#     description: Code of Practice on Disinformation, commitment 17 (media literacy, verify)
+#     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R5
+#   - ref: https://digital-strategy.ec.europa.eu/en/policies/code-practice-disinformation
+#     description: Code of Practice on Disinformation, commitment 17 (media literacy)
 # custom:
 #   id: EDU-04
 #   severity: low
@@ -18,6 +18,17 @@
 #     mislead, which protects the election as a whole.
 #   applies_when: Always.
 #   remediation: Plan a voter privacy and media-literacy campaign with the EMB before each covered election.
+#   basis: standard
+#   basis_note: Voter education rests on ACEEEO's recommendation R5 and voluntary Code of Practice
+#     commitments, not on a legal duty.
+#   references:
+#   - cites: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R5
+#     state: unconfirmed
+#     note: the declaration text was not found, so recommendation R5 could not be checked; the
+#       association is reported dissolved on 11 March 2022 (https://wikious.com/en/Association_of_Central_and_Eastern_European_Election_Officials)
+#   - cites: Code of Practice on Disinformation, commitment 17 (media literacy)
+#     state: unconfirmed
+#     note: the commitment number and text were not read
 package edhs.edu.voter_education
 
 import data.edhs.lib

@@ -4,7 +4,7 @@
 #   The platform names a data protection officer and publishes a contact address, an
 #   email address or a web address, that voters and election management bodies can use.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_37
 #     description: GDPR Art 37–39
 # custom:
 #   id: GOV-01
@@ -15,6 +15,15 @@
 #     voters' data, and voters need someone to turn to.
 #   applies_when: Always.
 #   remediation: Designate a data protection officer and publish an email address or web address to reach them.
+#   basis: law
+#   references:
+#   - cites: GDPR Art 37–39
+#     state: confirmed
+#     words: 'Art 37(7): "shall publish the contact details of the data protection officer and
+#       communicate them to the supervisory authority"; Art 38(4) data subjects may contact
+#       the DPO'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.dpo_designated
 
 import data.edhs.lib

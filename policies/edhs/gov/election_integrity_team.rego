@@ -5,9 +5,9 @@
 #   election the declaration covers, able to work in every language of those elections
 #   and with knowledge of the local context.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
 #     description: Commission Guidelines C/2024/3014 (election teams)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_35
 #     description: DSA Art 35(1)
 # custom:
 #   id: GOV-04
@@ -18,6 +18,24 @@
 #     read them cannot act on them in time.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Set up the election team and staff it for every election language.
+#   basis: law+threshold
+#   basis_note: DSA Art 35(1) requires effective mitigation measures; a team for each covered
+#     election that speaks every election language is the standard's choice.
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (election teams)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); a secondary
+#       source supports the substance: Commission press release: "setting up internal teams
+#       with adequate resources, using available analysis and information on local context-specific
+#       risks" (https://www.miragenews.com/ec-unveils-dsa-guidelines-to-curb-online-1203221/;
+#       https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes)'
+#   - cites: DSA Art 35(1)
+#     state: confirmed
+#     words: '"reasonable, proportionate and effective mitigation measures"; (f) "reinforcing
+#       the internal processes, resources …"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.election_integrity_team
 
 import data.edhs.lib

@@ -4,9 +4,9 @@
 #   An independent audit of the platform's DSA obligations was completed no more than
 #   12 months before the declaration was submitted, and its report is published.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_37
 #     description: DSA Art 37 (independent audit)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_42
 #     description: DSA Art 42(4) (publication of the audit report)
 # custom:
 #   id: GOV-06
@@ -17,6 +17,19 @@
 #     platform's claims without taking its word for them.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Commission the independent audit and publish its report.
+#   basis: law
+#   references:
+#   - cites: DSA Art 37 (independent audit)
+#     state: confirmed
+#     words: '"at their own expense and at least once a year, to independent audits"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: DSA Art 42(4) (publication of the audit report)
+#     state: confirmed
+#     words: '"make publicly available at the latest three months after the receipt of each
+#       audit report"; (c) "the audit report"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.independent_audit
 
 import data.edhs.lib

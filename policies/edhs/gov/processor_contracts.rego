@@ -4,7 +4,7 @@
 #   Every processor that receives election-related personal data works under a signed
 #   data-processing agreement.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_28
 #     description: GDPR Art 28
 # custom:
 #   id: GOV-07
@@ -15,6 +15,14 @@
 #     control, with no binding limits on its use.
 #   applies_when: Always.
 #   remediation: Sign a data-processing agreement with every such processor, or stop the transfer.
+#   basis: law
+#   references:
+#   - cites: GDPR Art 28
+#     state: confirmed
+#     words: 'Art 28(3): "Processing by a processor shall be governed by a contract or other
+#       legal act"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.processor_contracts
 
 import data.edhs.lib

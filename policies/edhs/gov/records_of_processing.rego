@@ -4,7 +4,7 @@
 #   Every election-related processing purpose the platform declares is listed in its
 #   records of processing activities.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_30
 #     description: GDPR Art 30
 # custom:
 #   id: GOV-02
@@ -15,6 +15,14 @@
 #     authority's and the EMB's view of what is done with voters' data.
 #   applies_when: Always.
 #   remediation: Add the missing purposes to the records of processing activities (GDPR Art 30).
+#   basis: law
+#   references:
+#   - cites: GDPR Art 30
+#     state: confirmed
+#     words: 'Art 30(1): "shall maintain a record of processing activities … (b) the purposes
+#       of the processing"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.records_of_processing
 
 import data.edhs.lib

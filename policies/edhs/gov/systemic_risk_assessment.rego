@@ -5,10 +5,10 @@
 #   discourse and electoral processes, and was completed no more than a set number of
 #   months (12 by default) before the declaration was submitted.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_34
 #     description: DSA Art 34(1)(c) (civic discourse and electoral processes)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 34(1) (at least once every year)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_34
+#     description: DSA Art 34(1), second subparagraph (at least once every year)
 # custom:
 #   id: GOV-05
 #   severity: high
@@ -18,6 +18,19 @@
 #     electoral processes, or is out of date, misses the risks of the coming vote.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Include electoral processes in the systemic-risk assessment and keep it current.
+#   basis: law
+#   references:
+#   - cites: DSA Art 34(1)(c) (civic discourse and electoral processes)
+#     state: confirmed
+#     words: '"any actual or foreseeable negative effects on civic discourse and electoral processes,
+#       and public security"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: DSA Art 34(1), second subparagraph (at least once every year)
+#     state: confirmed
+#     words: '"and at least once every year thereafter"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.gov.systemic_risk_assessment
 
 import data.edhs.lib

@@ -4,7 +4,7 @@
 #   The platform notifies the supervisory authority of a personal-data breach within
 #   72 hours of becoming aware of it.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_33
 #     description: GDPR Art 33(1)
 # custom:
 #   id: INC-01
@@ -15,6 +15,14 @@
 #     to limit the harm before the election.
 #   applies_when: Always.
 #   remediation: Fix the notification process so that breaches are notified within the deadline.
+#   basis: law
+#   references:
+#   - cites: GDPR Art 33(1)
+#     state: confirmed
+#     words: '"without undue delay and, where feasible, not later than 72 hours after having
+#       become aware of it"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.inc.breach_notification
 
 import data.edhs.lib

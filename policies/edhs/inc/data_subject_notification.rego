@@ -4,7 +4,7 @@
 #   When a personal-data breach is likely to put people at high risk, the platform tells
 #   the affected users, voters among them, without undue delay.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_34
 #     description: GDPR Art 34
 # custom:
 #   id: INC-02
@@ -15,6 +15,14 @@
 #     pressure or manipulation that a breach around an election makes possible.
 #   applies_when: Always.
 #   remediation: Add the notification of affected data subjects to the breach response plan.
+#   basis: law
+#   references:
+#   - cites: GDPR Art 34
+#     state: confirmed
+#     words: '"likely to result in a high risk … communicate the personal data breach to the
+#       data subject without undue delay"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.inc.data_subject_notification
 
 import data.edhs.lib

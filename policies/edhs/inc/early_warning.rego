@@ -4,7 +4,7 @@
 #   The platform sends an early warning about a significant incident within 24 hours of
 #   becoming aware of it.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj#art_23
 #     description: NIS2 Art 23(4)(a)
 # custom:
 #   id: INC-06
@@ -15,6 +15,13 @@
 #     on the election before the full report arrives.
 #   applies_when: Always.
 #   remediation: Add an early-warning step to the incident process, within the deadline.
+#   basis: law
+#   references:
+#   - cites: NIS2 Art 23(4)(a)
+#     state: confirmed
+#     words: '"without undue delay and in any event within 24 hours of becoming aware of the
+#       significant incident, an early warning"'
+#     read_in: https://auditfront.pages.dev/frameworks/nis2/incident-reporting/art-23-4a
 package edhs.inc.early_warning
 
 import data.edhs.lib

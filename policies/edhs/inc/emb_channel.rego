@@ -5,10 +5,10 @@
 #   staffed channel to the platform, open around the clock, that gives a first response
 #   within a few hours.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
 #     description: Commission Guidelines C/2024/3014 (cooperation with authorities)
-#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
-#     description: Code of Practice on Disinformation (elections crisis response, verify)
+#   - ref: https://digital-strategy.ec.europa.eu/en/policies/code-practice-disinformation
+#     description: Code of Practice on Disinformation (elections crisis response)
 # custom:
 #   id: INC-03
 #   severity: critical
@@ -18,6 +18,20 @@
 #     false voting information and attacks spread before anyone acts.
 #   applies_when: Always.
 #   remediation: Open a dedicated EMB channel, staff it around the clock and commit to a fast first response.
+#   basis: standard
+#   basis_note: No text read sets a 24/7 channel to EMBs with a 4-hour first response; the Commission's
+#     election guidelines speak of cooperation with authorities.
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (cooperation with authorities)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); a 24/7 channel
+#       and a 4-hour response are not supported; a secondary source supports the substance:
+#       Press summary: cooperate with "EU-level and national authorities"; "incident response
+#       mechanism, during an electoral period" (https://www.ictbusiness.biz/business/ec-revealed-dsa-guidelines-for-election-online-risks)'
+#   - cites: Code of Practice on Disinformation (elections crisis response)
+#     state: unconfirmed
+#     note: the commitment was not identified and the Code text was not read
 package edhs.inc.emb_channel
 
 import data.edhs.lib

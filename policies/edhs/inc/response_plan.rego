@@ -5,9 +5,9 @@
 #   exercised (for instance in a tabletop exercise) within the last months before the
 #   declaration.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj#art_21
 #     description: NIS2 Art 21(2)(b)–(c)
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
 #     description: Commission Guidelines C/2024/3014 (tabletop exercises)
 # custom:
 #   id: INC-05
@@ -18,6 +18,20 @@
 #     hits during the election period.
 #   applies_when: Always.
 #   remediation: Add election scenarios to the plan and run an election exercise.
+#   basis: law+threshold
+#   basis_note: NIS2 Art 21(2)(b)-(c) requires incident handling and crisis management; a yearly
+#     exercise is the standard's choice.
+#   references:
+#   - cites: NIS2 Art 21(2)(b)–(c)
+#     state: confirmed
+#     words: '"(b) incident handling"; "(c) business continuity, such as backup management and
+#       disaster recovery, and crisis management"'
+#     read_in: https://auditfront.pages.dev/frameworks/nis2/risk-management/art-21-2c; https://www.cybercompliance.app/en/regulations/nis2
+#   - cites: Commission Guidelines C/2024/3014 (tabletop exercises)
+#     state: unconfirmed
+#     note: the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); no source on
+#       tabletop exercises was found
 package edhs.inc.response_plan
 
 import data.edhs.lib

@@ -8,10 +8,10 @@
 # related_resources:
 #   - ref: https://aceeeo.org
 #     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R2
-#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj#art_29
 #     description: NIS2 Art 29 (voluntary information sharing)
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
-#     description: Commission Guidelines C/2024/3014
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
+#     description: Commission Guidelines C/2024/3014 (exchange of information)
 # custom:
 #   id: INC-04
 #   severity: high
@@ -21,6 +21,25 @@
 #     hears about, and hears about them in time.
 #   applies_when: Always.
 #   remediation: Agree a threat-sharing procedure with the EMB, with a deadline for serious threats.
+#   basis: standard
+#   basis_note: NIS2 Art 29 is voluntary sharing within communities of essential and important
+#     entities; sharing threat information with EMBs within 24 hours is the standard's.
+#   references:
+#   - cites: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R2
+#     state: unconfirmed
+#     note: the declaration text was not found, so recommendation R2 could not be checked; the
+#       association is reported dissolved on 11 March 2022 (https://wikious.com/en/Association_of_Central_and_Eastern_European_Election_Officials)
+#   - cites: NIS2 Art 29 (voluntary information sharing)
+#     state: confirmed
+#     words: '"able to exchange on a voluntary basis relevant cybersecurity information"; 29(2)
+#       "within communities of essential and important entities"'
+#     read_in: https://rgpd.com/nis2-directive/chapter-6-information-sharing/article-29-cybersecurity-information-sharing-arrangements/
+#   - cites: Commission Guidelines C/2024/3014 (exchange of information)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); a secondary
+#       source supports the substance: "foster an efficient exchange of information before,
+#       during, and after the election" (https://www.ictbusiness.biz/business/ec-revealed-dsa-guidelines-for-election-online-risks)'
 package edhs.inc.threat_sharing
 
 import data.edhs.lib

@@ -4,9 +4,9 @@
 #   A very large platform plans election-specific risk-mitigation measures for each of
 #   the three phases of an election: before it, on election day and after it.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
-#     description: Commission Guidelines C/2024/3014
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
+#     description: Commission Guidelines C/2024/3014 (measures before, during and after elections)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_35
 #     description: DSA Art 35(1)
 # custom:
 #   id: INT-05
@@ -17,6 +17,19 @@
 #     day and turns to contesting the result after it, so measures must cover every phase.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Plan risk measures for the pre-election period, election day and the post-election period.
+#   basis: law
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (measures before, during and after elections)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); a secondary
+#       source supports the substance: measures "to be undertaken … before, during, and after
+#       electoral events" (https://www.ictbusiness.biz/business/ec-revealed-dsa-guidelines-for-election-online-risks)'
+#   - cites: DSA Art 35(1)
+#     state: confirmed
+#     words: '"reasonable, proportionate and effective mitigation measures"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.int.election_measures
 
 import data.edhs.lib

@@ -4,8 +4,8 @@
 #   Independent fact-checkers work in every language of each covered election, and their
 #   ratings reduce the reach of false content.
 # related_resources:
-#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
-#     description: Code of Practice on Disinformation, commitments 30–31 (verify)
+#   - ref: https://digital-strategy.ec.europa.eu/en/policies/code-practice-disinformation
+#     description: Code of Practice on Disinformation, commitments 30–31 (fact-checking)
 # custom:
 #   id: INT-03
 #   severity: high
@@ -15,6 +15,13 @@
 #     fact-checkers leaves its voters unprotected.
 #   applies_when: Always.
 #   remediation: Extend fact-checking to every language of the covered elections.
+#   basis: standard
+#   basis_note: Fact-checking rests on voluntary Code of Practice commitments; covering every
+#     election language is the standard's.
+#   references:
+#   - cites: Code of Practice on Disinformation, commitments 30–31 (fact-checking)
+#     state: unconfirmed
+#     note: the commitment number and text were not read
 package edhs.int.fact_checking
 
 import data.edhs.lib

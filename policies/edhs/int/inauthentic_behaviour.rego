@@ -4,9 +4,9 @@
 #   The platform detects and removes coordinated inauthentic behaviour, fake accounts and
 #   bots aimed at elections, and publishes reports on what it found several times a year.
 # related_resources:
-#   - ref: https://digital-strategy.ec.europa.eu/en/library/2022-strengthened-code-practice-disinformation
+#   - ref: https://digital-strategy.ec.europa.eu/en/policies/code-practice-disinformation
 #     description: Code of Practice on Disinformation, commitment 14 (integrity of services)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_34
 #     description: DSA Art 34–35
 # custom:
 #   id: INT-02
@@ -17,6 +17,19 @@
 #     reports let EMBs and researchers see the threat and check the response.
 #   applies_when: Always.
 #   remediation: Detect coordinated inauthentic behaviour and publish takedown reports.
+#   basis: law+threshold
+#   basis_note: DSA Art 34-35 require very large platforms to address manipulation of their
+#     service; two public reports a year is the standard's choice.
+#   references:
+#   - cites: Code of Practice on Disinformation, commitment 14 (integrity of services)
+#     state: unconfirmed
+#     note: the commitment number and text were not read
+#   - cites: DSA Art 34–35
+#     state: confirmed
+#     words: 'Art 34(2): "intentional manipulation of their service, including by inauthentic
+#       use or automated exploitation of the service"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.int.inauthentic_behaviour
 
 import data.edhs.lib

@@ -4,7 +4,7 @@
 #   A very large platform commits to publish, within a few months after each covered
 #   election, a review of how its election measures worked.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
 #     description: Commission Guidelines C/2024/3014 (post-election review)
 # custom:
 #   id: INT-06
@@ -15,6 +15,16 @@
 #     measures for the next election.
 #   applies_when: Very large online platforms (DSA Art 33).
 #   remediation: Commit to publish a post-election review within the deadline.
+#   basis: standard
+#   basis_note: The Commission's election guidelines (per summaries) mention post-election reviews;
+#     publishing one within 6 months is the standard's.
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (post-election review)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); publication
+#       and a deadline are not supported; a secondary source supports the substance: "assess
+#       the effectiveness of the measures through post-election reviews" (https://www.ictbusiness.biz/business/ec-revealed-dsa-guidelines-for-election-online-risks)'
 package edhs.int.post_election_review
 
 import data.edhs.lib

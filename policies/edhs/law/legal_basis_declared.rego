@@ -5,7 +5,7 @@
 #   GDPR Art 6(1): consent, contract, legal obligation, vital interests, public task or
 #   legitimate interests.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_6
 #     description: GDPR Art 6(1)
 # custom:
 #   id: LAW-01
@@ -16,6 +16,14 @@
 #     cannot judge whether a purpose is legitimate if the basis is not stated.
 #   applies_when: Always.
 #   remediation: Document the GDPR Art 6(1) legal basis of every processing purpose.
+#   basis: law
+#   references:
+#   - cites: GDPR Art 6(1)
+#     state: confirmed
+#     words: '"Processing shall be lawful only if and to the extent that at least one of the
+#       following applies" (a)–(f)'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.law.legal_basis_declared
 
 import data.edhs.lib

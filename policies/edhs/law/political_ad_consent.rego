@@ -5,9 +5,9 @@
 #   explicit consent specifically for political advertising, separately from any other
 #   consent, and lets the user withdraw it as easily as it was given.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_18
 #     description: TTPA Art 18(1)(b)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_7
 #     description: GDPR Art 7(3)
 # custom:
 #   id: LAW-03
@@ -18,6 +18,19 @@
 #     consent bundled with others, or hard to withdraw, does not let voters choose freely.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Add a dedicated political-advertising consent, asked separately, with one-step withdrawal.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 18(1)(b)
+#     state: unconfirmed
+#     note: 'the point letter is not confirmed: Art 18 was not read verbatim; secondary source:
+#       Berlin DPA: under Art 18 only allowed if data "von der betroffenen Person selbst erhoben",
+#       person "ausdrücklich … eingewilligt hat" [collected from the person; explicit consent]
+#       (https://www.datenschutz-berlin.de/pressemitteilung/strengere-regeln-fuer-personalisierte-politische-werbung-im-internet)'
+#   - cites: GDPR Art 7(3)
+#     state: confirmed
+#     words: '"It shall be as easy to withdraw as to give consent."'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.law.political_ad_consent
 
 import data.edhs.lib

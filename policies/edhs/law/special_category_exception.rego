@@ -6,10 +6,13 @@
 #   states the GDPR Art 9(2) exception it relies on, and that exception is the user's
 #   explicit consent: a platform is not a political body that could rely on another one.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
-#     description: GDPR Art 9(1), Art 9(2)(a)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_9
+#     description: GDPR Art 9(1)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_9
+#     description: GDPR Art 9(2)(a)
 #   - ref: https://www.edpb.europa.eu/our-work-tools/our-documents/statements/statement-22019-use-personal-data-course-political-campaigns_en
-#     description: EDPB Statement 2/2019 on the use of personal data in the course of political campaigns
+#     description: EDPB Statement 2/2019 on the use of personal data in the course of political
+#       campaigns
 # custom:
 #   id: LAW-02
 #   severity: critical
@@ -19,6 +22,26 @@
 #     without explicit consent it exposes voters to profiling, pressure and discrimination.
 #   applies_when: Always.
 #   remediation: Obtain explicit consent for every purpose that uses special-category data, or stop processing that data.
+#   basis: law+threshold
+#   basis_note: GDPR Art 9(2) allows several grounds for processing political opinions; the
+#     standard accepts only explicit consent, Art 9(2)(a).
+#   references:
+#   - cites: GDPR Art 9(1)
+#     state: confirmed
+#     words: '"Processing of personal data revealing … political opinions … shall be prohibited."'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: GDPR Art 9(2)(a)
+#     state: confirmed
+#     words: '"the data subject has given explicit consent … for one or more specified purposes";
+#       9(2)(d) is the political-body ground'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: EDPB Statement 2/2019 on the use of personal data in the course of political campaigns
+#     state: unconfirmed
+#     note: the statement text was not read (it exists); a summary says political-opinion data
+#       "in most cases … will require explicit, specific, fully informed, and freely given consent"
+#       (https://dataprivacy.foxrothschild.com/2019/03/articles/european-union/european-data-protection-board-issues-statement-on-data-processing-in-political-campaigns/)
 package edhs.law.special_category_exception
 
 import data.edhs.lib

@@ -6,10 +6,11 @@
 #   political ads, or the platform checks uploads and blocks matching against voter
 #   registers.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_18
 #     description: TTPA Art 18(1)(a)
 #   - ref: https://www.edpb.europa.eu/our-work-tools/our-documents/statements/statement-22019-use-personal-data-course-political-campaigns_en
-#     description: EDPB Statement 2/2019 on the use of personal data in the course of political campaigns
+#     description: EDPB Statement 2/2019 on the use of personal data in the course of political
+#       campaigns
 # custom:
 #   id: MIN-02
 #   severity: critical
@@ -20,6 +21,16 @@
 #     often forbids it too).
 #   applies_when: Platforms that accept political ads.
 #   remediation: Block list-based audience matching for political ads, or stop offering custom-audience uploads for them.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 18(1)(a)
+#     state: unconfirmed
+#     note: 'the point letter is not confirmed: Art 18 was not read verbatim; secondary sources
+#       (as for MIN-01) say the data must have been collected from the person; a voter list
+#       is not'
+#   - cites: EDPB Statement 2/2019 on the use of personal data in the course of political campaigns
+#     state: unconfirmed
+#     note: no passage on uploads of electoral registers was read
 package edhs.min.electoral_register_uploads
 
 import data.edhs.lib

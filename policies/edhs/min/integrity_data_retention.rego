@@ -5,7 +5,7 @@
 #   signals) has a declared retention of at most 24 months (a national profile may set
 #   fewer), except where it must be kept for legal proceedings.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_5
 #     description: GDPR Art 5(1)(e)
 # custom:
 #   id: MIN-05
@@ -16,6 +16,15 @@
 #     limit, it outlives its purpose and becomes a record of voters' political activity.
 #   applies_when: Always.
 #   remediation: Declare a retention limit for election-integrity data and enforce it.
+#   basis: law+threshold
+#   basis_note: GDPR Art 5(1)(e) limits storage to what is necessary; the 24-month limit is
+#     the standard's choice.
+#   references:
+#   - cites: GDPR Art 5(1)(e)
+#     state: confirmed
+#     words: '"kept … for no longer than is necessary for the purposes … (‘storage limitation’)"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.min.integrity_data_retention
 
 import data.edhs.lib

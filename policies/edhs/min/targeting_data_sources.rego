@@ -5,7 +5,7 @@
 #   itself: no data bought from or supplied by third parties, no data inferred from
 #   outside sources, no matching against lists brought from outside.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_18
 #     description: TTPA Art 18(1)(a)
 # custom:
 #   id: MIN-01
@@ -16,6 +16,13 @@
 #     inferred or matched data builds profiles they never knew about.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Remove third-party, inferred and advertiser-list sources from political-ad targeting.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 18(1)(a)
+#     state: unconfirmed
+#     note: 'the point letter is not confirmed: Art 18 was not read verbatim; secondary source:
+#       CBH: "Gemäß Art. 18 Abs. 1 … Zunächst muss der … Verantwortliche die personenbezogenen
+#       Daten von der betroffenen Person selbst erhoben haben" (https://www.cbh.de/news/verwaltung-wirtschaft/neue-regeln-fuer-politische-werbung-die-transparenz-und-targeting-verordnung-kommt-teil-2/)'
 package edhs.min.targeting_data_sources
 
 import data.edhs.lib

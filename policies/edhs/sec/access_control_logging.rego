@@ -5,9 +5,9 @@
 #   basis, every access is logged, and the logs are kept for a minimum number of months
 #   (12 by default).
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_32
 #     description: GDPR Art 32(1)(b)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_5
 #     description: GDPR Art 5(1)(f)
 # custom:
 #   id: SEC-04
@@ -18,6 +18,21 @@
 #     show who did when misuse is suspected after an election.
 #   applies_when: Always.
 #   remediation: Restrict access to voter data by role, log every access and keep the logs long enough.
+#   basis: law+threshold
+#   basis_note: GDPR Art 32(1)(b) and Art 5(1)(f) require appropriate security; role-based access
+#     and 12 months of access logs are the standard's choice.
+#   references:
+#   - cites: GDPR Art 32(1)(b)
+#     state: confirmed
+#     words: '"the ability to ensure the ongoing confidentiality, integrity, availability and
+#       resilience of processing systems and services"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: GDPR Art 5(1)(f)
+#     state: confirmed
+#     words: '"processed in a manner that ensures appropriate security of the personal data"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.sec.access_control_logging
 
 import data.edhs.lib

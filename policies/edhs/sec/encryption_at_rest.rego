@@ -4,7 +4,7 @@
 #   Stored election-related personal data is encrypted with an approved algorithm and
 #   key size (by default AES-256 or AES-128).
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_32
 #     description: GDPR Art 32(1)(a)
 # custom:
 #   id: SEC-01
@@ -15,6 +15,15 @@
 #     gets hold of a disk, a backup or a database copy.
 #   applies_when: Always.
 #   remediation: Enable encryption at rest with an approved algorithm.
+#   basis: law+threshold
+#   basis_note: GDPR Art 32(1)(a) requires encryption as appropriate; the list of approved algorithms
+#     is the standard's choice.
+#   references:
+#   - cites: GDPR Art 32(1)(a)
+#     state: confirmed
+#     words: '"(a) the pseudonymisation and encryption of personal data" — "as appropriate"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.sec.encryption_at_rest
 
 import data.edhs.lib

@@ -5,8 +5,8 @@
 #   checks, impersonation monitoring, priority support) open to candidates, election
 #   officials and the accounts of election management bodies.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
-#     description: Commission Guidelines C/2024/3014 (verify section)
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
+#     description: Commission Guidelines C/2024/3014 (protection of high-risk accounts)
 # custom:
 #   id: SEC-07
 #   severity: high
@@ -16,6 +16,15 @@
 #     election information with borrowed authority.
 #   applies_when: Always.
 #   remediation: Open the protection programme to candidates, election officials and EMB accounts.
+#   basis: standard
+#   basis_note: No text read sets up a protection programme for high-risk accounts; the Commission's
+#     election guidelines were not confirmed on this point.
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (protection of high-risk accounts)
+#     state: unconfirmed
+#     note: the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); no source on
+#       account protection was found
 package edhs.sec.high_risk_account_protection
 
 import data.edhs.lib

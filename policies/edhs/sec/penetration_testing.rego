@@ -5,7 +5,7 @@
 #   done no more than a set number of months (12 by default) before the declaration was
 #   submitted.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_32
 #     description: GDPR Art 32(1)(d)
 # custom:
 #   id: SEC-05
@@ -16,6 +16,16 @@
 #     before voters' data is at its most sought-after.
 #   applies_when: Always.
 #   remediation: Schedule an independent penetration test before the election.
+#   basis: law+threshold
+#   basis_note: GDPR Art 32(1)(d) requires regular testing; a penetration test at least every
+#     12 months is the standard's choice.
+#   references:
+#   - cites: GDPR Art 32(1)(d)
+#     state: confirmed
+#     words: '"a process for regularly testing, assessing and evaluating the effectiveness of
+#       technical and organisational measures"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.sec.penetration_testing
 
 import data.edhs.lib

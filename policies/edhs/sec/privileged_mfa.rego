@@ -5,9 +5,9 @@
 #   ad systems logs in with phishing-resistant multi-factor authentication (by default
 #   FIDO2, WebAuthn or a hardware token).
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_32
 #     description: GDPR Art 32
-#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj
+#   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj#art_21
 #     description: NIS2 Art 21(2)(j)
 # custom:
 #   id: SEC-03
@@ -18,6 +18,21 @@
 #     attacker; SMS and one-time codes can be phished too, hardware-backed factors cannot.
 #   applies_when: Always.
 #   remediation: Enforce phishing-resistant multi-factor authentication on every privileged account.
+#   basis: law+threshold
+#   basis_note: GDPR Art 32 and NIS2 Art 21(2)(j) require multi-factor authentication where
+#     appropriate; the phishing-resistant types are the standard's choice.
+#   references:
+#   - cites: GDPR Art 32
+#     state: confirmed
+#     words: '"appropriate technical and organisational measures to ensure a level of security
+#       appropriate to the risk"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: NIS2 Art 21(2)(j)
+#     state: confirmed
+#     words: '"(j) the use of multi-factor authentication or continuous authentication solutions
+#       …, where appropriate"'
+#     read_in: https://www.auditfront.com/frameworks/nis2/risk-management/art-21-2j
 package edhs.sec.privileged_mfa
 
 import data.edhs.lib

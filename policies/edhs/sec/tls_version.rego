@@ -4,12 +4,10 @@
 #   The platform's endpoints refuse TLS versions older than the standard's minimum
 #   (TLS 1.2 by default).
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_32
 #     description: GDPR Art 32(1)(a)
-#   - ref: https://www.enisa.europa.eu/publications/algorithms-key-size-and-parameters-report-2014
-#     description: ENISA, Algorithms, key size and parameters report (TLS guidance)
-#   - ref: https://csrc.nist.gov/pubs/sp/800/52/r2/final
-#     description: NIST SP 800-52 Rev. 2, guidelines for TLS implementations
+#   - ref: https://doi.org/10.6028/NIST.SP.800-52r2
+#     description: NIST SP 800-52 Rev. 2 (TLS guidance)
 # custom:
 #   id: SEC-02
 #   severity: high
@@ -19,6 +17,20 @@
 #     read or alter voters' data in transit.
 #   applies_when: Always.
 #   remediation: Disable TLS versions older than the minimum on every endpoint.
+#   basis: law+threshold
+#   basis_note: GDPR Art 32(1)(a) requires appropriate protection; the TLS 1.2 floor comes from
+#     NIST guidance, not from law.
+#   references:
+#   - cites: GDPR Art 32(1)(a)
+#     state: confirmed
+#     words: '"(a) the pseudonymisation and encryption of personal data" — "as appropriate"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: NIST SP 800-52 Rev. 2 (TLS guidance)
+#     state: confirmed
+#     words: '"requires that TLS 1.2 configured with FIPS-based cipher suites be supported by
+#       all government TLS servers and clients"'
+#     read_in: https://www.nist.gov/publications/guidelines-selection-configuration-and-use-transport-layer-security-tls-0
 package edhs.sec.tls_version
 
 import data.edhs.lib

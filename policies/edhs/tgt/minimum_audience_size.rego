@@ -5,7 +5,7 @@
 #   national profile may set more), so that it cannot be aimed at a handful of
 #   individuals.
 # related_resources:
-#   - ref: https://www.edpb.europa.eu/our-work-tools/our-documents/guidelines/guidelines-082020-targeting-social-media-users_en
+#   - ref: https://www.edpb.europa.eu/our-work-tools/our-documents/guidelines/guidelines-82020-targeting-social-media-users_en
 #     description: EDPB Guidelines 8/2020 on the targeting of social media users (risks of micro-targeting)
 # custom:
 #   id: TGT-03
@@ -17,6 +17,16 @@
 #     adopted by several platforms).
 #   applies_when: Platforms that accept political ads.
 #   remediation: Enforce a minimum audience size for political ads.
+#   basis: standard
+#   basis_note: No legal source sets a minimum audience; EDPB Guidelines 8/2020 only describe
+#     the risks of micro-targeting, and the 1,000-person floor is the standard's.
+#   references:
+#   - cites: EDPB Guidelines 8/2020 on the targeting of social media users (risks of micro-targeting)
+#     state: confirmed
+#     words: '§24: targeters select audiences, "a practice which is sometimes also referred
+#       to as “micro-targeting”"; §8 targeting "may pose significant risks"'
+#     read_in: https://privacad.com/privacy-data-protection-targeting-of-social-media-users-public-consultation-version-8/
+#       (the version 1.0 text)
 package edhs.tgt.minimum_audience_size
 
 import data.edhs.lib

@@ -6,9 +6,9 @@
 #   of minors. As one platform-wide minimum must satisfy every covered election, the
 #   highest voting age among them counts.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_18
 #     description: TTPA Art 18(2)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_28
 #     description: DSA Art 28(2)
 # custom:
 #   id: TGT-02
@@ -19,6 +19,19 @@
 #     at anyone more than a year below voting age and ads based on profiling minors.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Raise the minimum targetable age to one year below the highest voting age, and exclude minors from profiling-based political ads.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 18(2)
+#     state: unconfirmed
+#     note: 'the paragraph is not confirmed: Art 18 was not read verbatim; secondary source:
+#       "targeting is prohibited where the controller knows with reasonable certainty the person
+#       is at least one year under voting age" (https://www.auditsocials.com/blog/eu-political-advertising-regulation-ttpa-2026-transparency-targeting-consent-platform-exit)'
+#   - cites: DSA Art 28(2)
+#     state: confirmed
+#     words: '"aware with reasonable certainty that the recipient of the service is a minor"
+#       → no profiling-based ads'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.tgt.minors_not_targeted
 
 import data.edhs.lib

@@ -6,9 +6,9 @@
 #   sexual orientation, biometrics), whether the data was declared by the user or
 #   inferred.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_18
 #     description: TTPA Art 18(1)(c)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_26
 #     description: DSA Art 26(3)
 # custom:
 #   id: TGT-01
@@ -20,6 +20,19 @@
 #     manipulation.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Remove special-category data and criteria from political-ad targeting.
+#   basis: law
+#   references:
+#   - cites: TTPA Art 18(1)(c)
+#     state: unconfirmed
+#     note: 'the point letter is not confirmed: Art 18 was not read verbatim; secondary source:
+#       Berlin DPA: "kein Profiling auf Basis besonders schützenswerter Daten wie der politischen
+#       Meinung" [no profiling on special-category data] (https://www.datenschutz-berlin.de/pressemitteilung/strengere-regeln-fuer-personalisierte-politische-werbung-im-internet)'
+#   - cites: DSA Art 26(3)
+#     state: confirmed
+#     words: '"shall not present advertisements … based on profiling … using special categories
+#       of personal data referred to in Article 9(1)"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
 package edhs.tgt.special_category_profiling
 
 import data.edhs.lib

@@ -5,8 +5,8 @@
 #   used (criteria, data categories, audience) and keeps these records for the period of
 #   the political-ad repository, seven years by default.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj
-#     description: TTPA Art 19(1)(b)–(c) (verify)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_19
+#     description: TTPA Art 19(1)(b)–(c)
 # custom:
 #   id: TGT-06
 #   severity: high
@@ -16,6 +16,15 @@
 #     the vote whom a political ad reached, or why.
 #   applies_when: Platforms that accept political ads.
 #   remediation: Log the targeting of every political ad and keep the logs for the required period.
+#   basis: law+threshold
+#   basis_note: The TTPA requires records of targeting (Art 19, not read verbatim); the 7-year
+#     retention is the standard's choice until the text is confirmed.
+#   references:
+#   - cites: TTPA Art 19(1)(b)–(c)
+#     state: unconfirmed
+#     note: 'the points and the 7-year period are not confirmed: Art 19 was not read verbatim;
+#       secondary source: Secondary: Art 19 covers "Beschreibung der Zielgruppen und der eingesetzten
+#       Targeting-Kriterien … Datenquellen" [audiences, criteria, data sources] (https://www.dr-datenschutz.de/die-neue-ttpw-vo-transparenz-und-dokumentation/)'
 package edhs.tgt.targeting_logs_kept
 
 import data.edhs.lib
