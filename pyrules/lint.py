@@ -1,5 +1,6 @@
 """The standard checks itself: METADATA, IDs against the catalogue, test cases, paths,
-parameters and schema coverage. Each problem is one line `file:line: message`.
+parameters and schema coverage, and the state of every legal reference and each control's
+basis. Each problem is one line `file:line: message`.
 
 The reads of a policy are found statically in its Rego source: `input.a.b` references,
 `some x in input.a.b` iterations (then `x.c`), and path arrays such as `["a", "b", i]`
@@ -27,7 +28,11 @@ INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
 ITERATION = re.compile(r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(\w+)((?:\.[A-Za-z_]\w*)*)")
 PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
 PARAM_REF = re.compile(r"data\.edhs\.params\.([A-Za-z_]\w*)")
-READ_BY_PYRULES = {("standard_version",)}  # the version check, before any policy runs
+READ_BY_PYRULES = {("standard_version",)}
+# A "still to be checked" mark left in published text: "(verify)", "(verify paragraph)",
+# "(media literacy, verify)", "to verify". The plain verb ("verify sponsors") is fine.
+VERIFY_MARK = re.compile(r"\([^()]*\bverify\b[^()]*\)|\bto verify\b", re.IGNORECASE)
+LINK = re.compile(r"^https?://\S+$")  # the version check, before any policy runs
 CONDITIONS = {
     "always": "Always.",
     "sells_political_ads": "Platforms that accept political ads.",
@@ -53,6 +58,9 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems += _reference_problems(standard)
     problems += _message_problems(standard)
     problems += _evidence_problems(standard)
+    problems += _basis_problems(standard)
+    problems += _citation_problems(standard)
+    problems += _parameter_description_problems(standard)
     return problems
 
 
@@ -93,6 +101,75 @@ def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem
     for missing in sorted(set(entries) - ids):
         line = text.count("\n", 0, entries[missing].start()) + 1
         yield Problem(f"{catalogue.name}:{line}", f"{missing} has no policy")
+    for mark in VERIFY_MARK.finditer(text):
+        line = text.count("\n", 0, mark.start()) + 1
+        yield Problem(
+            f"{catalogue}:{line}",
+            f"{' '.join(mark.group(0).split())!r}: state what is unconfirmed in the policy",
+        )
+
+
+def _basis_problems(standard: Standard) -> Iterator[Problem]:
+    for control in standard.controls:
+        where = f"policies/{control.source}:{control.line}"
+        if control.basis is None:
+            yield Problem(where, f"{control.id} has no custom.basis (law, law+threshold, standard)")
+        elif control.basis != "law" and not control.basis_note:
+            yield Problem(
+                where,
+                f"{control.id} is {control.basis}: say in custom.basis_note how it goes "
+                "beyond the law",
+            )
+
+
+def _citation_problems(standard: Standard) -> Iterator[Problem]:
+    """Every reference links to its source and says whether it was confirmed; no text still
+    carries a 'verify' mark."""
+    for control in standard.controls:
+        where = f"policies/{control.source}:{control.line}"
+        texts = [control.title, control.description, control.rationale, control.remediation]
+        texts += [control.applies_when, control.basis_note]
+        for ref in control.references:
+            cited = ref.description or ref.ref
+            texts += [ref.description, ref.words, ref.note]
+            if not LINK.match(ref.ref):
+                yield Problem(where, f"reference {cited!r} has no http(s) link")
+            if ref.state is None:
+                yield Problem(
+                    where,
+                    f"reference {cited!r} has no state in custom.references "
+                    "(confirmed or unconfirmed)",
+                )
+            elif ref.state == "confirmed" and not (ref.words and ref.read_in):
+                yield Problem(
+                    where,
+                    f"reference {cited!r} is confirmed: give the decisive words and "
+                    "where they were read (words, read_in)",
+                )
+            elif ref.state == "unconfirmed" and not ref.note:
+                yield Problem(where, f"reference {cited!r} is unconfirmed: say why (note)")
+        for text in texts:
+            for mark in VERIFY_MARK.finditer(text):
+                yield Problem(
+                    where, f"{mark.group(0)!r}: record the reference's state instead of a mark"
+                )
+
+
+def _parameter_description_problems(standard: Standard) -> Iterator[Problem]:
+    schema = standard.params_schema_path.relative_to(standard.root).as_posix()
+    for name, description in standard.parameter_descriptions.items():
+        if not description:
+            yield Problem(f"{schema}:1", f"parameter {name} has no description")
+    properties = standard.params_schema.get("properties") or {}
+    for name in sorted(set(properties) - set(standard.params)):
+        yield Problem(f"{schema}:1", f"describes parameter {name}, which params/data.json lacks")
+    if standard.params_schema:
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(standard.params_schema)
+        for error in sorted(validator.iter_errors(standard.params), key=str):
+            at = "/".join(str(p) for p in error.absolute_path) or "(root)"
+            yield Problem("policies/edhs/params/data.json:1", f"{at}: {error.message}")
 
 
 def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:

@@ -22,11 +22,24 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Reference(_Frozen):
-    """A legal or soft-law source a control implements."""
+ReferenceState = Literal["confirmed", "unconfirmed"]
+Basis = Literal["law", "law+threshold", "standard"]
+BASES: tuple[str, ...] = ("law", "law+threshold", "standard")
 
-    ref: str = Field(description="Link to the source text.")
+
+class Reference(_Frozen):
+    """A legal or soft-law source a control implements, and what a review of it found."""
+
+    ref: str = Field(description="Link to the source text (the article itself where it has one).")
     description: str = Field(description="Short citation, e.g. 'GDPR Art 33(1)'.")
+    state: ReferenceState | None = Field(
+        default=None,
+        description="confirmed: the provision was read and says what the citation claims; "
+        "unconfirmed: it could not be read. None: the standard does not say (lint refuses it).",
+    )
+    words: str = Field(default="", description="The decisive words of the provision, quoted.")
+    read_in: str = Field(default="", description="Where the provision was read.")
+    note: str = Field(default="", description="Why it is unconfirmed, or what else was found.")
 
 
 class Family(_Frozen):
@@ -48,6 +61,13 @@ class Control(_Frozen):
     applies_when: str
     remediation: str
     references: list[Reference]
+    basis: Basis | None = Field(
+        default=None,
+        description="law: the cited law requires what the control checks; law+threshold: the "
+        "law requires the measure and the number or list is the standard's choice; standard: "
+        "no legal duty was found. None: the standard does not say (lint refuses it).",
+    )
+    basis_note: str = Field(default="", description="How the control goes beyond the law.")
     package: str = Field(description="Rego package, e.g. 'edhs.inc.breach_notification'.")
     source: str = Field(description="Policy file, relative to the standard's bundle root.")
     line: int = Field(description="Line of the package statement in the policy file.")

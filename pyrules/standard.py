@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from pyrules.errors import StandardError
-from pyrules.model import SEVERITIES, Control, Family, Reference
+from pyrules.model import BASES, SEVERITIES, Control, Family, Reference
 
 CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
@@ -29,6 +29,8 @@ RULE_HEAD = re.compile(r"^(?:default\s+)?([a-z_]\w*)\b", re.MULTILINE)
 CALL = re.compile(r"\b([a-z_]\w*)\(")
 LIB_CALL = re.compile(r"\blib\.([a-z_]\w*)")
 LIB_PACKAGE = "edhs.lib"
+REFERENCE_STATES = ("confirmed", "unconfirmed")
+REVIEW_TEXTS = ("words", "read_in", "note")
 
 
 def default_standard_dir() -> Path:
@@ -78,6 +80,27 @@ class Standard:
         if not isinstance(schema, dict):  # a JSON Schema may be true or false; ours never is
             raise StandardError(f"{self.schema_path}:1:1: the schema must be a JSON object")
         return schema
+
+    @property
+    def params_schema_path(self) -> Path:
+        return self.root / "schemas" / "params.schema.json"
+
+    @cached_property
+    def params_schema(self) -> dict[str, Any]:
+        """The parameters' schema: their types and descriptions (empty if the standard has none)."""
+        if not self.params_schema_path.is_file():
+            return {}
+        schema = _read_json(self.params_schema_path)
+        return schema if isinstance(schema, dict) else {}
+
+    @cached_property
+    def parameter_descriptions(self) -> dict[str, str]:
+        """Each parameter's description from the parameters' schema ('' where it has none)."""
+        properties = self.params_schema.get("properties") or {}
+        return {
+            name: " ".join(str((properties.get(name) or {}).get("description") or "").split())
+            for name in self.params
+        }
 
     @cached_property
     def major(self) -> str:
@@ -286,13 +309,10 @@ def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
         raise StandardError(f"{where}: control ID {control_id!r} is not of the form ABC-01")
     if custom["severity"] not in SEVERITIES:
         raise StandardError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-    references = []
-    for item in annotation["related_resources"]:
-        if not isinstance(item, dict) or not item.get("ref"):
-            raise StandardError(f"{where}: every related_resources entry needs a ref")
-        references.append(
-            Reference(ref=str(item["ref"]), description=str(item.get("description", "")))
-        )
+    references = _references(where, annotation["related_resources"], custom.get("references"))
+    basis = custom.get("basis")
+    if basis is not None and basis not in BASES:
+        raise StandardError(f"{where}: custom.basis must be one of {', '.join(BASES)}")
     aceeeo = custom["aceeeo"]
     return Control(
         id=control_id,
@@ -305,6 +325,8 @@ def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
         applies_when=" ".join(str(custom["applies_when"]).split()),
         remediation=" ".join(str(custom["remediation"]).split()),
         references=references,
+        basis=basis,
+        basis_note=" ".join(str(custom.get("basis_note") or "").split()),
         package=module.package,
         source=module.path,
         line=module.package_line,
@@ -314,6 +336,45 @@ def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
             )
         ),
     )
+
+
+def _references(where: str, resources: Any, reviews: Any) -> list[Reference]:
+    """related_resources, each with its review from custom.references (matched by the cited
+    text): OPA's METADATA allows only `ref` and `description` in a related resource."""
+    if reviews is not None and not isinstance(reviews, list):
+        raise StandardError(f"{where}: custom.references must be a list")
+    by_cites: dict[str, dict[str, Any]] = {}
+    for review in reviews or []:
+        if not isinstance(review, dict) or not review.get("cites"):
+            raise StandardError(f"{where}: every custom.references entry needs 'cites'")
+        cites = " ".join(str(review["cites"]).split())
+        if cites in by_cites:
+            raise StandardError(f"{where}: custom.references names {cites!r} twice")
+        if review.get("state") not in (None, *REFERENCE_STATES):
+            raise StandardError(
+                f"{where}: the state of {cites!r} must be one of {', '.join(REFERENCE_STATES)}"
+            )
+        by_cites[cites] = review
+    references = []
+    for item in resources if isinstance(resources, list) else []:
+        if not isinstance(item, dict) or not item.get("ref"):
+            raise StandardError(f"{where}: every related_resources entry needs a ref")
+        description = " ".join(str(item.get("description", "")).split())
+        review = by_cites.pop(description, {})
+        references.append(
+            Reference(
+                ref=str(item["ref"]),
+                description=description,
+                state=review.get("state"),
+                **{k: " ".join(str(review.get(k) or "").split()) for k in REVIEW_TEXTS},
+            )
+        )
+    if by_cites:
+        raise StandardError(
+            f"{where}: custom.references names {', '.join(map(repr, by_cites))}, which "
+            "related_resources does not cite"
+        )
+    return references
 
 
 def _digest(root: Path) -> str:

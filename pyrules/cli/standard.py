@@ -37,10 +37,17 @@ def controls(standard_dir: Path | None, format_name: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"EDHS {standard.version}: {len(standard.controls)} controls")
-    for column in ("ID", "Severity", "Applies", "ACEEEO", "Title"):
+    for column in ("ID", "Severity", "Applies", "ACEEEO", "Basis", "Title"):
         table.add_column(column, no_wrap=column != "Title")
     for c in standard.controls:
-        table.add_row(c.id, c.severity, c.applies_when.rstrip("."), ", ".join(c.aceeeo), c.title)
+        table.add_row(
+            c.id,
+            c.severity,
+            c.applies_when.rstrip("."),
+            ", ".join(c.aceeeo),
+            c.basis or "?",
+            c.title,
+        )
     Console(width=max(100, terminal_width())).print(table)
 
 
