@@ -119,6 +119,13 @@ standard_option = click.option(
 )
 
 
+site_url_option = click.option(
+    "--site-url",
+    help="Where the standard's site is published; reports and the docs link there "
+    "[default: $PYRULES_DOCS_URL, else site_url in standard/about.yaml]. '' for none.",
+)
+
+
 profile_option = file_option(
     "--profile",
     "profile_path",

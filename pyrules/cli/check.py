@@ -26,6 +26,7 @@ from pyrules.cli.base import (
     profile_from,
     profile_option,
     signer_from,
+    site_url_option,
     standard_from,
     standard_option,
     today_option,
@@ -88,6 +89,7 @@ from pyrules.render import FORMATS
     "[default: $PYRULES_VERIFICATION_KEY].",
 )
 @engine_options
+@site_url_option
 @handles_input_errors
 def check(
     declarations: tuple[Path, ...],
@@ -107,6 +109,7 @@ def check(
     profile_path: Path | None,
     sign_key: Path | None,
     attestation: Path | None,
+    site_url: str | None,
 ) -> None:
     """Check DECLARATIONS against the standard (several only with the text format, as a
     pre-commit hook passes them)."""
@@ -118,6 +121,9 @@ def check(
         raise InputError("several declarations need the text format on stdout; run check per file")
     attestation = attestation_path(sign_key, attestation, declarations, pairs)
     standard = standard_from(standard_location(standard_dir, bundle), verification_key)
+    from pyrules.about import resolve_site_url
+
+    docs_url = resolve_site_url(site_url, standard.root)
     limits = make_limits(max_bytes)
     waivers = None
     if waivers_path is not None:
@@ -150,7 +156,7 @@ def check(
             continue
         for format_name, output in pairs:
             coloured = use_color(color) if output is None and format_name == "text" else False
-            context = RenderContext(color=coloured, declaration_text=document.text, quiet=quiet)
+            context = RenderContext(coloured, document.text, docs_url, quiet=quiet)
             write_output(renderer(format_name)(report, context), output)
         written = [f"{output} ({format_name})" for format_name, output in pairs if output]
         if written and not quiet:

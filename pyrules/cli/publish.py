@@ -15,6 +15,7 @@ from pyrules.cli.base import (
     file_option,
     handles_input_errors,
     main,
+    site_url_option,
     standard_from,
     standard_option,
 )
@@ -52,6 +53,7 @@ def _docs_options(command: F) -> F:
             help_text="Where the generated MkDocs sources go (emptied first).",
             default=DOCS_SOURCES,
         ),
+        site_url_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -72,15 +74,18 @@ def docs_build(
     cases_dir: Path | None,
     docs_dir: Path | None,
     sources_dir: Path,
+    site_url: str | None,
     site_dir: Path,
 ) -> None:
     """Generate the sources and build the site with mkdocs build --strict."""
+    from pyrules.about import resolve_site_url
     from pyrules.docs.build import build_docs
     from pyrules.docs.site import DocsBuildError
     from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
     standard = standard_from(standard_dir)
+    url = resolve_site_url(site_url, standard.root)
     try:
         result = build_docs(
             standard,
@@ -88,6 +93,7 @@ def docs_build(
             cases_dir or default_cases_dir(),
             sources_dir,
             site_dir,
+            site_url=url,
         )
     except DocsBuildError as exc:
         click.echo(str(exc), err=True)
@@ -144,16 +150,24 @@ def docs_versions(
 @_docs_options
 @handles_input_errors
 def docs_generate(
-    standard_dir: Path | None, cases_dir: Path | None, docs_dir: Path | None, sources_dir: Path
+    standard_dir: Path | None,
+    cases_dir: Path | None,
+    docs_dir: Path | None,
+    sources_dir: Path,
+    site_url: str | None,
 ) -> None:
     """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
+    from pyrules.about import resolve_site_url
     from pyrules.docs.build import generate_sources
     from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
     standard = standard_from(standard_dir)
     docs_dir = docs_dir or shipped("docs")
-    result = generate_sources(standard, docs_dir, cases_dir or default_cases_dir(), sources_dir)
+    url = resolve_site_url(site_url, standard.root)
+    result = generate_sources(
+        standard, docs_dir, cases_dir or default_cases_dir(), sources_dir, site_url=url
+    )
     click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")
 
 

@@ -25,12 +25,14 @@ def generate_sources(
     sources_dir: Path,
     history: History | None = None,
     versioned: bool = False,
+    site_url: str | None = None,
 ) -> DocsResult:
-    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays)."""
+    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays).
+    `site_url` is where the site will be published ('' for nowhere, None as configured)."""
     require_docs_tools()
     from pyrules.docs.generate import generate
 
-    sources = generate(standard, docs_dir, cases_dir, history, versioned)
+    sources = generate(standard, docs_dir, cases_dir, history, versioned, site_url)
     sources.write(sources_dir)
     pages = sources.pages
     controls = [p for p in pages if p.startswith("controls/") and p.count("/") == 3]
@@ -45,10 +47,13 @@ def build_docs(
     site_dir: Path,
     history: History | None = None,
     versioned: bool = False,
+    site_url: str | None = None,
 ) -> DocsResult:
     """Generate, then build; a site dir the build must not empty is refused before the
     sources are touched."""
     check_site_dir(site_dir)
-    generated = generate_sources(standard, docs_dir, cases_dir, sources_dir, history, versioned)
+    generated = generate_sources(
+        standard, docs_dir, cases_dir, sources_dir, history, versioned, site_url
+    )
     site = build_site(sources_dir, site_dir)
     return DocsResult(generated.pages, generated.control_pages, sources_dir, site)

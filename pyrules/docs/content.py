@@ -1,9 +1,10 @@
 """The hand-written side of the site: `docs/` pages and the small data files beside them.
 
-`docs/home.md` is the home page's prose (the generator adds the version, families and the
-ACEEEO matrix around it); `docs/aceeeo.yaml` the recommendations R1-R7; `docs/sources.yaml`
+`docs/home.md` is the home page's prose (the generator adds the status, version, families
+and how to cite around it); `docs/aceeeo.yaml` the recommendations R1-R7; `docs/sources.yaml`
 the instruments that group the legal references; `docs/site.yaml` the order of families
-and guides. Every other Markdown file under `docs/` is a page, copied as it is except for
+and guides; `docs/glossary.yaml` the terms the Glossary page defines. Every other
+Markdown file under `docs/` is a page, copied as it is except for
 `<!-- edhs:if-exists PATH -->` … `<!-- edhs:end -->` blocks, which stay only when PATH is
 a page of the site: a guide can link a page another team is still writing without
 breaking `--strict`.
@@ -18,11 +19,12 @@ from typing import Any
 
 import yaml
 
+from pyrules.docs.glossary import Term, read_glossary
 from pyrules.errors import InputError
-from pyrules.model import Control
+from pyrules.model import Control, Reference
 
 HOME = "home.md"
-DATA_FILES = ("aceeeo.yaml", "sources.yaml", "site.yaml")
+DATA_FILES = ("aceeeo.yaml", "sources.yaml", "site.yaml", "glossary.yaml")
 IF_EXISTS = re.compile(
     r"^[ \t]*<!--\s*edhs:if-exists\s+(\S+)\s*-->[ \t]*\n(.*?)^[ \t]*<!--\s*edhs:end\s*-->[ \t]*\n?",
     re.MULTILINE | re.DOTALL,
@@ -49,16 +51,19 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Citation:
-    """One reference text (e.g. 'GDPR Art 33(1)') and the controls that cite it."""
+    """One reference (e.g. 'GDPR Art 33(1)'), what its review found, and the controls that
+    cite it."""
 
-    description: str
-    url: str
+    reference: Reference
     controls: tuple[str, ...]
 
     @property
-    def to_verify(self) -> bool:
-        """The catalogue marks paragraphs it could not confirm with 'verify'."""
-        return bool(re.search(r"\bverify\b", self.description))
+    def description(self) -> str:
+        return self.reference.description
+
+    @property
+    def url(self) -> str:
+        return self.reference.ref
 
 
 @dataclass
@@ -76,6 +81,7 @@ class HandWritten:
     family_order: list[str]
     guide_order: list[str]
     pages: dict[str, str]  # relative path -> Markdown, as found under docs/
+    glossary: list[Term]
 
 
 def read_docs(root: Path) -> HandWritten:
@@ -118,6 +124,7 @@ def read_docs(root: Path) -> HandWritten:
         family_order=[str(f) for f in (site or {}).get("families") or []],
         guide_order=[str(g) for g in (site or {}).get("guides") or []],
         pages=pages,
+        glossary=read_glossary(root / "glossary.yaml"),
     )
 
 
@@ -161,14 +168,15 @@ def group_references(
     """Every reference of every control under its instrument, in the Sources order."""
     other = Instrument("other", "Other sources", "Sources not listed in docs/sources.yaml", "", ())
     groups = {i.id: InstrumentGroup(i) for i in [*instruments, other]}
-    cited: dict[tuple[str, str], list[str]] = {}
+    cited: dict[tuple[str, str, str | None], tuple[Reference, list[str]]] = {}
     for control in controls:
         for ref in control.references:
-            key = (" ".join(ref.description.split()), ref.ref)
-            cited.setdefault(key, []).append(control.id)
-    for (description, url), ids in cited.items():
-        group = groups[instrument_of(description, url, instruments).id if instruments else "other"]
-        group.citations.append(Citation(description, url, tuple(sorted(set(ids)))))
+            key = (ref.description, ref.ref, ref.state)
+            cited.setdefault(key, (ref, []))[1].append(control.id)
+    for ref, ids in cited.values():
+        instrument = instrument_of(ref.description, ref.ref, instruments) if instruments else None
+        group = groups[instrument.id if instrument else "other"]
+        group.citations.append(Citation(ref, tuple(sorted(set(ids)))))
     for group in groups.values():
         group.citations.sort(key=lambda c: natural_key(c.description))
     return [g for g in groups.values() if g.citations]

@@ -15,6 +15,9 @@ Layout of the sources (and of the site, with `.md` -> `.html`):
     docs/declaration.md                  the declaration reference, from the JSON Schema
     docs/parameters.md, docs/references.md, docs/standard.json
     docs/changelog.md                    from the releases and the diffs between them
+    docs/review.md                       for the committee: unconfirmed references, bases
+    docs/aceeeo.md, docs/glossary.md     ACEEEO's recommendations; every term defined
+    docs/edhs.bib, docs/edhs.csl.json    how to cite this version (from standard/about.yaml)
     docs/guides/*.md                     copied from the repository's docs/
 """
 
@@ -35,11 +38,13 @@ import jinja2
 import yaml
 
 from pyrules import __version__
+from pyrules.about import About, load_about, resolve_site_url
 from pyrules.coverage import FileCoverage
 from pyrules.diff import StandardDiff
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
 from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
 from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, declaration_sections
+from pyrules.docs.glossary import GLOSSARY_PAGE, link_first_uses
 from pyrules.docs.history import ControlHistory, History, load_history, releases_file
 from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
@@ -50,6 +55,12 @@ from pyrules.standard import Standard
 from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
 
 TEMPLATES = ("pyrules", "templates/docs")
+BARE_URL = re.compile(r"(?<![<(\"])https?://[^\s;<>\"]+[^\s;<>\".,)]|(?<=\()https?://[^\s;<>\")]+")
+BASIS_LABELS = {
+    "law": "The cited law requires what this control checks.",
+    "law+threshold": "The law requires the measure; the number or list is the standard's choice.",
+    "standard": "No legal duty was found: this is the standard's own good practice.",
+}
 ASSETS = "assets"
 SCHEMAS = "/schemas/"  # where a schema's $id puts it on the site
 SITE_NAME = "EDHS — Election Data-Handling Standard"
@@ -128,14 +139,20 @@ def generate(
     cases_dir: Path,
     history: History | None = None,
     versioned: bool = False,
+    site_url: str | None = None,
 ) -> Sources:
     """All sources of the site for this standard, its cases and the hand-written pages.
     The history (by default the releases recorded beside docs_dir) gives the changelog
     and each control's version line; `versioned` turns on the version switcher (the site
-    is then one of several, beside a versions.json)."""
+    is then one of several, beside a versions.json). `site_url` is where it will be
+    published ('' when nowhere: no canonical links; None: as configured, see
+    pyrules.about)."""
     if history is None:
         history = load_history(standard, releases_file(docs_dir))
     written = read_docs(docs_dir)
+    about = load_about(standard.root)
+    if site_url is None:
+        site_url = resolve_site_url(None, standard.root)
     reference, cases = load_cases(cases_dir)
     _check_recommendations(standard, written)
     families = _families(standard, written)
@@ -167,13 +184,17 @@ def generate(
                 coverage=coverage.get(control.id),
             )
         )
+    groups = group_references(standard.controls, written.instruments)
     sources = Sources()
     hand_pages = {
         path: resolve_conditionals(text, set(written.pages), path)
         for path, text in written.pages.items()
     }
-    renderer = _Renderer(standard, written, families, control_pages)
+    renderer = _Renderer(standard, written, families, control_pages, about, site_url)
     renderer.page("index.md", "home.md.j2", home=written.home)
+    renderer.page("aceeeo.md", "aceeeo.md.j2")
+    renderer.page(GLOSSARY_PAGE, "glossary.md.j2", terms=written.glossary)
+    renderer.page("review.md", "review.md.j2", groups=groups)
     renderer.page("controls/index.md", "controls.md.j2")
     for family, pages in families:
         renderer.page(family_page_path(family.id), "family.md.j2", family=family, pages=pages)
@@ -188,11 +209,7 @@ def generate(
         schema_id=standard.schema.get("$id", ""),
     )
     renderer.page("parameters.md", "parameters.md.j2", parameters=_parameters(standard))
-    renderer.page(
-        "references.md",
-        "references.md.j2",
-        groups=group_references(standard.controls, written.instruments),
-    )
+    renderer.page("references.md", "references.md.j2", groups=groups)
 
     def tables(diff: StandardDiff, link: Callable[[str], str]) -> str:
         """A removed control has no page on this site: it is named, not linked."""
@@ -202,16 +219,20 @@ def generate(
     for path, text in hand_pages.items():
         if path in renderer.rendered:
             raise InputError(f"{docs_dir / path}: this page is generated; remove the file")
-        sources.files[f"docs/{path}"] = text
+        sources.files[f"docs/{path}"] = link_first_uses(text, written.glossary, path)
     for path, text in renderer.rendered.items():
+        if path != GLOSSARY_PAGE:
+            text = link_first_uses(text, written.glossary, path)
         sources.files[f"docs/{path}"] = text
+    sources.files["docs/edhs.bib"] = about.citation_bibtex(site_url)
+    sources.files["docs/edhs.csl.json"] = about.citation_csl(site_url)
     for path, data in _assets():
         sources.files[f"docs/{ASSETS}/{path}"] = data
     sources.files["docs/standard.json"] = _manifest(standard)
     for path, data in _published_schemas(standard):
         sources.files[f"docs/{path}"] = data
     sources.files["mkdocs.yml"] = _mkdocs_yml(
-        families, control_pages, written, hand_pages, versioned
+        families, control_pages, written, hand_pages, about, site_url, versioned
     )
     return sources
 
@@ -297,7 +318,12 @@ def _parameters(standard: Standard) -> list[dict[str, Any]]:
         for name in control.parameters:
             users.setdefault(name, []).append(control.id)
     return [
-        {"name": name, "default": value, "controls": users.get(name, [])}
+        {
+            "name": name,
+            "default": value,
+            "description": standard.parameter_descriptions.get(name, ""),
+            "controls": users.get(name, []),
+        }
         for name, value in standard.params.items()
     ]
 
@@ -350,6 +376,8 @@ def _mkdocs_yml(
     pages: list[ControlPage],
     written: HandWritten,
     hand_pages: dict[str, str],
+    about: About,
+    site_url: str,
     versioned: bool = False,
 ) -> str:
     """mkdocs.yml: offline (no fonts, no CDN), disk-browsable, strict link checking.
@@ -378,6 +406,9 @@ def _mkdocs_yml(
         {"Declaration": "declaration.md"},
         {"Parameters": "parameters.md"},
         {"Legal references": "references.md"},
+        {"ACEEEO": "aceeeo.md"},
+        {"Committee review": "review.md"},
+        {"Glossary": GLOSSARY_PAGE},
     ]
     if guides:
         nav.append({"Guides": guides})
@@ -387,7 +418,9 @@ def _mkdocs_yml(
         "site_name": SITE_NAME,
         "site_description": "The Election Data-Handling Standard: what a social media "
         "platform must do with voters' data and election-related information.",
-        "site_url": _site_url(),
+        # No site_url: MkDocs then writes no canonical links and an empty sitemap, rather
+        # than pointing them at a placeholder.
+        **({"site_url": site_url} if site_url else {}),
         "docs_dir": "docs",
         "use_directory_urls": False,
         "theme": {
@@ -440,7 +473,9 @@ def _mkdocs_yml(
             "polyfills": [f"{ASSETS}/javascripts/iframe-worker-shim.js"],
             "generator": False,
         },
-        "copyright": "EDHS is published under the Apache License 2.0.",
+        "copyright": f"{about.short_title} {about.version} ({about.status_label}, {about.date}) "
+        f"by {about.publisher.name}. Text: {about.text_licence.name} · code: "
+        f"{about.code_licence.name}.",
         "validation": {
             "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
             "links": {
@@ -458,12 +493,6 @@ def _mkdocs_yml(
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _site_url() -> str:
-    from pyrules.render import DOCS_URL
-
-    return DOCS_URL.rstrip("/") + "/"
-
-
 class _Renderer:
     """Renders page templates; knows every page so that links are relative and checked."""
 
@@ -473,6 +502,8 @@ class _Renderer:
         written: HandWritten,
         families: list[tuple[Family, list[Control]]],
         pages: list[ControlPage],
+        about: About,
+        site_url: str,
     ) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader(*TEMPLATES),
@@ -483,12 +514,13 @@ class _Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["cell"] = _cell
+        self.env.filters["autolink"] = autolink
+        self.env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
         self.env.filters["yaml_inline"] = inline_yaml
         self.env.filters["fence"] = fence
         self.env.filters["pointer_html"] = pointer_html
         self.env.filters["case_changes"] = case_changes
         self.env.tests["contains"] = lambda seq, item: item in seq
-        self.env.tests["verify"] = lambda text: bool(re.search(r"\bverify\b", text))
         self.rendered: dict[str, str] = {}
         self.common = {
             "standard": standard,
@@ -499,6 +531,10 @@ class _Renderer:
             "severities": SEVERITIES,
             "site_name": SITE_NAME,
             "family_title": {f.id: f.title for f, _ in families}.get,
+            "about": about,
+            "site_url": site_url,
+            "param_descriptions": standard.parameter_descriptions,
+            "bases": BASIS_LABELS,
         }
 
     def page(self, path: str, template: str, **context: Any) -> None:
@@ -540,6 +576,11 @@ def case_changes(case: Case) -> str:
         for k, v in case.params.items()
     ]
     return "<br>".join(parts) or "none (the reference)"
+
+
+def autolink(text: str) -> str:
+    """Bare URLs in review notes as Markdown autolinks, so a reader can follow the source."""
+    return BARE_URL.sub(lambda m: f"<{m.group(0)}>", text)
 
 
 def _short(text: str, limit: int = 48) -> str:

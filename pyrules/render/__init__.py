@@ -7,16 +7,11 @@ evaluate anything. Modules are imported on demand so a run pays only for its for
 from __future__ import annotations
 
 import importlib
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pyrules.model import Report
-
-# Where the standard's site is published; reports link each control there. An election
-# body that hosts its own copy of the site sets PYRULES_DOCS_URL.
-DOCS_URL = os.environ.get("PYRULES_DOCS_URL", "https://edhs.example.org").rstrip("/")
 
 FORMATS: dict[str, str] = {
     "text": "pyrules.render.text",
@@ -28,11 +23,20 @@ FORMATS: dict[str, str] = {
 }
 
 
+def default_docs_url() -> str:
+    """The published site of the shipped standard (PYRULES_DOCS_URL, else about.yaml)."""
+    from pyrules.about import resolve_site_url
+
+    return resolve_site_url(None, None)
+
+
 @dataclass(frozen=True)
 class RenderContext:
     color: bool = False
     declaration_text: str | None = None
-    docs_url: str = DOCS_URL
+    # Where the standard's site is published, ending in '/'; '' when it is not published,
+    # and then reports link to nothing. `pyrules check --site-url` sets it.
+    docs_url: str = field(default_factory=default_docs_url)
     quiet: bool = False  # the text report leaves out a compliant declaration's report
     evidence_html: str = ""  # HTML only: the audit-ads section, claims beside evidence
 
@@ -47,6 +51,8 @@ def renderer(format_name: str) -> Renderer:
 
 
 def control_url(context: RenderContext, control_id: str) -> str:
-    """Where the published standard explains a control; reports link there."""
+    """Where the published standard explains a control ('' when the site is not published)."""
+    if not context.docs_url:
+        return ""
     family = control_id.split("-")[0].lower()
-    return f"{context.docs_url}/controls/{family}/{control_id.lower()}/"
+    return f"{context.docs_url.rstrip('/')}/controls/{family}/{control_id.lower()}/"

@@ -121,7 +121,8 @@ def _by_severity(results: Iterable[ControlResult]) -> list[ControlResult]:
 
 
 def _link(result: ControlResult, context: RenderContext) -> str:
-    return f"[{result.control_id}]({control_url(context, result.control_id)})"
+    url = control_url(context, result.control_id)
+    return f"[{result.control_id}]({url})" if url else result.control_id
 
 
 def _where(finding: Finding) -> str:

@@ -52,7 +52,7 @@ def render(report: Report, context: RenderContext) -> str:
                     "driver": {
                         "name": report.tool,
                         "version": report.tool_version,
-                        "informationUri": context.docs_url,
+                        **({"informationUri": context.docs_url} if context.docs_url else {}),
                         "rules": [_rule(r, context) for r in report.results],
                     }
                 },
@@ -105,16 +105,19 @@ def rule_name(title: str) -> str:
 def _rule(control: ControlResult, context: RenderContext) -> dict[str, Any]:
     url = control_url(context, control.control_id)
     remediation = control.remediation or control.title
+    help_text = {"text": remediation, "markdown": remediation}
+    if url:  # no published site: no link rather than one to nowhere
+        help_text = {
+            "text": f"{remediation} See {url}",
+            "markdown": f"{remediation}\n\n[{control.control_id} in the EDHS]({url})",
+        }
     return {
         "id": control.control_id,
         "name": rule_name(control.title),
         "shortDescription": {"text": control.title},
         "fullDescription": {"text": remediation},
-        "helpUri": url,
-        "help": {
-            "text": f"{remediation} See {url}",
-            "markdown": f"{remediation}\n\n[{control.control_id} in the EDHS]({url})",
-        },
+        **({"helpUri": url} if url else {}),
+        "help": help_text,
         "defaultConfiguration": {"level": LEVEL[control.severity]},
         "properties": {
             "security-severity": SECURITY_SEVERITY[control.severity],

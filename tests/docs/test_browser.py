@@ -14,21 +14,51 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def test_the_home_page_shows_the_version_and_the_aceeeo_matrix(built, offline) -> None:
+def test_the_home_page_shows_the_version_status_and_how_to_cite(built, offline) -> None:
     context, blocked = offline
     page = context.new_page()
     page.goto((built.site / "index.html").as_uri(), wait_until="load")
 
     assert page.title().startswith("Home - EDHS")
     assert f"EDHS version {built.standard.version}" in page.locator(".edhs-lead").inner_text()
-    matrix = page.locator(".edhs-matrix table")
-    assert matrix.locator("tbody tr").count() == len(built.standard.controls)
+    about = page.locator(".edhs-about").inner_text()
+    for label in ("Status", "Version", "Publisher", "Editors", "Licence"):
+        assert label in about
+    assert "Creative Commons Attribution 4.0 International" in about
+    assert "@misc{edhs-" in page.locator("#cite ~ div pre").first.inner_text()
     assert page.locator(".md-tabs").is_visible()  # the top navigation rendered, styled
     header = page.locator(".md-header").evaluate("e => getComputedStyle(e).backgroundColor")
     assert header == "rgb(64, 81, 181)"  # the theme's indigo: the local stylesheets loaded
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "docs-home.png"))
+    assert blocked == []
+
+
+def test_the_aceeeo_page_shows_the_recommendation_matrix(built, offline) -> None:
+    context, blocked = offline
+    page = context.new_page()
+    page.goto((built.site / "aceeeo.html").as_uri(), wait_until="load")
+    matrix = page.locator(".edhs-matrix table")
+    assert matrix.locator("tbody tr").count() == len(built.standard.controls)
+    assert page.locator("#r1").count() == 1  # control pages link each recommendation here
+    assert blocked == []
+
+
+def test_the_glossary_defines_the_terms_the_home_page_links(built, offline) -> None:
+    context, blocked = offline
+    page = context.new_page()
+    page.goto((built.site / "index.html").as_uri(), wait_until="load")
+    link = page.locator('a[href^="glossary.html#aceeeo"]').first
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("glossary.html#aceeeo")
+    assert (
+        "Association of European Election Officials"
+        in page.locator("dt:has(#aceeeo) + dd").inner_text()
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs-glossary.png"))
     assert blocked == []
 
 
@@ -47,6 +77,9 @@ def test_a_control_page_shows_title_severity_references_and_examples(built, offl
     for ref in control.references:
         link = page.get_by_role("link", name=ref.description)
         assert link.get_attribute("href") == ref.ref
+    states = page.locator(".edhs-tag--confirmed, .edhs-tag--unconfirmed")
+    assert states.count() == len(control.references)
+    assert page.locator(".edhs-facts .edhs-basis").inner_text() == control.basis
     assert page.locator(".admonition.success pre").is_visible()
     assert "breach_notification_hours" in page.locator(".admonition.failure pre").inner_text()
 

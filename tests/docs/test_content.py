@@ -20,7 +20,7 @@ GDPR = Instrument(
 TTPA = Instrument("ttpa", "TTPA", "Political advertising", "https://law.example/ttpa", ("TTPA",))
 
 
-def control(control_id: str, *refs: tuple[str, str]) -> Control:
+def control(control_id: str, *refs: tuple[str, str, str]) -> Control:
     return Control(
         id=control_id,
         title="t",
@@ -31,7 +31,7 @@ def control(control_id: str, *refs: tuple[str, str]) -> Control:
         rationale="r",
         applies_when="Always.",
         remediation="m",
-        references=[Reference(description=d, ref=u) for d, u in refs],
+        references=[Reference(description=r[0], ref=r[1], state=r[2]) for r in refs],
         package="edhs.x.y",
         source="edhs/x/y.rego",
         line=1,
@@ -40,24 +40,26 @@ def control(control_id: str, *refs: tuple[str, str]) -> Control:
 
 def test_references_are_grouped_by_instrument_and_sorted_by_article() -> None:
     controls = [
-        control("INC-01", ("GDPR Art 33(1)", "https://law.example/gdpr")),
-        control("MIN-03", ("GDPR Art 5(1)(e)", "https://law.example/gdpr")),
-        control("MIN-05", ("GDPR Art 5(1)(e)", "https://law.example/gdpr")),
-        control("ADS-09", ("TTPA Art 16-17 (verify deadlines)", "https://law.example/ttpa")),
-        control("SEC-02", ("NIST SP 800-52 Rev. 2", "https://standards.example/nist")),
+        control("INC-01", ("GDPR Art 33(1)", "https://law.example/gdpr", "confirmed")),
+        control("MIN-03", ("GDPR Art 5(1)(e)", "https://law.example/gdpr", "confirmed")),
+        control("MIN-05", ("GDPR Art 5(1)(e)", "https://law.example/gdpr", "confirmed")),
+        control(
+            "ADS-09", ("TTPA Art 16-17 (deadlines)", "https://law.example/ttpa", "unconfirmed")
+        ),
+        control("SEC-02", ("NIST SP 800-52 Rev. 2", "https://standards.example/nist", "confirmed")),
     ]
     groups = group_references(controls, [TTPA, GDPR])
     assert [g.instrument.name for g in groups] == ["TTPA", "GDPR", "Other sources"]
     gdpr = groups[1].citations
     assert [c.description for c in gdpr] == ["GDPR Art 5(1)(e)", "GDPR Art 33(1)"]
     assert gdpr[0].controls == ("MIN-03", "MIN-05")
-    assert groups[0].citations[0].to_verify
-    assert not gdpr[0].to_verify
+    assert groups[0].citations[0].reference.state == "unconfirmed"  # the review's state stays
+    assert gdpr[0].reference.state == "confirmed"
 
 
 def test_an_instrument_is_also_found_by_its_link() -> None:
     groups = group_references(
-        [control("GOV-01", ("Art 37", "https://law.example/gdpr/art37"))], [GDPR]
+        [control("GOV-01", ("Art 37", "https://law.example/gdpr/art37", "confirmed"))], [GDPR]
     )
     assert groups[0].instrument is GDPR
 

@@ -1,0 +1,170 @@
+"""What the committee publishes about the standard (`standard/about.yaml`), and the one
+setting every link to the published site comes from: `site_url`.
+
+`site_url` is configuration, not a constant: `--site-url`, then `PYRULES_DOCS_URL`, then
+about.yaml. An empty value means the site is not published anywhere: the docs then have no
+canonical links or sitemap URLs, and reports link to nothing rather than to a placeholder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyrules.errors import InputError
+
+ABOUT = Path("standard") / "about.yaml"
+ABOUT_SCHEMA = Path("standard") / "about.schema.json"
+SITE_URL_ENV = "PYRULES_DOCS_URL"
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+STATUS_LABELS = {
+    "draft": ("Draft", "Open for comment; it may still change before the committee adopts it."),
+    "recommendation": ("Recommendation", "Adopted by the committee for use."),
+    "superseded": ("Superseded", "A later version replaces it."),
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class About:
+    path: Path
+    title: str
+    short_title: str
+    version: str
+    status: str
+    date: str
+    publisher: Party
+    editors: tuple[Party, ...]
+    site_url: str
+    repository: str
+    text_licence: Licence
+    code_licence: Licence
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status][0]
+
+    @property
+    def status_meaning(self) -> str:
+        return STATUS_LABELS[self.status][1]
+
+    def cite_key(self) -> str:
+        return f"{self.short_title.lower()}-{self.version}".replace(".", "-")
+
+    def citation_bibtex(self, site_url: str) -> str:
+        """A BibTeX entry (@misc: BibTeX has no type for standards) for this version."""
+        fields = {
+            "title": f"{{{self.title} ({self.short_title})}}",
+            # Braced names are corporate authors: BibTeX does not split them into names.
+            "author": "{" + " and ".join(f"{{{e.name}}}" for e in self.editors) + "}",
+            "organization": f"{{{self.publisher.name}}}",
+            "year": f"{{{self.date[:4]}}}",
+            "month": MONTHS[int(self.date[5:7]) - 1],
+            "version": f"{{{self.version}}}",
+            "note": f"{{{self.status_label}}}",
+        }
+        if site_url:
+            fields["url"] = f"{{{site_url}}}"
+        body = ",\n".join(f"  {key} = {value}" for key, value in fields.items())
+        return f"@misc{{{self.cite_key()},\n{body}\n}}\n"
+
+    def citation_csl(self, site_url: str) -> str:
+        """The same citation as CSL-JSON (type 'standard'), which Zotero and pandoc read."""
+        year, month, day = (int(part) for part in self.date.split("-"))
+        item: dict[str, Any] = {
+            "id": self.cite_key(),
+            "type": "standard",
+            "title": f"{self.title} ({self.short_title})",
+            "author": [{"literal": e.name} for e in self.editors],
+            "publisher": self.publisher.name,
+            "version": self.version,
+            "status": self.status_label,
+            "issued": {"date-parts": [[year, month, day]]},
+        }
+        if site_url:
+            item["URL"] = site_url
+        return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+
+
+def about_path(standard_root: Path) -> Path:
+    """The standard's about.yaml; one without it (e.g. a bundle archive, which carries only
+    policies and schemas) uses the one shipped with pyrules."""
+    own = standard_root / ABOUT
+    if own.is_file():
+        return own
+    from pyrules.standard import default_standard_dir
+
+    return default_standard_dir() / ABOUT
+
+
+def load_about(standard_root: Path) -> About:
+    """Read and check about.yaml; a problem is one InputError naming the file and place."""
+    from pyrules.loader import load
+    from pyrules.schema import schema_problems
+
+    path = about_path(standard_root)
+    document = load(path)
+    schema_file = path.parent / ABOUT_SCHEMA.name
+    try:
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{schema_file}: cannot read the schema of about.yaml ({exc})") from None
+    problems = schema_problems(document.data, schema)
+    if problems:
+        first = problems[0]
+        raise InputError(document.located(first.pointer, first.message))
+    data = document.data
+    licence = data["licence"]
+    return About(
+        path=path,
+        title=data["title"],
+        short_title=data["short_title"],
+        version=data["version"],
+        status=data["status"],
+        date=str(data["date"]),
+        publisher=Party(**data["publisher"]),
+        editors=tuple(Party(**e) for e in data["editors"]),
+        site_url=data["site_url"],
+        repository=data["repository"],
+        text_licence=Licence(**licence["text"]),
+        code_licence=Licence(**licence["code"]),
+    )
+
+
+def resolve_site_url(option: str | None, standard_root: Path | None) -> str:
+    """Where the site is published: the option, else PYRULES_DOCS_URL, else about.yaml.
+    '' means nowhere; otherwise an http(s) URL ending in '/'."""
+    if option is not None:
+        value, origin = option, "--site-url"
+    elif SITE_URL_ENV in os.environ:
+        value, origin = os.environ[SITE_URL_ENV], SITE_URL_ENV
+    else:
+        from pyrules.standard import default_standard_dir
+
+        about = load_about(standard_root or default_standard_dir())
+        value, origin = about.site_url, str(about.path)
+    return normalise_site_url(value, origin)
+
+
+def normalise_site_url(value: str, origin: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise InputError(f"{origin}: the site URL must start with https:// (or be empty for none)")
+    return value.rstrip("/") + "/"
