@@ -61,6 +61,7 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems += _basis_problems(standard)
     problems += _citation_problems(standard)
     problems += _parameter_description_problems(standard)
+    problems += _about_problems(standard)
     return problems
 
 
@@ -153,6 +154,20 @@ def _citation_problems(standard: Standard) -> Iterator[Problem]:
                 yield Problem(
                     where, f"{mark.group(0)!r}: record the reference's state instead of a mark"
                 )
+
+
+def _about_problems(standard: Standard) -> Iterator[Problem]:
+    """standard/about.yaml (what the home page and the citation say) names this version."""
+    from pyrules.about import ABOUT, load_about
+
+    if not (standard.root / ABOUT).is_file():
+        return
+    about = load_about(standard.root)  # a malformed file is an InputError naming the place
+    if about.version != standard.version:
+        yield Problem(
+            f"{ABOUT.as_posix()}:1",
+            f"version {about.version}; the standard (policies/.manifest) is {standard.version}",
+        )
 
 
 def _parameter_description_problems(standard: Standard) -> Iterator[Problem]:

@@ -17,6 +17,7 @@ from typing import Any
 from pyrules.errors import InputError
 
 GLOSSARY_PAGE = "glossary.md"
+TITLE_LIMIT = 160  # characters of a definition shown on hover
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 # Spans a link must not go into: inline code, links and images, HTML tags, URLs,
 # attribute lists, and emphasis markers' contents are fine (they stay prose).
@@ -147,4 +148,5 @@ def _link_gap(
 def _title(definition: str) -> str:
     """The definition as a link title (shown on hover): one short sentence, no quotes."""
     first = re.sub(r"\s*\([^)]*\)", "", definition.split(". ")[0].rstrip("."))
-    return re.sub(r"[()\[\]`]", "", first).replace('"', "'")[:160]
+    first = re.sub(r"[()\[\]`]", "", first).replace('"', "'")
+    return first if len(first) <= TITLE_LIMIT else first[:TITLE_LIMIT].rsplit(" ", 1)[0] + "…"

@@ -26,7 +26,7 @@
 #   references:
 #   - cites: TTPA Art 11(1)(a)
 #     state: confirmed
-#     words: 'Art 11(1) as quoted in IR 2025/1410 recital 3: "(a) a statement that it is a political
+#     words: 'Art 11(1) as quoted in Implementing Regulation (EU) 2025/1410, recital 3: "(a) a statement that it is a political
 #       advertisement"'
 #     read_in: https://europalov.no/rettsakt/apenhet-malretting-av-politisk-reklame-gjennomforingsbestemmelser-om-merking-av-politiske-annonser/id-33723
 #   - cites: DSA Art 26(1)(a)
