@@ -156,9 +156,30 @@ def resolve_site_url(option: str | None, standard_root: Path | None) -> str:
     else:
         from pyrules.standard import default_standard_dir
 
-        about = load_about(standard_root or default_standard_dir())
-        value, origin = about.site_url, str(about.path)
+        path = about_path(standard_root or default_standard_dir())
+        value, origin = _site_url_of(path), str(path)
     return normalise_site_url(value, origin)
+
+
+def _site_url_of(path: Path) -> str:
+    """Only site_url, without validating the whole file: `pyrules check` needs nothing else,
+    and validating costs start-up time (lint and the docs build validate it)."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_fast_loader())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return load_about(path.parent.parent).site_url  # let the full load say what is wrong
+    value = data.get("site_url") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        return load_about(path.parent.parent).site_url
+    return value
+
+
+def _fast_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalise_site_url(value: str, origin: str) -> str:
