@@ -54,8 +54,10 @@ if TYPE_CHECKING:
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
-PREDICATE_TYPE = "https://edhs.example.org/attestation/report/v0.1"
-ROUND_PREDICATE_TYPE = "https://edhs.example.org/attestation/round/v0.1"
+# Identifiers, not links to follow: under the project's own address, never a placeholder,
+# and fixed (they do not follow a configured site_url, or old attestations would not verify).
+PREDICATE_TYPE = "https://pyrules.github.io/pyrules/attestation/report/v0.1"
+ROUND_PREDICATE_TYPE = "https://pyrules.github.io/pyrules/attestation/round/v0.1"
 PUBLIC_SUFFIX = ".pub"
 O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
