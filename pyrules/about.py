@@ -1,5 +1,7 @@
-"""What the committee publishes about the standard (`standard/about.yaml`), and the one
-setting every link to the published site comes from: `site_url`.
+"""Who publishes the standard and where (`standard/about.yaml`), and the one setting every
+link to the published site comes from: `site_url`. Each version's date and status are
+recorded with the releases (`standard/releases.yaml`, see `pyrules.releases`); an
+`Edition` is the two together, as the home page and the citation files state them.
 
 `site_url` is configuration, not a constant: `--site-url`, then `PYRULES_DOCS_URL`, then
 about.yaml. An empty value means the site is not published anywhere: the docs then have no
@@ -23,7 +25,7 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 STATUS_LABELS = {
     "draft": ("Draft", "Open for comment; it may still change before the committee adopts it."),
     "recommendation": ("Recommendation", "Adopted by the committee for use."),
-    "superseded": ("Superseded", "A later version replaces it."),
+    "unreleased": ("Unreleased", "Being prepared; not yet recorded as a release."),
 }
 
 
@@ -45,15 +47,22 @@ class About:
     path: Path
     title: str
     short_title: str
-    version: str
-    status: str
-    date: str
     publisher: Party
     editors: tuple[Party, ...]
     site_url: str
     repository: str
     text_licence: Licence
     code_licence: Licence
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One version of the standard as published: who (about.yaml) and when (its release)."""
+
+    about: About
+    version: str
+    status: str  # draft | recommendation | unreleased
+    date: str  # YYYY-MM-DD; '' while unreleased
 
     @property
     def status_label(self) -> str:
@@ -64,20 +73,22 @@ class About:
         return STATUS_LABELS[self.status][1]
 
     def cite_key(self) -> str:
-        return f"{self.short_title.lower()}-{self.version}".replace(".", "-")
+        return f"{self.about.short_title.lower()}-{self.version}".replace(".", "-")
 
     def citation_bibtex(self, site_url: str) -> str:
         """A BibTeX entry (@misc: BibTeX has no type for standards) for this version."""
+        about = self.about
         fields = {
-            "title": f"{{{self.title} ({self.short_title})}}",
+            "title": f"{{{about.title} ({about.short_title})}}",
             # Braced names are corporate authors: BibTeX does not split them into names.
-            "author": "{" + " and ".join(f"{{{e.name}}}" for e in self.editors) + "}",
-            "organization": f"{{{self.publisher.name}}}",
-            "year": f"{{{self.date[:4]}}}",
-            "month": MONTHS[int(self.date[5:7]) - 1],
-            "version": f"{{{self.version}}}",
-            "note": f"{{{self.status_label}}}",
+            "author": "{" + " and ".join(f"{{{e.name}}}" for e in about.editors) + "}",
+            "organization": f"{{{about.publisher.name}}}",
         }
+        if self.date:
+            fields["year"] = f"{{{self.date[:4]}}}"
+            fields["month"] = MONTHS[int(self.date[5:7]) - 1]
+        fields["version"] = f"{{{self.version}}}"
+        fields["note"] = f"{{{self.status_label}}}"
         if site_url:
             fields["url"] = f"{{{site_url}}}"
         body = ",\n".join(f"  {key} = {value}" for key, value in fields.items())
@@ -85,17 +96,18 @@ class About:
 
     def citation_csl(self, site_url: str) -> str:
         """The same citation as CSL-JSON (type 'standard'), which Zotero and pandoc read."""
-        year, month, day = (int(part) for part in self.date.split("-"))
+        about = self.about
         item: dict[str, Any] = {
             "id": self.cite_key(),
             "type": "standard",
-            "title": f"{self.title} ({self.short_title})",
-            "author": [{"literal": e.name} for e in self.editors],
-            "publisher": self.publisher.name,
+            "title": f"{about.title} ({about.short_title})",
+            "author": [{"literal": e.name} for e in about.editors],
+            "publisher": about.publisher.name,
             "version": self.version,
             "status": self.status_label,
-            "issued": {"date-parts": [[year, month, day]]},
         }
+        if self.date:
+            item["issued"] = {"date-parts": [[int(p) for p in self.date.split("-")]]}
         if site_url:
             item["URL"] = site_url
         return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
@@ -134,9 +146,6 @@ def load_about(standard_root: Path) -> About:
         path=path,
         title=data["title"],
         short_title=data["short_title"],
-        version=data["version"],
-        status=data["status"],
-        date=str(data["date"]),
         publisher=Party(**data["publisher"]),
         editors=tuple(Party(**e) for e in data["editors"]),
         site_url=data["site_url"],

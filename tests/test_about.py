@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pyrules.about import ABOUT, load_about, resolve_site_url
+from pyrules.about import ABOUT, Edition, load_about, resolve_site_url
 from pyrules.cli import main
 from pyrules.errors import InputError
 from pyrules.lint import lint
@@ -34,11 +34,10 @@ def _check(*args: str, env: dict[str, str | None] | None = None) -> str:
     return result.output
 
 
-def test_about_yaml_names_the_standard_version_and_its_published_site() -> None:
+def test_about_yaml_names_the_publisher_the_licences_and_the_published_site() -> None:
     about = load_about(ROOT)
-    assert about.version == load_standard().version
     assert about.site_url == PUBLISHED
-    assert about.status in ("draft", "recommendation", "superseded")
+    assert about.publisher.name and about.editors
     assert about.text_licence.id == "CC-BY-4.0"
     assert about.code_licence.id == "Apache-2.0"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").lstrip().startswith("Apache License")
@@ -62,29 +61,26 @@ def test_a_site_url_that_is_not_a_web_address_is_one_clear_error() -> None:
         resolve_site_url("edhs.example", ROOT)
 
 
-def test_a_wrong_status_in_about_yaml_names_the_file_and_line(tmp_path: Path) -> None:
-    root = _standard_copy(tmp_path)
+def _break_site_url(root: Path) -> int:
+    """Make about.yaml's site_url invalid; the line it is on."""
     path = root / ABOUT
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("status: draft", "status: final"),
-        encoding="utf-8",
-    )
-    line = next(
-        n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("status")
-    )
-    with pytest.raises(InputError, match=rf"about.yaml:{line}:\d+: 'final' is not one of"):
+    text = path.read_text(encoding="utf-8").replace(f"site_url: {PUBLISHED}", "site_url: nowhere")
+    path.write_text(text, encoding="utf-8")
+    return next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("site_url"))
+
+
+def test_a_mistake_in_about_yaml_names_the_file_and_line(tmp_path: Path) -> None:
+    root = _standard_copy(tmp_path)
+    line = _break_site_url(root)
+    with pytest.raises(InputError, match=rf"about.yaml:{line}:\d+: 'nowhere' does not have"):
         load_about(root)
 
 
-def test_lint_refuses_an_about_yaml_for_another_version(tmp_path: Path) -> None:
+def test_lint_reports_a_mistake_in_about_yaml(tmp_path: Path) -> None:
     root = _standard_copy(tmp_path)
-    path = root / ABOUT
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.9.0"),
-        encoding="utf-8",
-    )
+    line = _break_site_url(root)
     problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
-    assert any(p.startswith("standard/about.yaml:1: version 0.9.0") for p in problems), problems
+    assert any(f"about.yaml:{line}:" in p and "'nowhere'" in p for p in problems), problems
 
 
 def test_reports_link_controls_to_the_published_site_by_default() -> None:
@@ -111,12 +107,25 @@ def test_an_emb_can_point_reports_at_its_own_copy_of_the_site() -> None:
     assert rules[0]["helpUri"].startswith("https://emb.example/edhs/controls/")
 
 
-def test_the_citation_files_name_this_version() -> None:
-    about = load_about(ROOT)
-    bibtex = about.citation_bibtex(PUBLISHED)
-    assert bibtex.startswith(f"@misc{{edhs-{about.version.replace('.', '-')},")
-    assert f"url = {{{PUBLISHED}}}" in bibtex
-    csl = json.loads(about.citation_csl(""))
+def test_the_citation_files_name_this_version_its_date_and_status() -> None:
+    edition = Edition(load_about(ROOT), "0.2.0", "recommendation", "2027-03-01")
+    bibtex = edition.citation_bibtex(PUBLISHED)
+    assert bibtex.startswith("@misc{edhs-0-2-0,")
+    for field in (
+        f"url = {{{PUBLISHED}}}",
+        "year = {2027}",
+        "month = mar",
+        "note = {Recommendation}",
+    ):
+        assert field in bibtex
+    csl = json.loads(edition.citation_csl(""))
     assert csl[0]["type"] == "standard"
-    assert csl[0]["version"] == about.version
+    assert csl[0]["version"] == "0.2.0"
+    assert csl[0]["issued"] == {"date-parts": [[2027, 3, 1]]}
     assert "URL" not in csl[0]  # not published: no address to cite
+
+
+def test_an_unreleased_version_is_cited_without_a_date() -> None:
+    edition = Edition(load_about(ROOT), "0.3.0", "unreleased", "")
+    assert "year" not in edition.citation_bibtex("")
+    assert "issued" not in json.loads(edition.citation_csl(""))[0]

@@ -124,20 +124,26 @@ def docs_build(
     help_text="Where the versioned site goes: one folder per version, versions.json, index.html.",
     default=DOCS_SITE,
 )
+@site_url_option
 @handles_input_errors
 def docs_versions(
-    docs_dir: Path, releases_path: Path | None, sources_dir: Path, site_dir: Path
+    docs_dir: Path,
+    releases_path: Path | None,
+    sources_dir: Path,
+    site_dir: Path,
+    site_url: str | None,
 ) -> None:
     """Build every release of the standard under its own path, with a version switcher
     (serve the result over HTTP: the switcher reads versions.json)."""
+    from pyrules.about import resolve_site_url
     from pyrules.docs.history import releases_file
     from pyrules.docs.site import DocsBuildError
     from pyrules.docs.versions import build_versions
 
+    releases = releases_path or releases_file(docs_dir)
+    url = resolve_site_url(site_url, releases.resolve().parent.parent)
     try:
-        built = build_versions(
-            docs_dir, releases_path or releases_file(docs_dir), sources_dir, site_dir
-        )
+        built = build_versions(docs_dir, releases, sources_dir, site_dir, url)
     except DocsBuildError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_NONCOMPLIANT)

@@ -17,7 +17,7 @@ Layout of the sources (and of the site, with `.md` -> `.html`):
     docs/changelog.md                    from the releases and the diffs between them
     docs/review.md                       for the committee: unconfirmed references, bases
     docs/aceeeo.md, docs/glossary.md     ACEEEO's recommendations; every term defined
-    docs/edhs.bib, docs/edhs.csl.json    how to cite this version (from standard/about.yaml)
+    docs/edhs.bib, docs/edhs.csl.json    how to cite this version (about.yaml, releases.yaml)
     docs/guides/*.md                     copied from the repository's docs/
 """
 
@@ -38,7 +38,7 @@ import jinja2
 import yaml
 
 from pyrules import __version__
-from pyrules.about import About, load_about, resolve_site_url
+from pyrules.about import Edition, load_about, resolve_site_url
 from pyrules.coverage import FileCoverage
 from pyrules.diff import StandardDiff
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
@@ -151,6 +151,8 @@ def generate(
         history = load_history(standard, releases_file(docs_dir))
     written = read_docs(docs_dir)
     about = load_about(standard.root)
+    release = history.versions[0].release  # the version being built, or "unreleased"
+    edition = Edition(about, standard.version, release.status, release.date)
     if site_url is None:
         site_url = resolve_site_url(None, standard.root)
     reference, cases = load_cases(cases_dir)
@@ -190,7 +192,7 @@ def generate(
         path: resolve_conditionals(text, set(written.pages), path)
         for path, text in written.pages.items()
     }
-    renderer = _Renderer(standard, written, families, control_pages, about, site_url)
+    renderer = _Renderer(standard, written, families, control_pages, edition, site_url)
     renderer.page("index.md", "home.md.j2", home=written.home)
     renderer.page("aceeeo.md", "aceeeo.md.j2")
     renderer.page(GLOSSARY_PAGE, "glossary.md.j2", terms=written.glossary)
@@ -224,15 +226,15 @@ def generate(
         if path != GLOSSARY_PAGE:
             text = link_first_uses(text, written.glossary, path)
         sources.files[f"docs/{path}"] = text
-    sources.files["docs/edhs.bib"] = about.citation_bibtex(site_url)
-    sources.files["docs/edhs.csl.json"] = about.citation_csl(site_url)
+    sources.files["docs/edhs.bib"] = edition.citation_bibtex(site_url)
+    sources.files["docs/edhs.csl.json"] = edition.citation_csl(site_url)
     for path, data in _assets():
         sources.files[f"docs/{ASSETS}/{path}"] = data
     sources.files["docs/standard.json"] = _manifest(standard)
     for path, data in _published_schemas(standard):
         sources.files[f"docs/{path}"] = data
     sources.files["mkdocs.yml"] = _mkdocs_yml(
-        families, control_pages, written, hand_pages, about, site_url, versioned
+        families, control_pages, written, hand_pages, edition, site_url, versioned
     )
     return sources
 
@@ -376,7 +378,7 @@ def _mkdocs_yml(
     pages: list[ControlPage],
     written: HandWritten,
     hand_pages: dict[str, str],
-    about: About,
+    edition: Edition,
     site_url: str,
     versioned: bool = False,
 ) -> str:
@@ -473,9 +475,10 @@ def _mkdocs_yml(
             "polyfills": [f"{ASSETS}/javascripts/iframe-worker-shim.js"],
             "generator": False,
         },
-        "copyright": f"{about.short_title} {about.version} ({about.status_label}, {about.date}) "
-        f"by {about.publisher.name}. Text: {about.text_licence.name} · code: "
-        f"{about.code_licence.name}.",
+        "copyright": f"{edition.about.short_title} {edition.version} "
+        f"({', '.join(filter(None, (edition.status_label, edition.date)))}) by "
+        f"{edition.about.publisher.name}. Text: {edition.about.text_licence.name} · code: "
+        f"{edition.about.code_licence.name}.",
         "validation": {
             "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
             "links": {
@@ -502,7 +505,7 @@ class _Renderer:
         written: HandWritten,
         families: list[tuple[Family, list[Control]]],
         pages: list[ControlPage],
-        about: About,
+        edition: Edition,
         site_url: str,
     ) -> None:
         self.env = jinja2.Environment(
@@ -531,7 +534,8 @@ class _Renderer:
             "severities": SEVERITIES,
             "site_name": SITE_NAME,
             "family_title": {f.id: f.title for f, _ in families}.get,
-            "about": about,
+            "about": edition.about,
+            "edition": edition,
             "site_url": site_url,
             "param_descriptions": standard.parameter_descriptions,
             "bases": BASIS_LABELS,

@@ -43,9 +43,11 @@ class BuiltVersion:
 
 
 def build_versions(
-    docs_dir: Path, releases_path: Path, sources_dir: Path, site_dir: Path
+    docs_dir: Path, releases_path: Path, sources_dir: Path, site_dir: Path, site_url: str = ""
 ) -> list[BuiltVersion]:
-    """Build every release of `releases_path` into site_dir/<version>/ and the switcher."""
+    """Build every release of `releases_path` into site_dir/<version>/ and the switcher;
+    `site_url` is where site_dir is published ('' for nowhere), so each version's canonical
+    links name its own path."""
     releases = load_releases(releases_path)
     _check_out_dir(site_dir)
     repo_root = releases_path.resolve().parent.parent
@@ -67,6 +69,7 @@ def build_versions(
             site_dir / release.version,
             history=load_history(standard, releases_path),
             versioned=True,
+            site_url=f"{site_url}{release.version}/" if site_url else "",
         )
         assert result.site is not None
         built.append(BuiltVersion(release.version, result.site))

@@ -23,7 +23,7 @@ def test_the_published_site_has_canonical_links_and_no_placeholder(built) -> Non
 
 
 def test_without_a_site_url_nothing_points_anywhere(tmp_path: Path) -> None:
-    sources = generate(load_standard(ROOT), ROOT / "docs", ROOT / "tests" / "cases", "")
+    sources = generate(load_standard(ROOT), ROOT / "docs", ROOT / "tests" / "cases", site_url="")
     sources.write(tmp_path / "src")
     build_site(tmp_path / "src", tmp_path / "site")
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
