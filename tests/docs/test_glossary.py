@@ -15,9 +15,10 @@ TERMS = [
 ]
 ACRONYM = re.compile(r"(?<![\w/#.-])[A-Z][A-Z0-9]+(?![\w-])")
 # Words in capitals that are not acronyms to define: control and family IDs, the
-# recommendations R1-R7, a law firm's name, the parts of a version number, and EL, the
-# EU's code for Greece that the declaration reference warns against.
-NOT_ACRONYMS = re.compile(r"^(?:[A-Z]{3}-\d\d|R\d|CBH|MAJOR|MINOR|PATCH|EL)$")
+# recommendations R1-R7, a law firm's name, the parts of a version number, EL (the EU's
+# code for Greece that the declaration reference warns against), a file name (README) and
+# product names (VS Code, IntelliJ IDEA).
+NOT_ACRONYMS = re.compile(r"^(?:[A-Z]{3}-\d\d|R\d|CBH|MAJOR|MINOR|PATCH|EL|README|VS|IDEA)$")
 
 
 def test_the_first_use_of_a_term_links_to_its_definition() -> None:
