@@ -20,7 +20,7 @@ GLOSSARY_PAGE = "glossary.md"
 TITLE_LIMIT = 160  # characters of a definition shown on hover
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 # Spans a link must not go into: inline code, links and images, HTML tags, URLs,
-# attribute lists, and emphasis markers' contents are fine (they stay prose).
+# attribute lists and bold labels; italic text stays prose.
 PROTECTED = re.compile(
     r"`+[^`]*`+"  # inline code
     r"|!?\[[^\]]*\]\([^)]*\)"  # [text](link), ![alt](src)
@@ -28,6 +28,7 @@ PROTECTED = re.compile(
     r"|<[^>]+>"  # HTML tags and autolinks
     r"|https?://\S+"  # bare URLs
     r"|\{[^}]*\}"  # attribute lists { #id }
+    r"|\*\*[^*]+\*\*"  # bold labels, e.g. "**Rego coverage:**"
 )
 # Headings, tables, admonition titles, HTML blocks (a line may start with inline HTML such
 # as a badge), rules and footnotes.
