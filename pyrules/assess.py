@@ -101,6 +101,7 @@ class Settings:
     profile: Profile | None = None
     fail_on: Severity = "low"
     today: date | None = None
+    as_of: date | None = None  # the reference date [default: the profile's, else today]
     limits: Limits = field(default_factory=Limits)
     waivers_dir: Path | None = None
     generated_at: str | None = None
@@ -205,6 +206,7 @@ def build_checker(settings: Settings) -> Checker:
         limits=settings.limits,
         today=settings.today,
         engine=settings.engine,
+        as_of=settings.as_of,
     )
 
 
@@ -438,7 +440,9 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
 
 
 def reference_date(settings: Settings) -> str:
-    return (settings.today or date.today()).isoformat()
+    """The round's date: --today when given (the waivers' date, as before), else the date
+    every report counts ages from (--as-of, else the profile's as_of), else today."""
+    return (settings.today or settings.as_of or date.today()).isoformat()
 
 
 def _waiver_state(waiver: WaiverResult) -> str:

@@ -23,6 +23,7 @@ from pyrules.model import (
     EngineInfo,
     Finding,
     Location,
+    ParameterOverride,
     Report,
     Severity,
     StandardInfo,
@@ -74,11 +75,11 @@ def make_engine(
     """The engine named (`opa` in process, `regopy`, or `opa-server` at `opa_url`; none: the
     default), imported here so that commands which never evaluate stay light.
 
-    With a profile, pass `profile.params(standard.params)`: one compiled standard per set."""
+    Pass `engine_params(...)`: one compiled standard per set."""
     engine = engine or default_engine()
     if engine == "opa" and opa_url:  # the spelling before 0.2 (the CLI says so)
         engine = "opa-server"
-    params = params or standard.params
+    params = params or engine_params(standard, choose_reference_date())
     if engine == "opa-server":
         from pyrules.engine.opa import OpaEngine
 
@@ -98,6 +99,51 @@ def make_engine(
     raise InputError(f"unknown engine {engine!r}: give {', '.join(ENGINES)}")
 
 
+AS_OF_VARIABLE = "PYRULES_AS_OF"
+
+
+def choose_reference_date(as_of: date | None = None, profile: Profile | None = None) -> date:
+    """The day age limits count back from: --as-of, else $PYRULES_AS_OF (to pin a whole
+    suite or pipeline), else the profile's as_of, else today. Never the declaration's
+    submitted_on, which the assessed platform chooses."""
+    if as_of is not None:
+        return as_of
+    pinned = os.environ.get(AS_OF_VARIABLE)
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise InputError(f"{AS_OF_VARIABLE}={pinned!r} is not a date (YYYY-MM-DD)") from None
+    if profile is not None and profile.as_of:
+        return date.fromisoformat(profile.as_of)
+    return date.today()
+
+
+def engine_params(
+    standard: Standard,
+    reference: date,
+    overrides: dict[str, Any] | None = None,
+    *,
+    authority: str = "",
+    elections: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """The parameters an engine runs with: the overrides over the standard's, plus what the
+    assessor states in `assessment` (params/data.json documents its defaults, which a plain
+    OPA server keeps): the reference date, the EMB's elections, and for messages the
+    profile's name and the standard's values of the parameters it overrides."""
+    overrides = overrides or {}
+    return {
+        **standard.params,
+        **overrides,
+        "assessment": {
+            "reference_date": reference.isoformat(),
+            "authority": authority,
+            "elections": list(elections),
+            "standard_values": {name: standard.params[name] for name in overrides},
+        },
+    }
+
+
 @dataclass
 class Checker:
     standard: Standard
@@ -105,8 +151,13 @@ class Checker:
     fail_on: Severity = "low"
     limits: Limits = field(default_factory=Limits)
     waivers: WaiverFile | None = None
-    today: date | None = None  # when waivers expire; injectable for reproducible runs
+    today: date | None = None  # when waivers expire [default: the reference date]
     profile: Profile | None = None  # its parameters must be the engine's (see make_engine)
+    reference: date | None = None  # the engine's reference date (see engine_params)
+
+    def __post_init__(self) -> None:
+        if self.reference is None:  # an engine from make_engine's defaults
+            self.reference = choose_reference_date()
 
     @classmethod
     def for_standard(
@@ -116,12 +167,25 @@ class Checker:
         profile: Profile | None = None,
         engine: str | None = None,
         opa_url: str | None = None,
+        as_of: date | None = None,
         **options: Any,
     ) -> Checker:
-        """A checker whose engine holds the profile's parameters (or the defaults)."""
-        params = profile.params(standard.params) if profile else None
+        """A checker whose engine holds the profile's parameters (or the defaults) and the
+        reference date (`choose_reference_date`)."""
+        reference = choose_reference_date(as_of, profile)
+        params = (
+            engine_params(
+                standard,
+                reference,
+                profile.parameters,
+                authority=profile.name,
+                elections=profile.elections,
+            )
+            if profile
+            else engine_params(standard, reference)
+        )
         engine_ = make_engine(standard, params, engine=engine, opa_url=opa_url)
-        return cls(standard, engine_, profile=profile, **options)
+        return cls(standard, engine_, profile=profile, reference=reference, **options)
 
     def check_file(self, path: str | os.PathLike[str]) -> Report:
         return self.check_document(load(path, self.limits))
@@ -137,13 +201,16 @@ class Checker:
         profile = self.profile
         controls = [c for c in self.standard.controls if profile is None or profile.applies(c.id)]
         results = [self._result(c, raw[c.id], document) for c in controls]
-        digest = profile.digest if profile else None
-        engine = EngineInfo(name=self.engine.name, version=self.engine.version)
+        context = {
+            "profile": profile.digest if profile else None,
+            "engine": EngineInfo(name=self.engine.name, version=self.engine.version),
+            "reference": self.reference,
+            "parameters": profile.overrides if profile else (),
+        }
         if self.waivers is None:
-            return build_report(
-                self.standard, document, results, self.fail_on, profile=digest, engine=engine
-            )
-        applied = apply_waivers(results, self.waivers.waivers, self.today or date.today())
+            return build_report(self.standard, document, results, self.fail_on, **context)
+        today = self.today or self.reference or date.today()
+        applied = apply_waivers(results, self.waivers.waivers, today)
         return build_report(
             self.standard,
             document,
@@ -151,8 +218,7 @@ class Checker:
             self.fail_on,
             waiver_file=self.waivers.digest,
             waivers=applied.waivers,
-            profile=digest,
-            engine=engine,
+            **context,
         )
 
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
@@ -210,6 +276,8 @@ def build_report(
     waiver_file: Digest | None = None,
     waivers: Sequence[WaiverResult] = (),
     profile: Digest | None = None,
+    reference: date | None = None,
+    parameters: Sequence[ParameterOverride] = (),
 ) -> Report:
     """An expired waiver fails the run: the exception it granted is no longer approved."""
     counts = {status: 0 for status in ("pass", "fail", "not_applicable", "waived", "error")}
@@ -223,6 +291,8 @@ def build_report(
         platform=platform if isinstance(platform, str) else None,
         profile=profile,
         engine=engine,
+        reference_date=reference.isoformat() if reference else None,
+        parameters=list(parameters),
         fail_on=fail_on,
         compliant=not any(is_blocking(r, fail_on) for r in results)
         and not any(w.status == "expired" for w in waivers),

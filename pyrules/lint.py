@@ -17,6 +17,7 @@ from typing import Any
 
 from pyrules.errors import InputError
 from pyrules.loader import load
+from pyrules.profile import ASSESSMENT_PARAM
 from pyrules.standard import Module, Standard
 
 CATALOGUE_ENTRY = re.compile(
@@ -200,6 +201,12 @@ def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:
                 yield Problem(f"{path}:1", f"no '{needed}' case for {control.id}")
         if control.applies_when != "Always." and "not_applicable" not in expects:
             yield Problem(f"{path}:1", f"no 'not_applicable' case for {control.id}")
+        if not any(isinstance(c, dict) and c.get("schema") is False for c in cases):
+            yield Problem(
+                f"{path}:1",
+                f"no 'schema: false' case for {control.id}: show that the policy does not "
+                "pass an input that skips the schema",
+            )
 
 
 def _message_problems(standard: Standard) -> Iterator[Problem]:
@@ -288,7 +295,8 @@ def _reference_problems(standard: Standard) -> Iterator[Problem]:
                     f"reads parameter {param}, which params/data.json does not define",
                 )
     used_params = {p for m in standard.modules for p in PARAM_REF.findall(m.source)}
-    for param in sorted(set(standard.params) - used_params):
+    # The assessment document is read whole by the lib (object.get), and set by pyrules.
+    for param in sorted(set(standard.params) - used_params - {ASSESSMENT_PARAM}):
         yield Problem("policies/edhs/params/data.json:1", f"parameter {param} is read by no policy")
     read_prefixes = {path[:n] for path in read | READ_BY_PYRULES for n in range(1, len(path) + 1)}
     for path, node in sorted(fields.items()):

@@ -6,7 +6,7 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -135,6 +135,17 @@ class WaiverResult(_Frozen):
     message: str = Field(description="One line saying what happened to the waiver.")
 
 
+class ParameterOverride(_Frozen):
+    """A parameter the profile sets to another value than the standard's, so a reader sees
+    every limit that differs, and why when it is looser."""
+
+    name: str
+    standard: Any = Field(description="The standard's value (params/data.json).")
+    value: Any = Field(description="The value in force under the profile.")
+    loosens: bool = Field(description="True when the profile's value is less strict.")
+    reason: str | None = Field(default=None, description="Why; required when it loosens.")
+
+
 class StandardInfo(_Frozen):
     name: Literal["EDHS"] = "EDHS"
     version: str
@@ -174,6 +185,14 @@ class Report(_Frozen):
     platform: str | None = None
     profile: Digest | None = None
     engine: EngineInfo = Field(description="The engine that evaluated the policies.")
+    reference_date: str | None = Field(
+        default=None,
+        description="The day age limits count back from (YYYY-MM-DD): --as-of, else the "
+        "profile's as_of, else the day of the run.",
+    )
+    parameters: list[ParameterOverride] = Field(
+        default_factory=list, description="The parameters the profile overrides."
+    )
     fail_on: Severity
     compliant: bool = Field(
         description="No control failed or errored at or above the fail-on severity, and no "

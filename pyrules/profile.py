@@ -32,10 +32,20 @@ Decisions:
 - Lowering a severity needs a reason, whatever the control; raising does not. A severity
   for a control the profile excludes is refused: it would have no effect, and silently
   ignoring configuration hides mistakes.
+- Parameters work the same way: tightening is free, loosening needs ``{value, reason}``.
+  Which way is looser follows from the parameter's name (``loosens``, on the rules of
+  ``params_direction`` that ``pyrules diff`` uses too):
+  ``max_*`` raised, ``min_*`` or a version lowered, a list of required items shortened, a
+  list of accepted items (``approved_*``, ``accepted_*``) lengthened, and for the two
+  unprefixed numbers (blackout months, voting age) a lower value.
+- ``elections`` and ``as_of`` are the EMB's facts: they reach the policies through
+  ``data.edhs.params.assessment`` (see ``evaluate.engine_params``), which a profile may
+  therefore not set as a parameter.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -44,10 +54,13 @@ from typing import Any
 
 from pyrules.errors import InputError, quote
 from pyrules.loader import Document, Limits
-from pyrules.model import Control, Digest, Severity, severity_rank
+from pyrules.model import Control, Digest, ParameterOverride, Severity, severity_rank
+from pyrules.params_direction import VERSION, direction
 from pyrules.standard import Standard, compatibility_key
 
 PROFILE_SCHEMA = "profile.schema.json"
+ASSESSMENT_PARAM = "assessment"  # filled by pyrules from the profile's facts and --as-of
+STRICTER_WHEN_HIGHER = frozenset({"third_country_blackout_months", "default_voting_age"})
 _CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 
 
@@ -70,6 +83,9 @@ class Profile:
     selected: frozenset[str]  # IDs of the controls the profile assesses
     parameters: dict[str, Any] = field(default_factory=dict)  # overrides only
     severities: dict[str, SeverityChange] = field(default_factory=dict)
+    overrides: tuple[ParameterOverride, ...] = ()  # the parameters, with standard values
+    as_of: str | None = None
+    elections: tuple[dict[str, Any], ...] = ()
 
     def applies(self, control_id: str) -> bool:
         return control_id in self.selected
@@ -86,8 +102,6 @@ class Profile:
 @cache
 def profile_schema() -> dict[str, Any]:
     """The tool's own profile schema (shipped with the standard's schemas in the wheel)."""
-    import json
-
     from pyrules.standard import default_standard_dir
 
     path = default_standard_dir() / "schemas" / PROFILE_SCHEMA
@@ -111,14 +125,18 @@ def load_profile(
             f"{standard.version}; use a {version} standard (--standard) or update the profile",
         )
     selected = _selection(document, standard, data.get("controls") or {})
+    overrides = _parameters(document, standard, data.get("parameters") or {})
     return Profile(
         name=data["name"],
         standard_version=version,
         description=" ".join(data["description"].split()),
         digest=Digest(name=data["name"], sha256=document.sha256),
         selected=selected,
-        parameters=_parameters(document, standard, data.get("parameters") or {}),
+        parameters={o.name: o.value for o in overrides},
         severities=_severities(document, standard, selected, data.get("severities") or {}),
+        overrides=overrides,
+        as_of=data.get("as_of"),
+        elections=tuple(data.get("elections") or ()),
     )
 
 
@@ -199,9 +217,17 @@ def _describe_type(default: Any) -> str:
 
 def _parameters(
     document: Document, standard: Standard, parameters: dict[str, Any]
-) -> dict[str, Any]:
-    for name, value in parameters.items():
+) -> tuple[ParameterOverride, ...]:
+    overrides = []
+    for name, entry in parameters.items():
         pointer = f"/parameters/{name}"
+        if name == ASSESSMENT_PARAM:
+            raise _error(
+                document,
+                pointer,
+                f"{name} is set by pyrules from the profile's elections and as_of and from "
+                "--as-of; state those instead",
+            )
         if name not in standard.params:
             raise _error(
                 document,
@@ -210,7 +236,12 @@ def _parameters(
                 + _guess(name, list(standard.params))
                 + " (see pyrules docs or policies/edhs/params/data.json)",
             )
+        changed = isinstance(entry, dict)
+        value = entry["value"] if changed else entry
+        reason = " ".join(entry["reason"].split()) if changed else None
         default = standard.params[name]
+        if changed:
+            pointer += "/value"
         if not _fits(value, default):
             raise _error(
                 document,
@@ -218,7 +249,37 @@ def _parameters(
                 f"{name} must be {_describe_type(default)} like its default "
                 f"{quote(default)}, not {json_type(value)}",
             )
-    return dict(parameters)
+        try:
+            looser = loosens(name, default, value)
+        except ValueError as exc:
+            raise _error(document, pointer, f"{name}: {exc}") from None
+        if looser and not reason:
+            raise _error(
+                document,
+                pointer,
+                f"{name}: {quote(value)} is less strict than the standard's {quote(default)}; "
+                "loosening "
+                f"needs a reason: write {{value: {json.dumps(value)}, reason: ...}}",
+            )
+        overrides.append(
+            ParameterOverride(
+                name=name, standard=default, value=value, loosens=looser, reason=reason
+            )
+        )
+    return tuple(overrides)
+
+
+def loosens(name: str, standard: Any, value: Any) -> bool:
+    """Whether `value` is less strict than the standard's value of parameter `name`. The
+    direction follows the parameter's name (`params_direction`, shared with `pyrules
+    diff`); a change it cannot call stricter needs a reason too, except for the two
+    unprefixed numbers whose direction is fixed here. ValueError for a version that is
+    not one."""
+    if name.endswith("_version") and not VERSION.match(str(value)):
+        raise ValueError(f"{quote(value)} is not a version like 1.2")
+    if name in STRICTER_WHEN_HIGHER:
+        return bool(value < standard)
+    return direction(name, standard, value) in ("looser", "unknown")
 
 
 def _guess(name: str, known: list[str]) -> str:

@@ -1,9 +1,15 @@
 """Runs each control's test cases (`tests/cases/<ID>.yaml`) through the real pipeline.
 
 A case is a change to the reference compliant declaration (`reference.yaml` beside the
-cases): fields to set or remove by JSON pointer, optional parameter overrides, and the
-expected status and finding paths. Each changed declaration must still be valid against
-the schema, so cases only ever describe declarations a platform could submit.
+cases): fields to set or remove by JSON pointer, optional parameter overrides, the EMB's
+elections (as a profile states them), the reference date, and the expected status and
+finding paths. Each changed declaration must still be valid against the schema, so cases
+describe declarations a platform could submit, except cases marked `schema: false`: those
+are evaluated without the schema (as an OPA server evaluates any input it gets) and show
+that the policy protects itself.
+
+Every case has a fixed reference date, `CASES_AS_OF` unless it says `as_of`, so the suite
+gives the same verdicts next year.
 
 Finding paths compare as a multiset: a path listed twice requires two findings there, as
 when a missing section fails two checks at its parent.
@@ -16,17 +22,19 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pyrules.engine import Engine
 from pyrules.errors import InputError
-from pyrules.evaluate import make_engine, status_of
+from pyrules.evaluate import engine_params, make_engine, status_of
 from pyrules.loader import Document, load
 from pyrules.schema import load_valid, schema_problems
 from pyrules.standard import Standard
 
 REFERENCE = "reference.yaml"
+CASES_AS_OF = "2026-10-01"  # the reference declaration's submitted_on
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,14 @@ class Case:
     params: dict[str, Any] = field(default_factory=dict)
     findings: tuple[str, ...] | None = None
     where: str = ""  # file:line of the case, for messages
+    as_of: str = CASES_AS_OF
+    elections: tuple[dict[str, Any], ...] = ()  # the EMB's, as its profile states them
+    schema: bool = True  # False: evaluated without validating the changed declaration
+
+    @property
+    def setting(self) -> str:
+        """What the engine must hold for this case: one engine per distinct setting."""
+        return json.dumps([self.params, self.as_of, self.elections], sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,9 @@ def _read_case_file(doc: Document) -> Iterator[Case]:
             params=dict(entry.get("params") or {}),
             findings=tuple(findings) if findings is not None else None,
             where=where,
+            as_of=str(entry.get("as_of", CASES_AS_OF)),
+            elections=tuple(entry.get("elections") or ()),
+            schema=entry.get("schema", True),
         )
 
 
@@ -148,19 +167,25 @@ class CaseRunner:
         self.opa_url = opa_url
         self._engines: dict[str, Engine] = {}
 
-    def engine(self, overrides: dict[str, Any]) -> Engine:
-        key = json.dumps(overrides, sort_keys=True)
+    def engine(self, case: Case) -> Engine:
+        key = case.setting
         if key not in self._engines:
-            unknown = set(overrides) - set(self.standard.params)
-            if unknown:
-                raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+            unknown = set(case.params) - set(self.standard.params)
+            if unknown or "assessment" in case.params:
+                raise InputError(
+                    f"unknown parameter(s) {', '.join(sorted(unknown or {'assessment'}))}"
+                    " (the assessment comes from as_of and elections)"
+                )
             if self.engine_kind == "opa-server":
                 self._engines.clear()  # the server now holds only these parameters
-            self._engines[key] = make_engine(
+            params = engine_params(
                 self.standard,
-                {**self.standard.params, **overrides},
-                engine=self.engine_kind,
-                opa_url=self.opa_url,
+                date.fromisoformat(case.as_of),
+                case.params,
+                elections=case.elections,
+            )
+            self._engines[key] = make_engine(
+                self.standard, params, engine=self.engine_kind, opa_url=self.opa_url
             )
         return self._engines[key]
 
@@ -168,7 +193,7 @@ class CaseRunner:
         ordered = list(cases)
         groups: dict[str, list[int]] = {}
         for index, case in enumerate(ordered):
-            groups.setdefault(json.dumps(case.params, sort_keys=True), []).append(index)
+            groups.setdefault(case.setting, []).append(index)
         outcomes: dict[int, Outcome] = {}
         for indexes in groups.values():
             for index in indexes:
@@ -180,19 +205,21 @@ class CaseRunner:
             return Outcome(case, False, f"no control {case.control_id} in the standard")
         try:
             declaration = apply_changes(reference.data, case)
-            engine = self.engine(case.params)
+            engine = self.engine(case)
         except (KeyError, IndexError, ValueError, TypeError) as exc:
             return Outcome(case, False, f"the change cannot be applied: {exc!r}")
         except InputError as exc:
             return Outcome(case, False, str(exc))
         problems = schema_problems(declaration, self.standard.schema)
-        if problems:
+        if problems and case.schema:
             first = problems[0]
             return Outcome(
                 case, False, f"the changed declaration is invalid: {first.pointer}: {first.message}"
             )
         raw = engine.evaluate(declaration)[case.control_id]
         status = status_of(raw)
+        if not case.schema and not problems:
+            return Outcome(case, False, "schema: false, but the declaration is valid")
         if status != case.expect:
             reason = raw.error or "; ".join(f.msg for f in raw.deny) or "no findings"
             return Outcome(case, False, f"expected {case.expect}, got {status} ({reason})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,12 @@ from typing import Any
 import pytest
 import yaml
 from helpers import SERVE_TOKEN
+
+# Every verdict with an age limit depends on the reference date: the suite pins it (for
+# in-process checks and the pyrules subprocesses it starts) so it passes next year too.
+# The examples' declarations are current on this day; a test may still pass --as-of.
+EXAMPLES_AS_OF = "2026-09-15"
+os.environ["PYRULES_AS_OF"] = EXAMPLES_AS_OF
 
 
 class KeepDatesLoader(yaml.SafeLoader):

@@ -326,7 +326,7 @@ def test_optional_sections_may_be_omitted(reference: dict[str, Any], validator) 
 def test_example_has_expected_statuses(path: Path, load_yaml_keep_dates) -> None:
     expected_path = path.with_name(path.name.removesuffix(".yaml") + ".expected.yaml")
     expected = load_yaml_keep_dates(expected_path)
-    assert len(expected) == 60
+    assert len(expected) == 61
     assert all(CONTROL_ID.match(cid) for cid in expected)
     assert set(expected.values()) <= STATUSES
 

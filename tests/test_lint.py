@@ -84,7 +84,7 @@ def test_an_unknown_parameter_stops_the_standard_from_loading(tmp_path: Path) ->
 def test_a_sprintf_message_is_reported(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
     policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
-    policy.write_text(policy.read_text().replace("lib.message(", "sprintf("))
+    policy.write_text(policy.read_text().replace("lib.limit_message(", "sprintf("))
     problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
     assert any("breach_notification.rego" in p and "not sprintf" in p for p in problems)
 
@@ -97,3 +97,14 @@ def test_a_control_without_a_fail_case_is_reported(tmp_path: Path) -> None:
     )
     problems = [str(p) for p in lint(load_standard(), cases, None)]
     assert any("INC-01.yaml:1: no 'fail' case" in p for p in problems)
+
+
+def test_a_control_without_a_schemaless_case_is_reported(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "tests" / "cases", cases)
+    path = cases / "INC-01.yaml"
+    kept = path.read_text().split("  - name: without the schema")[0]
+    path.write_text(kept)
+    problems = [str(p) for p in lint(load_standard(), cases, None)]
+    assert any("INC-01.yaml:1: no 'schema: false' case for INC-01" in p for p in problems)
+    assert not any("INC-02" in p for p in problems)

@@ -12,6 +12,7 @@ import click
 from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     PathType,
+    as_of_option,
     dir_option,
     fail_on_option,
     file_option,
@@ -67,6 +68,7 @@ from pyrules.errors import InputError
 )
 @fail_on_option
 @today_option
+@as_of_option
 @file_option(
     "--sign",
     "sign_key",
@@ -97,6 +99,7 @@ def assess(
     jobs: int | None,
     fail_on: str,
     today: datetime | None,
+    as_of: datetime | None,
     sign_key: Path | None,
     timestamp: bool,
     max_bytes: int | None,
@@ -115,6 +118,7 @@ def assess(
         run,
         write_outputs,
     )
+    from pyrules.evaluate import choose_reference_date
 
     if waivers_dir is not None and not waivers_dir.is_dir():
         raise InputError(f"{waivers_dir}: no such directory (--waivers-dir)")
@@ -130,11 +134,13 @@ def assess(
         from datetime import UTC
 
         generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    profile = profile_from(profile_path, standard, limits)
     settings = Settings(
         standard=standard,
-        profile=profile_from(profile_path, standard, limits),
+        profile=profile,
         fail_on=fail_on,  # type: ignore[arg-type]
         today=today.date() if today else None,
+        as_of=choose_reference_date(as_of.date() if as_of else None, profile),  # for all workers
         limits=limits,
         waivers_dir=waivers_dir,
         generated_at=generated_at,

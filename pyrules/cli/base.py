@@ -144,7 +144,15 @@ fail_on_option = click.option(
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date (YYYY-MM-DD) waivers expire against, for reproducible runs [default: today].",
+    help="Date (YYYY-MM-DD) waivers expire against [default: the reference date, --as-of].",
+)
+
+as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Reference date (YYYY-MM-DD) every age limit counts back from, and that "
+    "submitted_on must not lie after [default: $PYRULES_AS_OF, else the profile's as_of, "
+    "else today].",
 )
 
 max_bytes_option = click.option(

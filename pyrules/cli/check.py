@@ -13,6 +13,7 @@ from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     EXIT_OK,
     PathType,
+    as_of_option,
     echo_problems,
     engine_options,
     fail_on_option,
@@ -72,6 +73,7 @@ from pyrules.render import FORMATS
     help_text="Waiver file: accepted exceptions with justification and expiry.",
 )
 @today_option
+@as_of_option
 @profile_option
 @file_option(
     "--sign",
@@ -102,6 +104,7 @@ def check(
     max_bytes: int | None,
     waivers_path: Path | None,
     today: datetime | None,
+    as_of: datetime | None,
     bundle: Path | None,
     verification_key: Path | None,
     engine: str | None,
@@ -139,6 +142,7 @@ def check(
         limits=limits,
         waivers=waivers,
         today=today.date() if today else None,
+        as_of=as_of.date() if as_of else None,
     )
     signer = signer_from(sign_key)
     exit_code = EXIT_OK

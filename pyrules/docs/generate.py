@@ -50,6 +50,7 @@ from pyrules.errors import InputError
 from pyrules.lint import READ_BY_PYRULES
 from pyrules.loader import Document
 from pyrules.model import SEVERITIES, Control, Family
+from pyrules.profile import ASSESSMENT_PARAM
 from pyrules.render.diff import change_tables
 from pyrules.standard import Standard
 from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
@@ -308,7 +309,7 @@ def _with_messages(
     if case is None:
         return excerpt
     try:
-        raw = runner.engine(case.params).evaluate(apply_changes(reference, case))[control.id]
+        raw = runner.engine(case).evaluate(apply_changes(reference, case))[control.id]
     except (InputError, KeyError, IndexError, ValueError, TypeError):
         return excerpt
     return replace(excerpt, messages=tuple(sorted({f.msg for f in raw.deny})))
@@ -327,6 +328,7 @@ def _parameters(standard: Standard) -> list[dict[str, Any]]:
             "controls": users.get(name, []),
         }
         for name, value in standard.params.items()
+        if name != ASSESSMENT_PARAM  # set by pyrules, not a limit: see the page's end
     ]
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -91,6 +92,19 @@ def _opa_message(body: Any) -> str:
             details.append(f"{where}{error.get('message', '')}")
     message = str(body.get("message") or body.get("code") or body)
     return " ".join((message + (": " + "; ".join(details) if details else "")).split())
+
+
+def same_parameters(served: Any, params: dict[str, Any]) -> bool:
+    """Whether a bundle's parameters give this run's verdicts. A bundle keeps the default
+    `assessment`, whose empty reference date means today: that matches a run as of today
+    with no profile facts, and nothing else."""
+    if served == params:
+        return True
+    assessment = served.get("assessment") if isinstance(served, dict) else None
+    if not isinstance(assessment, dict) or assessment.get("reference_date") != "":
+        return False
+    today = {**assessment, "reference_date": date.today().isoformat()}
+    return {**served, "assessment": today} == params
 
 
 class OpaEngine:
@@ -204,9 +218,9 @@ class OpaEngine:
         served = self._call(
             "reading its parameters", lambda: self._client.get_data(PARAMS_PATH)
         ).get("result")
-        if served != params:
+        if not same_parameters(served, params):
             raise OpaError(
-                f"{where} with other parameters than this run's (a --profile?); point "
+                f"{where} with other parameters than this run's (a --profile or --as-of?); point "
                 "--opa-url at an OPA without the bundle, or use the embedded engine"
             )
         self.served_from_bundle = True

@@ -13,6 +13,7 @@ deterministic like every other format.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
@@ -58,6 +59,8 @@ def _suite(root: ET.Element, name: str, report: Report) -> ET.Element:
         ("fail_on", report.fail_on),
         ("profile", report.profile.name if report.profile else ""),
         ("profile.sha256", report.profile.sha256 if report.profile else ""),
+        ("reference_date", report.reference_date or ""),
+        *((f"parameter.{p.name}", json.dumps(p.model_dump())) for p in report.parameters),
     ):
         ET.SubElement(properties, "property", name=key, value=value)
     return suite

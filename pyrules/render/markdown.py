@@ -49,6 +49,16 @@ def render(report: Report, context: RenderContext) -> str:
                 f"({esc(reasons)})"
             )
         lines.append("")
+    if report.parameters:
+        lines += ["### Parameters under the profile", ""]
+        lines += ["| Parameter | Profile | Standard | Reason |", "| --- | --- | --- | --- |"]
+        for change in report.parameters:
+            reason = esc(change.reason or ("" if change.loosens else "stricter"))
+            lines.append(
+                f"| `{change.name}` | {esc(str(change.value))} | {esc(str(change.standard))} "
+                f"| {reason} |"
+            )
+        lines.append("")
     notices = report.waiver_notices()
     if notices:
         lines += ["### Waivers to act on", ""]
@@ -148,6 +158,8 @@ def _footer(report: Report) -> str:
         f"(sha256 `{report.standard.sha256[:12]}`)",
         f"declaration sha256 `{report.declaration.sha256[:12]}`",
     ]
+    if report.reference_date:
+        parts.append(f"as of {report.reference_date}")
     if report.profile:
         parts.append(
             f"profile `{_code(report.profile.name)}` (sha256 `{report.profile.sha256[:12]}`)"

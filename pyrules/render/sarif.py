@@ -76,6 +76,8 @@ def render(report: Report, context: RenderContext) -> str:
                     "compliant": report.compliant,
                     "failOn": report.fail_on,
                     "profile": report.profile.model_dump() if report.profile else None,
+                    "referenceDate": report.reference_date,
+                    "parameters": [p.model_dump() for p in report.parameters],
                     "waiverFile": report.waiver_file.model_dump() if report.waiver_file else None,
                 },
             }

@@ -40,6 +40,14 @@ def render(report: Report, context: RenderContext) -> str:
         return ""
     paint = _Paint(context.color)
     lines = [paint(headline(report), fg="green" if report.compliant else "red", bold=True)]
+    if report.reference_date:
+        lines.append(f"reference date {report.reference_date}: age limits count back from it")
+    for change in report.parameters:
+        reason = f" (looser: {change.reason})" if change.loosens else ""
+        lines.append(
+            f"parameter {change.name} is {_value(change.value)} under the profile; "
+            f"the standard's is {_value(change.standard)}{reason}"
+        )
     shown = sorted(
         (r for r in report.results if r.status in ("fail", "error", "waived")),
         key=lambda r: (r.status == "waived", -severity_rank(r.severity), r.control_id),
@@ -74,3 +82,7 @@ def _control_lines(result: ControlResult, paint: _Paint) -> list[str]:
     if result.status == "fail":
         lines.append(f"  fix: {result.remediation}")
     return lines
+
+
+def _value(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

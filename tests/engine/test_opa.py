@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -296,7 +297,9 @@ class BundleServingOpa:
         self.server.server_close()
 
 
-def test_an_opa_serving_the_edhs_bundle_is_used_as_is() -> None:
+def test_an_opa_serving_the_edhs_bundle_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a served bundle counts from today: so must the run that uses it
+    monkeypatch.setenv("PYRULES_AS_OF", date.today().isoformat())
     standard = load_standard()
     opa = BundleServingOpa(standard.version, standard.params)
     try:
@@ -312,6 +315,16 @@ def test_an_opa_serving_the_edhs_bundle_is_used_as_is() -> None:
         opa.close()
 
 
+def test_an_opa_serving_the_bundle_as_of_today_is_refused_for_another_day() -> None:
+    standard = load_standard()
+    opa = BundleServingOpa(standard.version, standard.params)
+    try:
+        with pytest.raises(OpaError, match="other parameters than this run's"):
+            make_engine(standard, engine="opa", opa_url=opa.url)  # as of PYRULES_AS_OF
+    finally:
+        opa.close()
+
+
 def test_an_opa_serving_another_revision_is_refused() -> None:
     standard = load_standard()
     opa = BundleServingOpa("9.9.9", standard.params)
@@ -322,7 +335,11 @@ def test_an_opa_serving_another_revision_is_refused() -> None:
         opa.close()
 
 
-def test_a_bundle_without_roots_owns_everything_and_is_used_as_in_opa() -> None:
+def test_a_bundle_without_roots_owns_everything_and_is_used_as_in_opa(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a served bundle counts from today: so must the run that uses it
+    monkeypatch.setenv("PYRULES_AS_OF", date.today().isoformat())
     standard = load_standard()
     opa = BundleServingOpa(standard.version, standard.params, roots=None)
     try:

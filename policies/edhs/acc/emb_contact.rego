@@ -44,11 +44,14 @@ jurisdictions_field := ["governance", "emb_contact", "jurisdictions"]
 
 contact_has_email if lib.non_empty_text(email_field)
 
-covered_jurisdictions := {code | some code in input.metadata.jurisdictions}
+covered_jurisdictions := lib.jurisdictions
 
 missing_jurisdictions := lib.missing(covered_jurisdictions, object.get(input, jurisdictions_field, []))
 
-serves_every_jurisdiction if count(missing_jurisdictions) == 0
+serves_every_jurisdiction if {
+	count(covered_jurisdictions) > 0
+	count(missing_jurisdictions) == 0
+}
 
 deny contains lib.finding(email_field, msg) if {
 	not contact_has_email
@@ -61,9 +64,10 @@ deny contains lib.finding(email_field, msg) if {
 deny contains lib.finding(jurisdictions_field, msg) if {
 	not serves_every_jurisdiction
 	msg := lib.message(
-		"governance.emb_contact.jurisdictions is {declared}; the standard requires every covered jurisdiction ({required}); missing: {missing}",
+		"governance.emb_contact.jurisdictions is {declared}; the standard requires every one of {source} ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(jurisdictions_field),
+			"source": lib.jurisdictions_source,
 			"required": covered_jurisdictions,
 			"missing": missing_jurisdictions,
 		},

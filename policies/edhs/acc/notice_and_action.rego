@@ -68,7 +68,7 @@ deny contains lib.finding(notices_field, msg) if {
 
 deny contains lib.finding(hours_field, msg) if {
 	not notices_handled_fast
-	msg := lib.message(
+	msg := lib.limit_message("max_notice_handling_hours", 
 		"moderation.election_notices_median_hours is {declared}; the standard allows a median of at most {limit} hours",
 		{"declared": lib.declared(hours_field), "limit": max_hours},
 	)

@@ -30,7 +30,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 field := ["data_access", "public_data_api"]
 

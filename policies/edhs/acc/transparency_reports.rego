@@ -51,12 +51,17 @@ reports_field := ["transparency", "reports_per_year"]
 
 section_field := ["transparency", "includes_election_section"]
 
-vlop if input.platform.is_vlop == true
+vlop if lib.vlop
 
 # Very large platforms report every six months (DSA Art 42), others at least yearly.
 min_reports := data.edhs.params.min_transparency_reports_per_year_vlop if vlop
 
 min_reports := data.edhs.params.min_transparency_reports_per_year if not vlop
+
+# The parameter in force, so a message can name its source.
+min_reports_param := "min_transparency_reports_per_year_vlop" if vlop
+
+min_reports_param := "min_transparency_reports_per_year" if not vlop
 
 platform_kind := "a very large online platform" if vlop
 
@@ -72,7 +77,8 @@ reports_have_election_section if input.transparency.includes_election_section ==
 
 deny contains lib.finding(reports_field, msg) if {
 	not reports_often_enough
-	msg := lib.message(
+	msg := lib.limit_message(
+		min_reports_param,
 		"transparency.reports_per_year is {declared}; the standard requires {kind} to publish at least {limit} reports per year",
 		{"declared": lib.declared(reports_field), "limit": min_reports, "kind": platform_kind},
 	)

@@ -32,7 +32,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 field := ["data_access", "vetted_researchers", "process_url"]
 

@@ -48,7 +48,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 label_field := ["political_ads", "labelling", "label_shown"]
 

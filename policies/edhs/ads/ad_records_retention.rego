@@ -1,8 +1,8 @@
 # METADATA
-# title: Records of political-ad services are kept seven years
+# title: Records of political-ad services are kept long enough
 # description: |
 #   The information on each political-ad service the platform provides (contract,
-#   sponsor, amounts, targeting) is kept for at least seven years.
+#   sponsor, amounts, targeting) is kept for at least the years in force (seven by default).
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2024/900/oj#art_9
 #     description: TTPA Art 9 (records)
@@ -32,7 +32,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_years := data.edhs.params.min_record_retention_years
 
@@ -46,7 +46,7 @@ records_kept_long_enough if {
 
 deny contains lib.finding(field, msg) if {
 	not records_kept_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_record_retention_years", 
 		"retention.political_ad_records_years is {declared}; the standard requires political-ad service records to be kept for at least {limit} years",
 		{"declared": lib.declared(field), "limit": min_years},
 	)

@@ -39,7 +39,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 max_hours := data.edhs.params.max_ad_report_response_hours
 
@@ -65,7 +65,7 @@ deny contains lib.finding(available_field, msg) if {
 
 deny contains lib.finding(response_field, msg) if {
 	not reports_handled_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_ad_report_response_hours", 
 		"political_ads.reporting_mechanism.median_response_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(response_field), "limit": max_hours},
 	)

@@ -46,7 +46,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_years := data.edhs.params.min_repository_retention_years
 
@@ -96,7 +96,7 @@ deny contains lib.finding(searchable_field, msg) if {
 
 deny contains lib.finding(retention_field, msg) if {
 	not kept_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_repository_retention_years", 
 		"political_ads.repository.retention_years is {declared}; the standard requires ads to stay in the repository for at least {limit} years",
 		{"declared": lib.declared(retention_field), "limit": min_years},
 	)

@@ -39,7 +39,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 max_days := data.edhs.params.max_authority_response_days
 
@@ -53,7 +53,7 @@ answered_in_time if {
 
 deny contains lib.finding(field, msg) if {
 	not answered_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_authority_response_days", 
 		"political_ads.authority_requests.max_response_days is {declared}; the standard allows at most {limit} days",
 		{"declared": lib.declared(field), "limit": max_days},
 	)

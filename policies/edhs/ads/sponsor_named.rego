@@ -37,7 +37,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 field := ["political_ads", "labelling", "sponsor_shown"]
 

@@ -46,7 +46,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 identity_field := ["political_ads", "sponsor_verification", "required"]
 

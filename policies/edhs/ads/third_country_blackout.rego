@@ -1,5 +1,5 @@
 # METADATA
-# title: No third-country sponsors in the three months before a vote
+# title: No third-country sponsors in the months before a vote
 # description: |
 #   In the months before an election or referendum, the platform serves no political ads
 #   for sponsors established outside the EU or controlled from outside it.
@@ -32,7 +32,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_months := data.edhs.params.third_country_blackout_months
 
@@ -46,7 +46,7 @@ blackout_long_enough if {
 
 deny contains lib.finding(field, msg) if {
 	not blackout_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("third_country_blackout_months", 
 		"political_ads.third_country_sponsor_blackout_months is {declared}; the standard requires no third-country sponsors for at least {limit} months before a vote",
 		{"declared": lib.declared(field), "limit": min_months},
 	)

@@ -39,7 +39,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 field := ["political_ads", "transparency_notice", "fields"]
 
@@ -51,7 +51,8 @@ notice_complete if count(missing_fields) == 0
 
 deny contains lib.finding(field, msg) if {
 	not notice_complete
-	msg := lib.message(
+	msg := lib.limit_message(
+		"required_notice_fields",
 		"political_ads.transparency_notice.fields is {declared}; the standard requires a complete transparency notice; missing: {missing}",
 		{"declared": lib.declared(field), "missing": missing_fields},
 	)

@@ -29,7 +29,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 field := ["political_ads", "user_controls", "opt_out_available"]
 

@@ -48,7 +48,7 @@ missing_languages := lib.missing(lib.election_languages, object.get(input, langu
 
 has_election_section if input.user_information.privacy_notice.election_section == true
 
-in_every_election_language if count(missing_languages) == 0
+in_every_election_language if lib.covers_election_languages(missing_languages)
 
 deny contains lib.finding(section_field, msg) if {
 	not has_election_section
@@ -61,11 +61,12 @@ deny contains lib.finding(section_field, msg) if {
 deny contains lib.finding(languages_field, msg) if {
 	not in_every_election_language
 	msg := lib.message(
-		"user_information.privacy_notice.languages is {declared}; the standard requires the notice in every language of the covered elections ({required}); missing: {missing}",
+		"user_information.privacy_notice.languages is {declared}; the standard requires the notice in every language of {source} ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(languages_field),
+			"source": lib.elections_source,
 			"required": lib.election_languages,
-			"missing": missing_languages,
+			"missing": lib.language_gap(missing_languages),
 		},
 	)
 }

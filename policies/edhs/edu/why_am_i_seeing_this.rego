@@ -36,7 +36,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 field := ["political_ads", "why_am_i_seeing_this"]
 

@@ -42,15 +42,13 @@ default applicable := true
 
 max_age := data.edhs.params.max_dpia_age_months
 
-submitted_on := input.metadata.submitted_on
-
 coverage_field := ["governance", "dpia", "covers_election_processing"]
 
 review_field := ["governance", "dpia", "last_reviewed"]
 
 covers_election_processing if input.governance.dpia.covers_election_processing == true
 
-reviewed_recently if lib.within_months(input.governance.dpia.last_reviewed, submitted_on, max_age)
+reviewed_recently if lib.within_months(input.governance.dpia.last_reviewed, lib.reference_date, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_election_processing
@@ -62,12 +60,12 @@ deny contains lib.finding(coverage_field, msg) if {
 
 deny contains lib.finding(review_field, msg) if {
 	not reviewed_recently
-	msg := lib.message(
-		"governance.dpia.last_reviewed is {declared}; the standard requires a review no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
+	msg := lib.limit_message("max_dpia_age_months", 
+		"governance.dpia.last_reviewed is {declared}; the standard requires a review no more than {limit} months before the reference date ({reference}), and not after it",
 		{
 			"declared": lib.declared(review_field),
 			"limit": max_age,
-			"submitted": lib.declared(["metadata", "submitted_on"]),
+			"reference": lib.reference_date,
 		},
 	)
 }

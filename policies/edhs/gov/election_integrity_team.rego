@@ -43,7 +43,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 established_field := ["integrity", "election_team", "established"]
 
@@ -53,7 +53,7 @@ missing_languages := lib.missing(lib.election_languages, object.get(input, langu
 
 team_established if input.integrity.election_team.established == true
 
-covers_every_election_language if count(missing_languages) == 0
+covers_every_election_language if lib.covers_election_languages(missing_languages)
 
 deny contains lib.finding(established_field, msg) if {
 	not team_established
@@ -66,11 +66,12 @@ deny contains lib.finding(established_field, msg) if {
 deny contains lib.finding(languages_field, msg) if {
 	not covers_every_election_language
 	msg := lib.message(
-		"integrity.election_team.languages is {declared}; the standard requires every election language ({required}); missing: {missing}",
+		"integrity.election_team.languages is {declared}; the standard requires every language of {source} ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(languages_field),
+			"source": lib.elections_source,
 			"required": lib.election_languages,
-			"missing": missing_languages,
+			"missing": lib.language_gap(missing_languages),
 		},
 	)
 }

@@ -37,28 +37,26 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 max_age := data.edhs.params.max_audit_age_months
-
-submitted_on := input.metadata.submitted_on
 
 completed_field := ["governance", "independent_audit", "last_completed"]
 
 report_field := ["governance", "independent_audit", "report_url"]
 
-audited_recently if lib.within_months(input.governance.independent_audit.last_completed, submitted_on, max_age)
+audited_recently if lib.within_months(input.governance.independent_audit.last_completed, lib.reference_date, max_age)
 
 report_published if lib.non_empty_text(report_field)
 
 deny contains lib.finding(completed_field, msg) if {
 	not audited_recently
-	msg := lib.message(
-		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
+	msg := lib.limit_message("max_audit_age_months", 
+		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before the reference date ({reference}), and not after it",
 		{
 			"declared": lib.declared(completed_field),
 			"limit": max_age,
-			"submitted": lib.declared(["metadata", "submitted_on"]),
+			"reference": lib.reference_date,
 		},
 	)
 }

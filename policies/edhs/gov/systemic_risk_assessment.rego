@@ -38,11 +38,9 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 max_age := data.edhs.params.max_risk_assessment_age_months
-
-submitted_on := input.metadata.submitted_on
 
 coverage_field := ["governance", "risk_assessment", "covers_electoral_processes"]
 
@@ -50,7 +48,7 @@ completed_field := ["governance", "risk_assessment", "last_completed"]
 
 covers_electoral_processes if input.governance.risk_assessment.covers_electoral_processes == true
 
-completed_recently if lib.within_months(input.governance.risk_assessment.last_completed, submitted_on, max_age)
+completed_recently if lib.within_months(input.governance.risk_assessment.last_completed, lib.reference_date, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_electoral_processes
@@ -62,12 +60,12 @@ deny contains lib.finding(coverage_field, msg) if {
 
 deny contains lib.finding(completed_field, msg) if {
 	not completed_recently
-	msg := lib.message(
-		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
+	msg := lib.limit_message("max_risk_assessment_age_months", 
+		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before the reference date ({reference}), and not after it",
 		{
 			"declared": lib.declared(completed_field),
 			"limit": max_age,
-			"submitted": lib.declared(["metadata", "submitted_on"]),
+			"reference": lib.reference_date,
 		},
 	)
 }

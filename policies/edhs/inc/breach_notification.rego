@@ -1,8 +1,8 @@
 # METADATA
-# title: Personal-data breaches are notified within 72 hours
+# title: Personal-data breaches are notified within the deadline
 # description: |
 #   The platform notifies the supervisory authority of a personal-data breach within
-#   72 hours of becoming aware of it.
+#   the deadline in force (72 hours by default) of becoming aware of it.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj#art_33
 #     description: GDPR Art 33(1)
@@ -42,7 +42,7 @@ notified_in_time if {
 
 deny contains lib.finding(field, msg) if {
 	not notified_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_breach_notification_hours", 
 		"incident_response.breach_notification_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(field), "limit": max_hours},
 	)

@@ -1,8 +1,8 @@
 # METADATA
-# title: Significant incidents get an early warning within 24 hours
+# title: Significant incidents get an early warning within the deadline
 # description: |
-#   The platform sends an early warning about a significant incident within 24 hours of
-#   becoming aware of it.
+#   The platform sends an early warning about a significant incident within the deadline
+#   in force (24 hours by default) of becoming aware of it.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/dir/2022/2555/oj#art_23
 #     description: NIS2 Art 23(4)(a)
@@ -41,7 +41,7 @@ warned_in_time if {
 
 deny contains lib.finding(field, msg) if {
 	not warned_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_early_warning_hours", 
 		"incident_response.early_warning_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(field), "limit": max_hours},
 	)

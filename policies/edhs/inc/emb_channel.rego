@@ -75,7 +75,7 @@ deny contains lib.finding(hours_field, msg) if {
 
 deny contains lib.finding(response_field, msg) if {
 	not answers_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_emb_first_response_hours", 
 		"incident_response.emb_channel.first_response_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(response_field), "limit": max_hours},
 	)

@@ -41,15 +41,13 @@ default applicable := true
 
 max_age := data.edhs.params.max_exercise_age_months
 
-submitted_on := input.metadata.submitted_on
-
 covers_field := ["incident_response", "plan", "covers_elections"]
 
 exercised_field := ["incident_response", "plan", "last_exercised"]
 
 plan_covers_elections if input.incident_response.plan.covers_elections == true
 
-exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, submitted_on, max_age)
+exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, lib.reference_date, max_age)
 
 deny contains lib.finding(covers_field, msg) if {
 	not plan_covers_elections
@@ -61,12 +59,12 @@ deny contains lib.finding(covers_field, msg) if {
 
 deny contains lib.finding(exercised_field, msg) if {
 	not exercised_recently
-	msg := lib.message(
-		"incident_response.plan.last_exercised is {declared}; the standard requires an exercise no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
+	msg := lib.limit_message("max_exercise_age_months", 
+		"incident_response.plan.last_exercised is {declared}; the standard requires an exercise no more than {limit} months before the reference date ({reference}), and not after it",
 		{
 			"declared": lib.declared(exercised_field),
 			"limit": max_age,
-			"submitted": lib.declared(["metadata", "submitted_on"]),
+			"reference": lib.reference_date,
 		},
 	)
 }

@@ -71,7 +71,7 @@ deny contains lib.finding(shared_field, msg) if {
 
 deny contains lib.finding(hours_field, msg) if {
 	not serious_threats_shared_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_threat_sharing_hours", 
 		"incident_response.threat_sharing.serious_threat_hours is {declared}; the standard allows at most {limit} hours",
 		{"declared": lib.declared(hours_field), "limit": max_hours},
 	)

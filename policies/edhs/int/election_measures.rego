@@ -37,7 +37,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 field := ["integrity", "election_measures", "phases"]
 

@@ -33,16 +33,17 @@ field := ["integrity", "fact_checking", "languages"]
 
 missing_languages := lib.missing(lib.election_languages, object.get(input, field, []))
 
-covers_every_election_language if count(missing_languages) == 0
+covers_every_election_language if lib.covers_election_languages(missing_languages)
 
 deny contains lib.finding(field, msg) if {
 	not covers_every_election_language
 	msg := lib.message(
-		"integrity.fact_checking.languages is {declared}; the standard requires every election language ({required}); missing: {missing}",
+		"integrity.fact_checking.languages is {declared}; the standard requires every language of {source} ({required}); missing: {missing}",
 		{
 			"declared": lib.declared(field),
+			"source": lib.elections_source,
 			"required": lib.election_languages,
-			"missing": missing_languages,
+			"missing": lib.language_gap(missing_languages),
 		},
 	)
 }

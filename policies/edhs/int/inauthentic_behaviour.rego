@@ -61,7 +61,7 @@ deny contains lib.finding(detection_field, msg) if {
 
 deny contains lib.finding(reports_field, msg) if {
 	not reports_often_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_cib_reports_per_year", 
 		"integrity.inauthentic_behaviour.public_reports_per_year is {declared}; the standard requires at least {limit} public reports a year",
 		{"declared": lib.declared(reports_field), "limit": min_reports},
 	)

@@ -32,7 +32,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.platform.is_vlop == true
+applicable if lib.vlop
 
 max_months := data.edhs.params.max_post_election_review_months
 
@@ -58,7 +58,7 @@ deny contains lib.finding(committed_field, msg) if {
 
 deny contains lib.finding(months_field, msg) if {
 	not published_in_time
-	msg := lib.message(
+	msg := lib.limit_message("max_post_election_review_months", 
 		"integrity.post_election_review.within_months is {declared}; the standard requires the review within {limit} months after the election",
 		{"declared": lib.declared(months_field), "limit": max_months},
 	)

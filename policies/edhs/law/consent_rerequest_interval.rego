@@ -40,7 +40,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_months := data.edhs.params.min_consent_rerequest_months
 
@@ -54,7 +54,7 @@ refusal_respected_long_enough if {
 
 deny contains lib.finding(field, msg) if {
 	not refusal_respected_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_consent_rerequest_months", 
 		"political_ads.targeting.consent.rerequest_after_refusal_months is {declared}; the standard requires waiting at least {limit} months before asking again after a refusal",
 		{"declared": lib.declared(field), "limit": min_months},
 	)

@@ -38,7 +38,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 consent_section := ["political_ads", "targeting", "consent"]
 

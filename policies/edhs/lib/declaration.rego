@@ -71,11 +71,132 @@ non_empty_text(path) if {
 	trim_space(value) != ""
 }
 
-# Every language of every covered election.
-election_languages contains language if {
-	some election in input.metadata.elections
-	some language in election.languages
+# --- What the assessor states (the "assessment" parameter) ----------------------------
+# pyrules fills it from --as-of and the EMB's profile. On a plain OPA server it keeps the
+# defaults of params/data.json, and every rule below falls back to the safe side: today for
+# the reference date, the declaration's own elections, and "the standard" as the source of
+# every limit. The platform's submitted_on is never the clock.
+
+assessment(key, fallback) := object.get(object.get(data.edhs.params, "assessment", {}), key, fallback)
+
+# The day age limits count back from: the assessor's reference date, else today (UTC).
+reference_date := stated if {
+	stated := assessment("reference_date", "")
+	is_date(stated)
 }
+
+reference_date := today if not is_date(assessment("reference_date", ""))
+
+today := sprintf("%04d-%02d-%02d", time.date(time.now_ns()))
+
+# True when value is a "YYYY-MM-DD" text (the length is checked before the pattern).
+is_date(value) if {
+	is_string(value)
+	count(value) == 10
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, value)
+}
+
+# The name of the profile the assessor applies, for messages ("" without one).
+authority := assessment("authority", "") if names_authority
+
+authority := "the profile" if not names_authority
+
+names_authority if {
+	name := assessment("authority", "")
+	is_string(name)
+	name != ""
+}
+
+# The EMB's elections, stated in its profile: [] without one.
+emb_elections := [election | some election in listed(assessment("elections", [])); is_object(election)]
+
+emb_states_elections if count(emb_elections) > 0
+
+# The elections in force: the EMB's when its profile states them, else the declaration's.
+# Every control that depends on election facts (languages, voting ages, jurisdictions)
+# reads these, so a platform cannot steer a verdict by leaving a fact out.
+elections := emb_elections if emb_states_elections
+
+elections := declared_elections if not emb_states_elections
+
+declared_elections := [election |
+	some election in input.metadata.elections
+	is_array(input.metadata.elections)
+	is_object(election)
+]
+
+# Where the elections in force come from, for messages.
+elections_source := concat("", ["the elections of the profile ", authority]) if emb_states_elections
+
+elections_source := "the covered elections" if not emb_states_elections
+
+# Every language of every election in force.
+election_languages contains language if {
+	some election in elections
+	some language in listed(object.get(election, "languages", []))
+	is_string(language)
+}
+
+# True when a declared list lacks none of the languages of the elections in force, and
+# there are some: elections that state no language leave coverage unshown.
+covers_election_languages(missing) if {
+	count(election_languages) > 0
+	count(missing) == 0
+}
+
+# The languages a list lacks, for a message, or why coverage cannot be shown.
+language_gap(missing) := text(missing) if count(election_languages) > 0
+
+language_gap(_) := "unknown: the elections state no language" if count(election_languages) == 0
+
+# The voting ages the elections in force state (numbers only).
+voting_ages contains age if {
+	some election in elections
+	age := election.voting_age
+	is_number(age)
+}
+
+# The jurisdictions in force: those of the EMB's elections, else the declaration's.
+jurisdictions contains code if {
+	some election in emb_elections
+	code := election.jurisdiction
+}
+
+jurisdictions contains code if {
+	not emb_states_elections
+	some code in listed(object.get(input, ["metadata", "jurisdictions"], []))
+	is_string(code)
+}
+
+jurisdictions_source := concat("", ["the jurisdictions of the profile ", authority]) if emb_states_elections
+
+jurisdictions_source := "the covered jurisdictions" if not emb_states_elections
+
+# The standard's value of a parameter the profile overrides (pyrules passes them).
+standard_value(name) := object.get(assessment("standard_values", {}), name, null)
+
+overridden(name) if standard_value(name) != null
+
+# A message about a limit set by parameter name: when the profile overrides it, the message
+# names the profile as the source and gives the standard's value too, e.g. "Ruritania 2026
+# requires at least 5000 ...; the standard's value is 1000". Templates say "the standard".
+limit_message(name, template, values) := message(template, values) if not overridden(name)
+
+limit_message(name, template, values) := concat("", [
+	message(replace(template, "the standard ", concat("", [authority, " "])), values),
+	"; the standard's value is ",
+	text(standard_value(name)),
+]) if overridden(name)
+
+# Applicability flags: a control for VLOPs, or for platforms that accept political ads,
+# applies unless the declaration states false; a missing or mistyped flag ("yes") cannot
+# take a control out of the assessment.
+vlop if not input.platform.is_vlop == false
+
+sells_political_ads if not input.political_ads.accepted == false
+
+# True when the value at path is a number; limits compared with a text never pass.
+number_at(path) if is_number(object.get(input, path, null))
 
 # The required items a declared list lacks: all of them when the list is not stated (or
 # is not a list). Controls call it as missing(required, object.get(input, field, [])) and
@@ -107,12 +228,12 @@ same_day_in_month_of(date, reference) := day if {
 same_day_in_month_of(date, reference) := days_in_month(date) if day_of_month(reference) > days_in_month(date)
 
 # True when date lies on or before reference, and no more than n months before it; false
-# or undefined when either date is not stated, so a missing date never passes. A date
-# after the reference (a review dated after the declaration was submitted) never passes
-# either. Texts of the form YYYY-MM-DD sort as their dates do.
+# or undefined when either date is not stated (or not a date), so a missing date never
+# passes. A date after the reference (a review dated after the reference date) never
+# passes either. Texts of the form YYYY-MM-DD sort as their dates do.
 within_months(date, reference, n) if {
-	is_string(date)
-	is_string(reference)
+	is_date(date)
+	is_date(reference)
 	date <= reference
 	not older_than_months(date, reference, n)
 }

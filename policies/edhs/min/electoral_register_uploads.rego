@@ -38,7 +38,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 upload_field := ["political_ads", "targeting", "custom_audience_upload_allowed"]
 

@@ -44,7 +44,7 @@ retention_bounded if {
 
 deny contains lib.finding(field, msg) if {
 	not retention_bounded
-	msg := lib.message(
+	msg := lib.limit_message("max_integrity_retention_months", 
 		"retention.integrity_data_months is {declared}; the standard allows at most {limit} months",
 		{"declared": lib.declared(field), "limit": max_months},
 	)

@@ -38,7 +38,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 max_months := data.edhs.params.max_targeting_retention_months
 
@@ -52,7 +52,7 @@ retention_bounded if {
 
 deny contains lib.finding(field, msg) if {
 	not retention_bounded
-	msg := lib.message(
+	msg := lib.limit_message("max_targeting_retention_months", 
 		"retention.targeting_data_months is {declared}; the standard allows at most {limit} months after the campaign",
 		{"declared": lib.declared(field), "limit": max_months},
 	)

@@ -30,7 +30,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 # The only data source the standard allows for political-ad targeting.
 allowed_sources := {"collected_from_user"}

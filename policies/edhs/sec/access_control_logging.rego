@@ -76,7 +76,7 @@ deny contains lib.finding(logging_field, msg) if {
 
 deny contains lib.finding(retention_field, msg) if {
 	not logs_kept_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_audit_log_months", 
 		"security.audit_logging.retention_months is {declared}; the standard requires access logs to be kept at least {limit} months",
 		{"declared": lib.declared(retention_field), "limit": min_months},
 	)

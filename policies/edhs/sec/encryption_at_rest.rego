@@ -51,7 +51,7 @@ deny contains lib.finding(enabled_field, msg) if {
 
 deny contains lib.finding(algorithm_field, msg) if {
 	not approved_algorithm
-	msg := lib.message(
+	msg := lib.limit_message("approved_at_rest_algorithms", 
 		"security.encryption_at_rest.algorithm is {declared}; the standard requires one of {approved}",
 		{"declared": lib.declared(algorithm_field), "approved": approved_algorithms},
 	)

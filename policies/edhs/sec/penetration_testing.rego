@@ -35,20 +35,18 @@ default applicable := true
 
 max_age := data.edhs.params.max_pentest_age_months
 
-submitted_on := input.metadata.submitted_on
-
 field := ["security", "testing", "last_penetration_test"]
 
-tested_recently if lib.within_months(input.security.testing.last_penetration_test, submitted_on, max_age)
+tested_recently if lib.within_months(input.security.testing.last_penetration_test, lib.reference_date, max_age)
 
 deny contains lib.finding(field, msg) if {
 	not tested_recently
-	msg := lib.message(
-		"security.testing.last_penetration_test is {declared}; the standard requires a test no more than {limit} months before metadata.submitted_on ({submitted}), and not after it",
+	msg := lib.limit_message("max_pentest_age_months", 
+		"security.testing.last_penetration_test is {declared}; the standard requires a test no more than {limit} months before the reference date ({reference}), and not after it",
 		{
 			"declared": lib.declared(field),
 			"limit": max_age,
-			"submitted": lib.declared(["metadata", "submitted_on"]),
+			"reference": lib.reference_date,
 		},
 	)
 }

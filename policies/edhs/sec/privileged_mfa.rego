@@ -60,7 +60,7 @@ deny contains lib.finding(mfa_field, msg) if {
 
 deny contains lib.finding(type_field, msg) if {
 	not phishing_resistant
-	msg := lib.message(
+	msg := lib.limit_message("accepted_mfa_types", 
 		"security.access_control.mfa_type is {declared}; the standard requires a phishing-resistant factor: one of {accepted}",
 		{"declared": lib.declared(type_field), "accepted": accepted_types},
 	)

@@ -54,7 +54,7 @@ current_tls if rank(input.security.tls.minimum_version) >= rank(min_version)
 
 deny contains lib.finding(field, msg) if {
 	not current_tls
-	msg := lib.message(
+	msg := lib.limit_message("min_tls_version", 
 		"security.tls.minimum_version is {declared}; the standard requires at least {minimum}",
 		{"declared": lib.declared(field), "minimum": min_version},
 	)

@@ -34,7 +34,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_size := data.edhs.params.min_audience_size
 
@@ -48,7 +48,7 @@ audience_large_enough if {
 
 deny contains lib.finding(field, msg) if {
 	not audience_large_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_audience_size", 
 		"political_ads.targeting.minimum_audience_size is {declared}; the standard requires audiences of at least {limit} people",
 		{"declared": lib.declared(field), "limit": min_size},
 	)

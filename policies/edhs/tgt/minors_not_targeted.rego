@@ -39,18 +39,14 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 age_field := ["political_ads", "targeting", "minimum_target_age"]
 
 minors_field := ["political_ads", "targeting", "minors_excluded"]
 
-# The voting ages the covered elections state.
-stated_voting_ages := {age |
-	some election in input.metadata.elections
-	age := election.voting_age
-	is_number(age)
-}
+# The voting ages the elections in force state.
+stated_voting_ages := lib.voting_ages
 
 elections_state_voting_age if count(stated_voting_ages) > 0
 
@@ -68,9 +64,9 @@ voting_age := age if {
 voting_age := data.edhs.params.default_voting_age if not elections_state_voting_age
 
 # Where the voting age comes from, for the message.
-voting_age_origin := "the highest voting age of the covered elections" if elections_state_voting_age
+voting_age_origin := concat("", ["the highest voting age of ", lib.elections_source]) if elections_state_voting_age
 
-voting_age_origin := "the default voting age (no covered election states one)" if not elections_state_voting_age
+voting_age_origin := concat("", ["the default voting age (", lib.elections_source, " state none)"]) if not elections_state_voting_age
 
 # The youngest age political ads may target: one year below the voting age.
 min_target_age := voting_age - 1

@@ -40,7 +40,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 usage_field := ["political_ads", "targeting", "uses_special_category_data"]
 

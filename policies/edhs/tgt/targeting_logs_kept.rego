@@ -32,7 +32,7 @@ import rego.v1
 
 default applicable := false
 
-applicable if input.political_ads.accepted == true
+applicable if lib.sells_political_ads
 
 min_years := data.edhs.params.min_record_retention_years
 
@@ -58,7 +58,7 @@ deny contains lib.finding(logs_field, msg) if {
 
 deny contains lib.finding(retention_field, msg) if {
 	not logs_kept_long_enough
-	msg := lib.message(
+	msg := lib.limit_message("min_record_retention_years", 
 		"retention.targeting_logs_years is {declared}; the standard requires targeting logs to be kept at least {limit} years",
 		{"declared": lib.declared(retention_field), "limit": min_years},
 	)
