@@ -14,13 +14,14 @@ the lines no case can reach (each with its reason) live in one file, `tests/cove
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pyrules.errors import InputError
+from pyrules.evaluate import engine_params
 from pyrules.standard import Standard
 from pyrules.testcases import Case, apply_changes
 
@@ -107,6 +108,7 @@ def measure(
     shared = [m for m in standard.modules if m.package not in control_packages]
     by_id = {c.id: c for c in standard.controls}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    settings: dict[tuple[str, str], Case] = {}
     for case in cases:
         if case.control_id not in by_id or set(case.params) - set(standard.params):
             continue  # the run reports the case; it exercises nothing
@@ -114,15 +116,19 @@ def measure(
             declaration = apply_changes(reference.data, case)
         except (KeyError, IndexError, ValueError, TypeError):
             continue
-        key = (case.control_id, json.dumps(case.params, sort_keys=True))
+        key = (case.control_id, case.setting)  # parameters, reference date, EMB elections
+        settings.setdefault(key, case)
         groups.setdefault(key, []).append(declaration)
     controls = {c.id: FileCoverage(c.source) for c in standard.controls}
     lib: dict[str, FileCoverage] = {}
     coverable: dict[str, set[int]] = {}  # every report lists every file's rule lines
-    for (control_id, params_key), declarations in groups.items():
+    for (control_id, setting), declarations in groups.items():
         control = by_id[control_id]
         own = [m for m in standard.modules if m.path == control.source]
-        params = {**standard.params, **json.loads(params_key)}
+        case = settings[(control_id, setting)]
+        params = engine_params(
+            standard, date.fromisoformat(case.as_of), case.params, elections=case.elections
+        )
         engine = InProcessEngine([*shared, *own], params, [control])
         package = f"data.{control.package}"
         # One evaluation for all of the control's cases: coverage is their union anyway.

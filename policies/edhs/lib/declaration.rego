@@ -195,9 +195,6 @@ vlop if not input.platform.is_vlop == false
 
 sells_political_ads if not input.political_ads.accepted == false
 
-# True when the value at path is a number; limits compared with a text never pass.
-number_at(path) if is_number(object.get(input, path, null))
-
 # The required items a declared list lacks: all of them when the list is not stated (or
 # is not a list). Controls call it as missing(required, object.get(input, field, [])) and
 # hold that the list covers the required items when count(missing) == 0.
