@@ -6,10 +6,10 @@
 #   management body's profile states its elections, the declaration covers every one of
 #   them (same jurisdiction and polling day) in every one of their languages.
 # related_resources:
-#   - ref: https://eur-lex.europa.eu/eli/C/2024/3014/oj
+#   - ref: https://digital-strategy.ec.europa.eu/en/library/guidelines-providers-vlops-and-vloses-mitigation-systemic-risks-electoral-processes
 #     description: Commission Guidelines C/2024/3014 (election-specific measures for each election)
-#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj
-#     description: DSA Art 34(1)(c), 35(1)
+#   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_34
+#     description: DSA Art 34(1)(c) (civic discourse and electoral processes)
 #   - ref: https://aceeeo.org
 #     description: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R3
 # custom:
@@ -22,6 +22,26 @@
 #     assessment, answers a question the EMB did not ask.
 #   applies_when: Always.
 #   remediation: Declare every election, jurisdiction and language the EMB assesses, and date the declaration on or before the reference date.
+#   basis: standard
+#   basis_note: No law obliges a platform to declare the elections an EMB assesses; the
+#     standard asks it so that every other verdict rests on the EMB's facts, not the platform's.
+#   references:
+#   - cites: Commission Guidelines C/2024/3014 (election-specific measures for each election)
+#     state: unconfirmed
+#     note: 'the number C/2024/3014 was not found in any source read and the guidelines were
+#       not read (the Commission page says they were adopted on 26 April 2024); a secondary
+#       source supports the substance: measures "to be undertaken … before, during, and after
+#       electoral events" (https://www.ictbusiness.biz/business/ec-revealed-dsa-guidelines-for-election-online-risks)'
+#   - cites: DSA Art 34(1)(c) (civic discourse and electoral processes)
+#     state: confirmed
+#     words: '"any actual or foreseeable negative effects on civic discourse and electoral processes,
+#       and public security"'
+#     read_in: the Official Journal text (copy in github.com/kasnder/eur-lex-visualiser, commit
+#       0fc8465)
+#   - cites: ACEEEO Declaration on Security, Privacy and Integrity of Elections, R3
+#     state: unconfirmed
+#     note: the declaration text was not found, so recommendation R3 could not be checked; the
+#       association is reported dissolved on 11 March 2022 (https://wikious.com/en/Association_of_Central_and_Eastern_European_Election_Officials)
 package edhs.gov.election_coverage
 
 import data.edhs.lib
