@@ -52,6 +52,12 @@ TOKEN_VARIABLE = "PYRULES_OPA_TOKEN"
 class OpaError(InputError):
     """The OPA server cannot be reached, timed out, or refused what pyrules sent."""
 
+    def __init__(self, message: str, *, refused_input: bool = False) -> None:
+        super().__init__(message)
+        # True when the server refused an evaluation's input (HTTP 400), as a server that
+        # validates declarations (pyrules serve) does for one that breaks the schema.
+        self.refused_input = refused_input
+
 
 def aggregate_module(controls: Iterable[Control]) -> str:
     """`package pyrules.all` with one rule holding every control's verdict."""
@@ -289,7 +295,10 @@ class OpaEngine:
             if evaluation and status == 500:
                 raise  # an evaluation error: the caller pins it on a control
             message = _opa_message(_json_body(exc.response))
-            raise OpaError(f"{where}: {what} failed (HTTP {status}): {message}") from None
+            raise OpaError(
+                f"{where}: {what} failed (HTTP {status}): {message}",
+                refused_input=evaluation and status == 400,
+            ) from None
         except RegoParseError as exc:
             body = {"message": exc.message, "errors": exc.errors}
             raise OpaError(f"{where}: {what} failed: {_opa_message(body)}") from None
