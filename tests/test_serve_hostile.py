@@ -91,9 +91,14 @@ def test_wrong_typed_fields_are_400_on_a_single_control_too(
 
 
 def test_a_valid_declaration_still_gets_its_verdicts(
-    pyrules_server, declaration: dict[str, Any]
+    own_server, declaration: dict[str, Any]
 ) -> None:
-    status, body = call(pyrules_server.url, "POST", VERDICTS, {"input": declaration})
+    # A server of its own, told the reference date the reference declaration is written
+    # for (the cases' default), so no other test's data and no calendar change the verdicts.
+    params = json.loads((ROOT / "policies" / "edhs" / "params" / "data.json").read_text())
+    params["assessment"]["reference_date"] = "2026-10-01"
+    assert call(own_server.url, "PUT", "/v1/data/edhs/params", params)[0] == 204
+    status, body = call(own_server.url, "POST", VERDICTS, {"input": declaration})
     assert status == 200
     assert {k: v["deny"] for k, v in body["result"].items() if v["deny"]} == {}
 
