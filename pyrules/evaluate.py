@@ -7,7 +7,7 @@ later `assess` cannot disagree about what a status means.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -206,6 +206,7 @@ class Checker:
             "engine": EngineInfo(name=self.engine.name, version=self.engine.version),
             "reference": self.reference,
             "parameters": profile.overrides if profile else (),
+            "not_assessed": profile.left_out if profile else {},
         }
         if self.waivers is None:
             return build_report(self.standard, document, results, self.fail_on, **context)
@@ -278,6 +279,7 @@ def build_report(
     profile: Digest | None = None,
     reference: date | None = None,
     parameters: Sequence[ParameterOverride] = (),
+    not_assessed: Mapping[str, str] | None = None,
 ) -> Report:
     """An expired waiver fails the run: the exception it granted is no longer approved."""
     counts = {status: 0 for status in ("pass", "fail", "not_applicable", "waived", "error")}
@@ -293,6 +295,7 @@ def build_report(
         engine=engine,
         reference_date=reference.isoformat() if reference else None,
         parameters=list(parameters),
+        not_assessed=dict(not_assessed or {}),
         fail_on=fail_on,
         compliant=not any(is_blocking(r, fail_on) for r in results)
         and not any(w.status == "expired" for w in waivers),

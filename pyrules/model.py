@@ -193,6 +193,11 @@ class Report(_Frozen):
     parameters: list[ParameterOverride] = Field(
         default_factory=list, description="The parameters the profile overrides."
     )
+    not_assessed: dict[str, str] = Field(
+        default_factory=dict,
+        description="The controls the profile leaves out, by ID, each with the profile's "
+        "reason: they were never evaluated, so the verdict says nothing about them.",
+    )
     fail_on: Severity
     compliant: bool = Field(
         description="No control failed or errored at or above the fail-on severity, and no "

@@ -6,7 +6,11 @@ defaults or care about only part of it. A profile says so in a reviewable file:
     name: Ruritania 2026 general election
     standard_version: 0.1.0
     description: Electoral Commission Regulation 12/2025 ...
-    controls: {include: [ADS, INC-01], exclude: [ADS-09]}
+    controls:
+      include: [ADS, INC]
+      exclude:
+        - {controls: [GOV, EDU, INT, SEC, TGT, ACC, MIN, LAW], reason: "Supervised by ..."}
+        - {controls: [ADS-09], reason: "No ad library duty under national law yet"}
     parameters: {max_breach_notification_hours: 24}
     severities:
       INC-01: critical                                  # raising needs no reason
@@ -24,8 +28,12 @@ Decisions:
 - ``include`` (when given) selects controls, ``exclude`` then removes some. Excluded
   controls are not evaluated into the report at all, rather than shown as
   ``not_applicable``: "not applicable" is a statement about the platform (the control's
-  condition does not hold), exclusion is a choice of the assessor, and the report names
-  the profile (and its digest) that made it.
+  condition does not hold), exclusion is a choice of the assessor.
+- Leaving a control out loosens the standard as surely as a looser limit, so every
+  control left out (by ``exclude``, or by not being in ``include``) needs a reason, given
+  in ``exclude`` once for a family or a list (``{controls: [GOV, EDU], reason: ...}``, or
+  ``{ACC-01: reason}``); a control's own entry beats its family's. Every report names
+  each control not assessed, with its reason, so a reader sees what was never checked.
 - Parameter values must have the JSON type of the default they replace (an integer for
   an integer, a list of strings for a list of strings); a number where an integer is
   expected is refused, as policies compare them with integers.
@@ -48,6 +56,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -81,6 +90,7 @@ class Profile:
     description: str
     digest: Digest  # name = the profile's name, sha256 = of the file's bytes
     selected: frozenset[str]  # IDs of the controls the profile assesses
+    left_out: dict[str, str] = field(default_factory=dict)  # the others: ID -> reason
     parameters: dict[str, Any] = field(default_factory=dict)  # overrides only
     severities: dict[str, SeverityChange] = field(default_factory=dict)
     overrides: tuple[ParameterOverride, ...] = ()  # the parameters, with standard values
@@ -124,7 +134,7 @@ def load_profile(
             f"the profile tailors EDHS {version}, but this standard is EDHS "
             f"{standard.version}; use a {version} standard (--standard) or update the profile",
         )
-    selected = _selection(document, standard, data.get("controls") or {})
+    selected, left_out = _selection(document, standard, data.get("controls") or {})
     overrides = _parameters(document, standard, data.get("parameters") or {})
     return Profile(
         name=data["name"],
@@ -132,6 +142,7 @@ def load_profile(
         description=" ".join(data["description"].split()),
         digest=Digest(name=data["name"], sha256=document.sha256),
         selected=selected,
+        left_out=left_out,
         parameters={o.name: o.value for o in overrides},
         severities=_severities(document, standard, selected, data.get("severities") or {}),
         overrides=overrides,
@@ -144,38 +155,105 @@ def _error(document: Document, pointer: str, message: str) -> InputError:
     return InputError(document.located(pointer, message))
 
 
-def _selection(document: Document, standard: Standard, controls: dict[str, Any]) -> frozenset[str]:
+Selection = tuple[frozenset[str], dict[str, str]]
+
+
+def _selection(document: Document, standard: Standard, controls: dict[str, Any]) -> Selection:
+    """The controls assessed, and each control left out with the profile's reason."""
     every = [c.id for c in standard.controls]
     families = {c.family for c in standard.controls}
 
-    def expand(key: str) -> set[str]:
-        chosen: set[str] = set()
-        for index, selector in enumerate(controls.get(key, [])):
-            if _CONTROL_ID.match(selector):
-                if not standard.has_control(selector):
-                    raise _error(
-                        document,
-                        f"/controls/{key}/{index}",
-                        f"unknown control {quote(selector)}: EDHS {standard.version} has no such "
-                        "control",
-                    )
-                chosen.add(selector)
-            elif selector in families:
-                chosen.update(c for c in every if c.startswith(selector + "-"))
-            else:
+    def expand(selector: str, pointer: str) -> list[str]:
+        if _CONTROL_ID.match(selector):
+            if not standard.has_control(selector):
                 raise _error(
                     document,
-                    f"/controls/{key}/{index}",
-                    f"unknown family {quote(selector)}: EDHS {standard.version} has "
-                    + ", ".join(sorted(families)),
+                    pointer,
+                    f"unknown control {quote(selector)}: EDHS {standard.version} has no such "
+                    "control",
                 )
-        return chosen
+            return [selector]
+        if selector in families:
+            return [c for c in every if c.startswith(selector + "-")]
+        raise _error(
+            document,
+            pointer,
+            f"unknown family {quote(selector)}: EDHS {standard.version} has "
+            + ", ".join(sorted(families)),
+        )
 
-    included = expand("include") if "include" in controls else set(every)
-    selected = included - expand("exclude")
+    included = set(every)
+    if "include" in controls:
+        included = {
+            control_id
+            for index, selector in enumerate(controls["include"])
+            for control_id in expand(selector, f"/controls/include/{index}")
+        }
+    reasons = _exclusions(document, controls.get("exclude") or {}, expand)
+    unexplained = [c for c in every if c not in included and c not in reasons]
+    if unexplained:
+        raise _error(
+            document,
+            "/controls/include",
+            f"include leaves out {_compact(unexplained, standard)} without a reason: give "
+            "one in exclude, e.g. exclude: [{controls: ["
+            + ", ".join(dict.fromkeys(c.split("-")[0] for c in unexplained))
+            + "], reason: ...}]",
+        )
+    selected = frozenset(c for c in every if c in included and c not in reasons)
     if not selected:
         raise _error(document, "/controls", "the profile selects no control to assess")
-    return frozenset(selected)
+    return selected, {c: reasons[c] for c in every if c not in selected}
+
+
+def _exclusions(
+    document: Document,
+    exclude: dict[str, str] | list[Any],
+    expand: Callable[[str, str], list[str]],
+) -> dict[str, str]:
+    """Each excluded control's reason. `exclude` maps selectors to reasons, or lists
+    `{controls, reason}` groups; a control's own entry beats its family's."""
+    if isinstance(exclude, dict):
+        entries = [(s, r, f"/controls/exclude/{s}") for s, r in exclude.items()]
+    else:
+        entries = []
+        for index, item in enumerate(exclude):
+            if isinstance(item, str):
+                entries.append((item, None, f"/controls/exclude/{index}"))
+                continue
+            for inner, selector in enumerate(item["controls"]):
+                pointer = f"/controls/exclude/{index}/controls/{inner}"
+                entries.append((selector, item["reason"], pointer))
+    chosen: list[tuple[str, list[str], str]] = []
+    for selector, reason, pointer in entries:
+        ids = expand(selector, pointer)
+        if any(selector == earlier for earlier, _, _ in chosen):
+            raise _error(document, pointer, f"{selector} is excluded twice; name it once")
+        if reason is None:
+            raise _error(
+                document,
+                pointer,
+                f"excluding {selector} needs a reason: write "
+                f"{{controls: [{selector}], reason: ...}} (a report names what was not "
+                "assessed and why)",
+            )
+        chosen.append((selector, ids, " ".join(reason.split())))
+    reasons: dict[str, str] = {}
+    for _, ids, reason in sorted(chosen, key=lambda entry: "-" in entry[0]):
+        reasons.update(dict.fromkeys(ids, reason))
+    return reasons
+
+
+def _compact(ids: list[str], standard: Standard) -> str:
+    """IDs as a reader scans them: a family whose every control is named, by its name."""
+    by_family: dict[str, list[str]] = {}
+    for control_id in ids:
+        by_family.setdefault(control_id.split("-")[0], []).append(control_id)
+    whole = {f: len([c for c in standard.controls if c.family == f]) for f in by_family}
+    return ", ".join(
+        f"every {family} control" if len(members) == whole[family] else ", ".join(members)
+        for family, members in by_family.items()
+    )
 
 
 def json_type(value: Any) -> str:

@@ -99,6 +99,31 @@ def test_selected_families_and_exclusions(standard: Standard) -> None:
     ids = {r.control_id for r in report.results}
     assert "ACC-01" not in ids and "ACC-02" in ids
     assert report.summary.total == len(report.results) == len(profile.selected)
+    assert set(report.not_assessed) == {c.id for c in standard.controls} - ids
+    assert "research-access scheme" in report.not_assessed["ACC-01"]
+
+
+def test_every_control_left_out_carries_its_reason_into_the_report(
+    standard: Standard, tmp_path: Path
+) -> None:
+    """A family's reason covers its controls, a control's own reason beats it, and the
+    report names every control not assessed in the standard's order."""
+    path = write(
+        tmp_path,
+        HEADER + "controls:\n  exclude:\n"
+        "    GOV: Governance is supervised by the Electoral Commission.\n"
+        "    GOV-08: The Commission states no elections in this profile.\n"
+        "    ACC-01: Left to the national research-access scheme.\n",
+    )
+    profile = load_profile(path, standard)
+    report = checker_for(standard, profile).check_file(AURORA)
+    left_out = [c.id for c in standard.controls if c.family == "GOV"] + ["ACC-01"]
+    assert sorted(report.not_assessed) == sorted(left_out)
+    assert list(report.not_assessed) == [c.id for c in standard.controls if c.id in left_out]
+    assert report.not_assessed["GOV-01"] == "Governance is supervised by the Electoral Commission."
+    assert report.not_assessed["GOV-08"] == "The Commission states no elections in this profile."
+    assert not {r.control_id for r in report.results} & set(left_out)
+    assert checker_for(standard, None).check_file(AURORA).not_assessed == {}
 
 
 def test_severities_are_raised_and_lowered_with_a_reason(standard: Standard) -> None:
@@ -163,7 +188,8 @@ BAD_PROFILES = {
         "lowering INC-04 from high to medium needs a reason",
     ),
     "severity of an excluded control": (
-        "controls:\n  include: [ADS]\nseverities:\n  INC-01: critical\n",
+        "controls:\n  exclude: {INC: Incidents are supervised elsewhere.}\n"
+        "severities:\n  INC-01: critical\n",
         7,
         "INC-01 is not assessed under this profile",
     ),
@@ -173,9 +199,32 @@ BAD_PROFILES = {
         'unknown control "XYZ-01"',
     ),
     "nothing selected": (
-        "controls:\n  include: [ADS]\n  exclude: [ADS]\n",
+        "controls:\n  exclude:\n    - controls: [ACC, ADS, EDU, GOV, INC, INT, LAW, MIN, SEC, TGT]\n"
+        "      reason: Nothing is assessed in this test.\n",
         4,
         "selects no control",
+    ),
+    "excluding without a reason": (
+        "controls:\n  exclude: [ADS-09, ACC-01]\n",
+        5,
+        "excluding ADS-09 needs a reason",
+    ),
+    "a group's reason missing": (
+        "controls:\n  exclude:\n    - controls: [GOV]\n",
+        6,
+        'required field "reason" is missing',
+    ),
+    "include leaving controls out without a reason": (
+        "controls:\n  include: [ADS, INC, ACC]\n  exclude: {GOV: Supervised by another body.}\n",
+        5,
+        "include leaves out every EDU control, every INT control, every LAW control, "
+        "every MIN control, every SEC control, every TGT control without a reason",
+    ),
+    "a control excluded twice": (
+        "controls:\n  exclude:\n    - {controls: [ACC-01], reason: Left to the research scheme.}\n"
+        "    - {controls: [GOV, ACC-01], reason: Supervised by another body.}\n",
+        7,
+        "ACC-01 is excluded twice",
     ),
     "unknown field": ("weights: {}\n", 4, 'unknown field "weights"'),
     "not a severity": ("severities:\n  INC-01: urgent\n", 5, ""),
