@@ -7,6 +7,7 @@ evaluate anything. Modules are imported on demand so a run pays only for its for
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -56,3 +57,12 @@ def control_url(context: RenderContext, control_id: str) -> str:
         return ""
     family = control_id.split("-")[0].lower()
     return f"{context.docs_url.rstrip('/')}/controls/{family}/{control_id.lower()}/"
+
+
+def not_assessed_groups(not_assessed: Mapping[str, str]) -> list[tuple[list[str], str]]:
+    """The controls a profile leaves out, grouped by their reason in the order they come,
+    so a family left out for one reason reads as one line, not eight."""
+    groups: dict[str, list[str]] = {}
+    for control_id, reason in not_assessed.items():
+        groups.setdefault(reason, []).append(control_id)
+    return [(ids, reason) for reason, ids in groups.items()]

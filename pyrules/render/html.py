@@ -15,7 +15,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from pyrules.model import ControlResult, Finding, Report, severity_rank
-from pyrules.render import RenderContext, control_url
+from pyrules.render import RenderContext, control_url, not_assessed_groups
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -47,6 +47,7 @@ def render(report: Report, context: RenderContext) -> str:
         url=lambda control_id: control_url(context, control_id),
         where=_where,
         excerpt=lambda finding: excerpt(lines, finding),
+        not_assessed=not_assessed_groups(report.not_assessed),
         evidence=Markup(context.evidence_html),  # rendered escaped by pyrules.ads.render
     )
 
@@ -86,6 +87,11 @@ def _tiles(report: Report) -> list[tuple[str, str, int]]:
         ("waived", "waived", s.waived),
         ("pass", "passing", s.passed),
         ("not_applicable", "not applicable", s.not_applicable),
+        *(
+            [("not_assessed", "not assessed (profile)", len(report.not_assessed))]
+            if report.not_assessed
+            else []
+        ),
     ]
 
 

@@ -3,7 +3,8 @@
 One testsuite per control family, one testcase per control: a failing control is a
 `<failure>` listing its findings as `file:line:column: message`, a control that could not
 be evaluated is an `<error>`, and not-applicable and waived controls are `<skipped>` with
-a message saying which (a waived control is not a pass). When a waiver file was used, a
+a message saying which (a waived control is not a pass), as is each control the profile
+leaves out, with the profile's reason. When a waiver file was used, a
 last testsuite "waivers" has one testcase per waiver: an expired waiver fails there, as it
 fails the run, and an unused one is skipped.
 
@@ -27,13 +28,17 @@ def render(report: Report, context: RenderContext) -> str:
         name=f"pyrules: {report.declaration.name} against "
         f"{report.standard.name} {report.standard.version}",
     )
+    left_out = {c: c.split("-")[0] for c in report.not_assessed}
     by_family = groupby(
         sorted(report.results, key=lambda r: (r.family, r.control_id)), key=lambda r: r.family
     )
-    for family, results in by_family:
+    results_of = {family: list(results) for family, results in by_family}
+    for family in sorted({*results_of, *left_out.values()}):
         suite = _suite(root, family, report)
-        for result in results:
+        for result in results_of.get(family, []):
             _control_case(suite, result)
+        for control_id in sorted(c for c, f in left_out.items() if f == family):
+            _left_out_case(suite, family, control_id, report.not_assessed[control_id])
         _count(suite)
     if report.waivers:
         suite = _suite(root, "waivers", report)
@@ -105,6 +110,11 @@ def _control_case(suite: ET.Element, result: ControlResult) -> None:
         justifications = sorted({f.waived_by for f in result.findings if f.waived_by})
         skipped = ET.SubElement(case, "skipped", message="waived: " + "; ".join(justifications))
         skipped.text = "\n".join(_finding_line(f) for f in result.findings)
+
+
+def _left_out_case(suite: ET.Element, family: str, control_id: str, reason: str) -> None:
+    case = ET.SubElement(suite, "testcase", classname=family, name=control_id, time="0")
+    ET.SubElement(case, "skipped", message=f"not assessed under the profile: {reason}")
 
 
 def _finding_line(finding: Finding) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from pyrules.model import ControlResult, Finding, Report, severity_rank
-from pyrules.render import RenderContext, control_url
+from pyrules.render import RenderContext, control_url, not_assessed_groups
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
 
@@ -58,6 +58,12 @@ def render(report: Report, context: RenderContext) -> str:
                 f"| `{change.name}` | {esc(str(change.value))} | {esc(str(change.standard))} "
                 f"| {reason} |"
             )
+        lines.append("")
+    if report.not_assessed:
+        lines += ["### Not assessed under the profile", ""]
+        for ids, reason in not_assessed_groups(report.not_assessed):
+            links = ", ".join(_id_link(control_id, context) for control_id in ids)
+            lines.append(f"- {links}: {esc(reason)}")
         lines.append("")
     notices = report.waiver_notices()
     if notices:
@@ -116,6 +122,8 @@ def _counts(report: Report) -> str:
         f"{s.waived} waived",
         f"{s.not_applicable} not applicable",
     ]
+    if report.not_assessed:
+        parts.append(f"**{len(report.not_assessed)} not assessed** (profile)")
     expired = sum(1 for w in report.waivers if w.status == "expired")
     if expired:
         parts.append(f"**{expired} expired {_plural(expired, 'waiver')}**")
@@ -131,8 +139,12 @@ def _by_severity(results: Iterable[ControlResult]) -> list[ControlResult]:
 
 
 def _link(result: ControlResult, context: RenderContext) -> str:
-    url = control_url(context, result.control_id)
-    return f"[{result.control_id}]({url})" if url else result.control_id
+    return _id_link(result.control_id, context)
+
+
+def _id_link(control_id: str, context: RenderContext) -> str:
+    url = control_url(context, control_id)
+    return f"[{control_id}]({url})" if url else control_id
 
 
 def _where(finding: Finding) -> str:

@@ -78,6 +78,7 @@ def render(report: Report, context: RenderContext) -> str:
                     "profile": report.profile.model_dump() if report.profile else None,
                     "referenceDate": report.reference_date,
                     "parameters": [p.model_dump() for p in report.parameters],
+                    "notAssessed": report.not_assessed,
                     "waiverFile": report.waiver_file.model_dump() if report.waiver_file else None,
                 },
             }

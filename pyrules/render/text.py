@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
-
 from pyrules.model import ControlResult, Report, severity_rank
-from pyrules.render import RenderContext
+from pyrules.render import RenderContext, not_assessed_groups
 
 STATUS_COLOURS = {"fail": "red", "error": "magenta", "waived": "yellow", "pass": "green"}
+_ANSI = {"red": 31, "green": 32, "yellow": 33, "magenta": 35}  # SGR foreground colours
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,11 @@ class _Paint:
     enabled: bool
 
     def __call__(self, text: str, fg: str | None = None, bold: bool = False) -> str:
-        return click.style(text, fg=fg, bold=bold) if self.enabled else text
+        """ANSI SGR codes written here: a renderer a library calls needs no CLI toolkit."""
+        if not self.enabled or not (fg or bold):
+            return text
+        start = (f"\x1b[{_ANSI[fg]}m" if fg else "") + ("\x1b[1m" if bold else "")
+        return f"{start}{text}\x1b[0m"
 
 
 def headline(report: Report) -> str:
@@ -25,10 +28,11 @@ def headline(report: Report) -> str:
     s = report.summary
     verdict = "compliant" if report.compliant else "NOT compliant"
     profile = f" under profile {report.profile.name!r}" if report.profile else ""
+    left_out = f"; {len(report.not_assessed)} not assessed" if report.not_assessed else ""
     return (
         f"{report.declaration.name}: {verdict} with EDHS {report.standard.version}{profile} "
         f"({s.total} controls: {s.passed} pass, {s.failed} fail, "
-        f"{s.not_applicable} not applicable, {s.waived} waived, {s.errors} error)"
+        f"{s.not_applicable} not applicable, {s.waived} waived, {s.errors} error{left_out})"
     )
 
 
@@ -48,6 +52,8 @@ def render(report: Report, context: RenderContext) -> str:
             f"parameter {change.name} is {_value(change.value)} under the profile; "
             f"the standard's is {_value(change.standard)}{reason}"
         )
+    for ids, reason in not_assessed_groups(report.not_assessed):
+        lines.append(f"not assessed under the profile: {', '.join(ids)} ({reason})")
     shown = sorted(
         (r for r in report.results if r.status in ("fail", "error", "waived")),
         key=lambda r: (r.status == "waived", -severity_rank(r.severity), r.control_id),
