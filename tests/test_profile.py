@@ -199,7 +199,8 @@ BAD_PROFILES = {
         'unknown control "XYZ-01"',
     ),
     "nothing selected": (
-        "controls:\n  exclude:\n    - controls: [ACC, ADS, EDU, GOV, INC, INT, LAW, MIN, SEC, TGT]\n"
+        "controls:\n  exclude:\n"
+        "    - controls: [ACC, ADS, EDU, GOV, INC, INT, LAW, MIN, SEC, TGT]\n"
         "      reason: Nothing is assessed in this test.\n",
         4,
         "selects no control",
