@@ -568,6 +568,11 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings, round_name: st
         platforms=platforms,
         round=round_name,
         reference_date=reference_date(settings),
+        not_assessed=tuple(
+            (ControlRow(c.id, c.title, c.family, c.severity), profile.left_out[c.id])
+            for c in standard.controls
+            if profile is not None and c.id in profile.left_out
+        ),
     )
 
 
@@ -586,6 +591,7 @@ def round_record(
         standard_version=table.standard_version,
         standard_sha256=table.standard_sha256,
         profile=table.profile.model_dump() if table.profile else None,
+        not_assessed={row.id: reason for row, reason in table.not_assessed},
         fail_on=table.fail_on,
         tool_version=__version__,
         generated_at=table.generated_at,

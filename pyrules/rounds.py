@@ -76,6 +76,7 @@ class RoundRecord:
     signed: bool
     platforms: list[RoundPlatform]
     files: list[str] = field(default_factory=list)  # written by the round, but RECORD
+    not_assessed: dict[str, str] = field(default_factory=dict)  # left out by the profile: why
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -234,6 +235,7 @@ def write_index(archive: Path) -> list[RoundRecord]:
                 "reference_date": r.reference_date,
                 "standard_version": r.standard_version,
                 "profile": r.profile,
+                "not_assessed": r.not_assessed,
                 "fail_on": r.fail_on,
                 "signed": r.signed,
                 "verdicts": r.counts(),
@@ -256,7 +258,11 @@ def write_index(archive: Path) -> list[RoundRecord]:
 
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     source = files("pyrules.render").joinpath("templates/index.html.j2").read_text("utf-8")
-    html = env.from_string(source).render(rounds=index["rounds"], tool_version=__version__)
+    from pyrules.render import not_assessed_groups
+
+    html = env.from_string(source).render(
+        rounds=index["rounds"], tool_version=__version__, groups=not_assessed_groups
+    )
     try:
         (archive / INDEX_FILES[1]).write_text(json.dumps(index, indent=2) + "\n", "utf-8")
         (archive / INDEX_FILES[0]).write_text(html, "utf-8")

@@ -17,6 +17,8 @@ row per platform and control instead.
   messages, file:line, waiver state, and whether only the profile's stricter values
   make the control fail. Text a spreadsheet would run as a formula is prefixed with a
   quote in the CSV; XlsxWriter writes every cell as a string, never a formula.
+- Every file names each control the profile leaves out, with its reason (in the CSV and
+  the XLSX, one row per platform with status "excluded by profile").
 - `matrix.md`, and `summary.md`, a briefing note: the round, the profile, the reference
   date, each platform's verdict and score with its three most serious findings in one
   sentence each, and what changed since the previous round.
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from pyrules import __version__
 from pyrules.model import SEVERITIES, Digest, Severity, Status
+from pyrules.render import not_assessed_groups
 from pyrules.render.markdown import esc
 
 if TYPE_CHECKING:
@@ -64,6 +67,7 @@ SEVERITY_WEIGHT: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low":
 PRINT_COLUMNS = 8  # platforms per table: what fits across A4 landscape, see the stylesheet
 TOP_FINDINGS = 3  # findings per platform in the summary
 NOT_ASSESSED = "not assessed"  # the status column of a platform that could not be assessed
+EXCLUDED = "excluded by profile"  # the status column of a control the profile leaves out
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class Matrix:
     round: str = ""
     reference_date: str = ""
     changes: Comparison | None = field(default=None, compare=False)
+    not_assessed: tuple[tuple[ControlRow, str], ...] = ()  # left out by the profile, and why
 
     def count(self, verdict: str) -> int:
         return sum(1 for p in self.platforms if p.verdict == verdict)
@@ -214,6 +219,7 @@ def render_html(matrix: Matrix) -> str:
         chunks=chunks,
         score_text=score_text,
         by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
+        not_assessed=not_assessed_groups({c.id: why for c, why in matrix.not_assessed}),
     )
 
 
@@ -229,7 +235,8 @@ VERDICT_COLUMNS = [
 
 def finding_rows(matrix: Matrix) -> list[list[str]]:
     """One row per platform and control (a platform that could not be assessed gets
-    one row per control too, status "not assessed", so no filter on a control hides it)."""
+    one row per control too, status "not assessed", so no filter on a control hides it;
+    a control the profile leaves out, status "excluded by profile" and the reason)."""
     rows = []
     for p in matrix.platforms:
         name = p.name if p.assessed else ""
@@ -245,6 +252,11 @@ def finding_rows(matrix: Matrix) -> list[list[str]]:
                 [p.file, name, p.verdict, c.id, c.title, c.family, c.severity, cell.status,
                  "yes" if cell.profile_only else "", "\n".join(cell.findings),
                  " ".join(cell.where), cell.waiver]
+            )  # fmt: skip
+        for c, reason in matrix.not_assessed:
+            rows.append(
+                [p.file, name, p.verdict, c.id, c.title, c.family, c.severity, EXCLUDED,
+                 "", reason, "", ""]
             )  # fmt: skip
     return rows
 
@@ -332,7 +344,21 @@ def _header(matrix: Matrix, title: str) -> list[str]:
     ]
     if matrix.generated_at:
         meta.append(f"generated {matrix.generated_at}")
-    return [f"# {title}", "", " · ".join(meta), "", f"**{matrix.totals()}.**", ""]
+    return [
+        f"# {title}", "", " · ".join(meta), "", f"**{matrix.totals()}.**", "",
+        *_left_out(matrix),
+    ]  # fmt: skip
+
+
+def _left_out(matrix: Matrix) -> list[str]:
+    """The controls the profile leaves out, grouped by reason: no platform was assessed
+    on them, whatever its verdict says."""
+    if not matrix.not_assessed:
+        return []
+    reasons = not_assessed_groups({c.id: reason for c, reason in matrix.not_assessed})
+    lines = [f"- {', '.join(ids)}: {esc(reason)}" for ids, reason in reasons]
+    count = len(matrix.not_assessed)
+    return [f"## Not assessed under the profile ({count} controls)", "", *lines, ""]
 
 
 def _unassessed(matrix: Matrix) -> list[str]:

@@ -4,6 +4,7 @@ reader of any report must see what was never assessed (issue: loosening by omiss
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import subprocess
@@ -17,6 +18,7 @@ from pyrules.evaluate import Checker
 from pyrules.model import Report
 from pyrules.profile import load_profile
 from pyrules.render import RenderContext, renderer
+from pyrules.render.matrix import EXCLUDED
 from pyrules.standard import Standard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,3 +92,42 @@ def test_the_text_renderer_does_not_import_click() -> None:
     code = "import sys, pyrules.render.text; print('click' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_round_names_each_control_left_out_in_every_file(
+    standard: Standard, tmp_path: Path
+) -> None:
+    """The matrix (HTML, Markdown, CSV, XLSX), the summary, the round record and the
+    archive's index all say which controls no platform was assessed on, and why."""
+    import csv
+    import zipfile
+
+    from pyrules.assess import Settings, collect, run, write_outputs
+
+    profile = load_profile(FREEDONIA, standard)
+    settings = Settings(standard, profile=profile)
+    declarations = ROOT / "examples" / "declarations"
+    chosen = [declarations / "aurora-social.yaml", declarations / "kestrel-video.yaml"]
+    out = tmp_path / "archive"
+    write_outputs(run(collect(chosen), settings), settings, out, round_name="r1")
+    folder = out / "r1"
+    left_out = profile.left_out
+    for name in ("matrix.html", "matrix.md", "summary.md"):
+        shown = plain((folder / name).read_text(encoding="utf-8"))
+        assert "Not assessed under the profile" in shown, name
+        for control_id, reason in left_out.items():
+            assert re.search(rf"\b{control_id}\b", shown) and reason in shown, (name, control_id)
+    rows = list(csv.DictReader(io.StringIO((folder / "matrix.csv").read_text("utf-8"))))
+    excluded = {(r["file"], r["control"]): r["findings"] for r in rows if r["status"] == EXCLUDED}
+    files = {r["file"] for r in rows}
+    assert len(files) == 2
+    assert excluded == {(f, c): reason for f in files for c, reason in left_out.items()}
+    with zipfile.ZipFile(folder / "matrix.xlsx") as workbook:
+        strings = html.unescape(workbook.read("xl/sharedStrings.xml").decode("utf-8"))
+    assert EXCLUDED in strings and RESEARCH in strings
+    record = json.loads((folder / "round.json").read_text("utf-8"))
+    assert record["not_assessed"] == left_out
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    assert index["rounds"][0]["not_assessed"] == left_out
+    page = plain((out / "index.html").read_text("utf-8"))
+    assert f"{len(left_out)} controls not assessed" in page and RESEARCH in page
