@@ -4,7 +4,7 @@ An EMB assesses platforms under its own law, which may be stricter than the stan
 defaults or care about only part of it. A profile says so in a reviewable file:
 
     name: Ruritania 2026 general election
-    standard_version: 0.1.0
+    standard_version: 0.2.0
     description: Electoral Commission Regulation 12/2025 ...
     controls:
       include: [ADS, INC]

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import yaml
 from helpers import ROOT
 
 PARTS = ("policies", "schemas", "tests/cases")
@@ -56,7 +57,7 @@ def set_version(root: Path, version: str) -> None:
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def next_version(dest: Path, version: str = "0.2.0") -> Path:
+def next_version(dest: Path, version: str = "0.3.0") -> Path:
     """The change the issue names: SEC-06's severity raised, the critical-patch deadline
     tightened, and governance.risk_assessment made required."""
     root = copy_standard(dest)
@@ -68,8 +69,8 @@ def next_version(dest: Path, version: str = "0.2.0") -> Path:
 
 
 def two_release_repo(dest: Path) -> Path:
-    """A git repository holding release 0.1.0 (tagged v0.1.0, the repository's standard)
-    and, in its working tree, 0.2.0 = `next_version`, both listed in releases.yaml."""
+    """A git repository holding release 0.2.0 (tagged v0.2.0, the repository's standard)
+    and, in its working tree, 0.3.0 = `next_version`, both listed in releases.yaml."""
     import subprocess
 
     repo = copy_standard(dest)
@@ -78,21 +79,22 @@ def two_release_repo(dest: Path) -> Path:
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "0.1.0"], check=True)
-    subprocess.run([*git, "tag", "v0.1.0"], check=True)
+    subprocess.run([*git, "commit", "-qm", "0.2.0"], check=True)
+    subprocess.run([*git, "tag", "v0.2.0"], check=True)
     shutil.rmtree(repo / "policies")
     shutil.rmtree(repo / "schemas")
     shutil.rmtree(repo / "tests")
     next_version(repo)
     releases = repo / "standard" / "releases.yaml"
-    text = releases.read_text(encoding="utf-8")
-    text = text.replace(
-        "releases:\n  - version: 0.1.0\n",
-        "releases:\n  - version: 0.2.0\n    date: 2027-03-01\n    status: recommendation\n"
-        "    notes: |\n      Security deadlines tightened after the 2026 elections.\n"
-        "  - version: 0.1.0\n    revision: v0.1.0\n",
-    )
-    releases.write_text(text, encoding="utf-8")
+    newest = yaml.safe_load(releases.read_text(encoding="utf-8"))["releases"][0]
+    ours = {**newest, "revision": "v0.2.0"}  # the repository's own release, earlier ones gone
+    upcoming = {
+        "version": "0.3.0",
+        "date": "2027-03-01",
+        "status": "recommendation",
+        "notes": "Security deadlines tightened after the 2026 elections.\n",
+    }
+    releases.write_text(yaml.safe_dump({"releases": [upcoming, ours]}), encoding="utf-8")
     return repo
 
 

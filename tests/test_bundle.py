@@ -62,8 +62,8 @@ def test_two_builds_are_byte_for_byte_identical(tmp_path: Path) -> None:
 def test_the_default_name_carries_the_standard_version(tmp_path: Path) -> None:
     result = pyrules("bundle", "build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "edhs-0.1.0.tar.gz").is_file()
-    assert "EDHS 0.1.0" in result.stdout
+    assert (tmp_path / "edhs-0.2.0.tar.gz").is_file()
+    assert "EDHS 0.2.0" in result.stdout
 
 
 def test_entries_are_sorted_regular_files_without_owner_or_time(archive: Path) -> None:

@@ -72,7 +72,7 @@ def test_several_formats_from_one_run(tmp_path: Path) -> None:
 
 
 def test_version_names_package_and_standard() -> None:
-    assert pyrules("--version").stdout.strip() == "pyrules 0.1.0 (EDHS 0.1.0)"
+    assert pyrules("--version").stdout.strip() == "pyrules 0.1.0 (EDHS 0.2.0)"
 
 
 def test_validate_accepts_the_examples() -> None:
@@ -128,7 +128,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     )
     cases["a list, not a mapping"] = (write("list.yaml", "- 1\n- 2\n"), "list.yaml:")
     cases["wrong standard version"] = (
-        write("v9.yaml", valid.replace('standard_version: "0.1.0"', 'standard_version: "9.0.0"')),
+        write("v9.yaml", valid.replace('standard_version: "0.2.0"', 'standard_version: "9.0.0"')),
         "v9.yaml:",
     )
     return cases
@@ -156,7 +156,7 @@ def test_bad_input_ends_in_one_line_and_exit_2(tmp_path: Path, kind: str) -> Non
 def test_the_wrong_version_message_names_both_versions(tmp_path: Path) -> None:
     path, _ = _bad_inputs(tmp_path)["wrong standard version"]
     message = pyrules("check", path, cwd=tmp_path).stderr
-    assert "9.0.0" in message and "0.1.0" in message
+    assert "9.0.0" in message and "0.2.0" in message
 
 
 def test_an_unknown_option_is_exit_2() -> None:

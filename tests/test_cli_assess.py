@@ -65,7 +65,7 @@ def test_check_under_a_stricter_profile(tmp_path: Path) -> None:
 def test_a_broken_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
     profile = tmp_path / "p.yaml"
     profile.write_text(
-        "name: P\nstandard_version: 0.1.0\ndescription: d\nparameters:\n  min_audience: 5\n"
+        "name: P\nstandard_version: 0.2.0\ndescription: d\nparameters:\n  min_audience: 5\n"
     )
     for command in ("check", "assess"):
         extra = ["--out", str(tmp_path / "out")] if command == "assess" else []
@@ -140,7 +140,7 @@ def test_sign_a_check_and_verify_it(tmp_path: Path, key: Path) -> None:
         "verify", attestation, "--key", f"{key}.pub", "--declaration", AURORA, "--report", report
     )
     assert verified.returncode == 0, verified.stderr
-    assert "verdict: NOT compliant with EDHS 0.1.0" in verified.stdout
+    assert "verdict: NOT compliant with EDHS 0.2.0" in verified.stdout
     assert "profile: Ruritania 2026 general election" in verified.stdout
     assert "platform: Aurora Social (aurora-social.yaml" in verified.stdout
 

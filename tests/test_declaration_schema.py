@@ -218,7 +218,7 @@ def test_format_checking_is_enforced() -> None:
 def test_declaration_is_valid(path: Path, validator, load_yaml_keep_dates) -> None:
     declaration = load_yaml_keep_dates(path)
     assert [e.message for e in errors(validator, declaration)] == []
-    assert declaration["standard_version"] == "0.1.0"
+    assert declaration["standard_version"] == "0.2.0"
 
 
 def test_reference_applies_every_control(reference: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ def test_the_three_changes_are_found_and_each_is_breaking(next_root: Path) -> No
     by_kind = {c.kind: c for c in diff.changes}
     assert by_kind["severity"].summary == "severity raised from medium to high"
     assert "stricter" in by_kind["default"].summary
-    assert version_problems(diff) == []  # 0.1.0 -> 0.2.0 may break: the major is 0
+    assert version_problems(diff) == []  # 0.2.0 -> 0.3.0 may break: the major is 0
 
 
 def test_the_reverse_change_is_looser_and_not_breaking(next_root: Path) -> None:
@@ -49,7 +49,7 @@ def test_the_reverse_change_is_looser_and_not_breaking(next_root: Path) -> None:
     }
     assert "looser" in diff.of("parameter")[0].summary
     assert version_problems(diff) == [
-        "the standard changed (3 changes) but its version did not go up (0.2.0 -> 0.1.0): "
+        "the standard changed (3 changes) but its version did not go up (0.3.0 -> 0.2.0): "
         "raise the revision in policies/.manifest"
     ]
 
@@ -72,7 +72,7 @@ def test_a_breaking_change_needs_a_major_bump_or_a_minor_one_below_1(
 def test_a_fix_that_breaks_nothing_needs_only_a_patch_bump(tmp_path: Path) -> None:
     root = copy_standard(tmp_path)
     set_param(root, "max_breach_notification_hours", 96)  # looser
-    set_version(root, "0.1.1")
+    set_version(root, "0.2.1")
 
     diff = diff_standards(load_standard(ROOT), load_standard(root))
     assert [c.breaking for c in diff.changes] == [False]
@@ -132,7 +132,7 @@ def test_cli_prints_the_three_changes_and_names_the_platforms_affected(next_root
 
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.startswith("# EDHS 0.1.0 → 0.2.0\n\n3 changes, 3 breaking.")
+    assert out.startswith("# EDHS 0.2.0 → 0.3.0\n\n3 changes, 3 breaking.")
     assert "| SEC-06 | severity raised from medium to high | **breaking** |" in out
     assert "| `max_critical_patch_days` | default 7 -> 3 (stricter) | **breaking** |" in out
     assert "| `governance.risk_assessment` | now required | **breaking** |" in out
@@ -160,14 +160,14 @@ def test_json_and_html_carry_the_same_changes(next_root: Path, tmp_path: Path) -
     html = tmp_path / "diff.html"
     assert pyrules("diff", ROOT, next_root, "--format", "html", "--output", html).returncode == 0
     text = html.read_text(encoding="utf-8")
-    assert "<title>EDHS 0.1.0 → 0.2.0</title>" in text
+    assert "<title>EDHS 0.2.0 → 0.3.0</title>" in text
     assert text.count('class="breaking"') == 3
 
 
 def test_a_draft_profile_is_weighed_against_the_same_standard(tmp_path: Path) -> None:
     draft = tmp_path / "draft.yaml"
     draft.write_text(
-        "name: Draft\nstandard_version: 0.1.0\ndescription: A stricter patch deadline.\n"
+        "name: Draft\nstandard_version: 0.2.0\ndescription: A stricter patch deadline.\n"
         "parameters: {max_critical_patch_days: 3}\n",
         encoding="utf-8",
     )
@@ -175,7 +175,7 @@ def test_a_draft_profile_is_weighed_against_the_same_standard(tmp_path: Path) ->
 
     assert done.returncode == 0, done.stderr
     assert "No change to the controls" in done.stdout
-    assert "From EDHS 0.1.0 to EDHS 0.1.0 + profile Draft:" in done.stdout
+    assert "From EDHS 0.2.0 to EDHS 0.2.0 + profile Draft:" in done.stdout
     assert "- 2 of 3 platforms would newly fail SEC-06" in done.stdout  # Kestrel too: 7 days
     assert "- 1 of 3 platforms would no longer be compliant" in done.stdout
 
@@ -185,18 +185,18 @@ def test_git_revisions_and_lint_since(tmp_path: Path) -> None:
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "0.1.0"], check=True)
+    subprocess.run([*git, "commit", "-qm", "0.2.0"], check=True)
     set_param(repo, "max_critical_patch_days", 3)
-    set_version(repo, "0.1.1")
+    set_version(repo, "0.2.1")
 
     lint = pyrules("lint", "--standard", repo, "--cases", repo / "tests/cases", "--since", "HEAD")
     assert lint.returncode == 1
     assert (
         "policies/.manifest:1: 1 breaking change(s) (first: max_critical_patch_days: "
-        "default 7 -> 3 (stricter)) need version 0.2.0 or later, not 0.1.1"
+        "default 7 -> 3 (stricter)) need version 0.3.0 or later, not 0.2.1"
     ) in lint.stdout
 
-    set_version(repo, "0.2.0")
+    set_version(repo, "0.3.0")
     lint = pyrules("lint", "--standard", repo, "--cases", repo / "tests/cases", "--since", "HEAD")
     assert lint.returncode == 0, lint.stdout
 
@@ -217,16 +217,16 @@ def test_lint_since_release_compares_with_the_last_release_that_names_a_revision
 ) -> None:
     from standard_edits import two_release_repo
 
-    repo = two_release_repo(tmp_path / "repo")  # 0.1.0 at v0.1.0; 0.2.0 in the work tree
+    repo = two_release_repo(tmp_path / "repo")  # 0.2.0 at v0.2.0; 0.3.0 in the work tree
     version_line = "policies/.manifest:1:"
     lint = ("lint", "--standard", repo, "--cases", repo / "tests/cases", "--since", "release")
 
     assert version_line not in pyrules(*lint, cwd=repo).stdout
-    set_version(repo, "0.1.1")
+    set_version(repo, "0.2.1")
     done = pyrules(*lint, cwd=repo)
     assert done.returncode == 1
     assert f"{version_line} 3 breaking change(s)" in done.stdout
-    assert "need version 0.2.0 or later, not 0.1.1" in done.stdout
+    assert "need version 0.3.0 or later, not 0.2.1" in done.stdout
 
 
 def test_an_unreadable_declaration_is_listed_and_the_others_compared(
@@ -243,12 +243,12 @@ def test_an_unreadable_declaration_is_listed_and_the_others_compared(
 
 
 def test_a_profile_for_another_version_is_one_line_and_exit_2(next_root: Path) -> None:
-    profile = ROOT / "examples" / "profiles" / "ruritania.yaml"  # for 0.1.0, not 0.2.0
+    profile = ROOT / "examples" / "profiles" / "ruritania.yaml"  # for 0.2.0, not 0.3.0
     done = pyrules("diff", ROOT, next_root, "--declarations", EXAMPLES, "--profile", profile)
 
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
-    assert "ruritania.yaml" in done.stderr and "0.2.0" in done.stderr
+    assert "ruritania.yaml" in done.stderr and "0.3.0" in done.stderr
 
 
 def test_shared_policy_code_counts_when_its_rules_change_not_its_comments(

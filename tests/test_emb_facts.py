@@ -182,7 +182,7 @@ def test_opas_own_engine_also_counts_from_today(standard: Standard) -> None:
 def profile_file(tmp_path: Path, parameters: str) -> Path:
     path = tmp_path / "loose.yaml"
     path.write_text(
-        "name: Loose 2026\nstandard_version: 0.1.0\ndescription: A test profile.\n"
+        "name: Loose 2026\nstandard_version: 0.2.0\ndescription: A test profile.\n"
         f"parameters:\n{parameters}"
     )
     return path

@@ -50,7 +50,7 @@ def test_an_unknown_control_is_one_line_and_exit_2() -> None:
     result = pyrules("explain", "XYZ-99", KESTREL)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "no control XYZ-99 in EDHS 0.1.0; see pyrules controls"
+        "no control XYZ-99 in EDHS 0.2.0; see pyrules controls"
     ]
 
 

@@ -158,7 +158,7 @@ def test_a_trailing_newline_breaks_the_version_pattern(tmp_path: Path, command: 
     [
         ("waiver", {"waivers": [{"control": "INC-01\n", "justification": "x" * 20,
                                  "approved_by": "EMB", "expires": "2030-01-01"}]}),
-        ("profile", {"name": "p", "standard_version": "0.1.0\n", "description": "d"}),
+        ("profile", {"name": "p", "standard_version": "0.2.0\n", "description": "d"}),
     ],
 )  # fmt: skip
 def test_a_trailing_newline_breaks_other_schemas_patterns(name: str, document: dict) -> None:

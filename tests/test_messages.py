@@ -212,7 +212,7 @@ def test_past_the_limit_the_rest_is_counted(tmp_path: Path) -> None:
 def test_a_misspelt_profile_parameter_gets_the_closest_name(tmp_path: Path) -> None:
     profile = tmp_path / "profile.yaml"
     profile.write_text(
-        "name: X\nstandard_version: 0.1.0\ndescription: x\n"
+        "name: X\nstandard_version: 0.2.0\ndescription: x\n"
         "parameters:\n  max_breach_notification_hour: 24\n",
         encoding="utf-8",
     )

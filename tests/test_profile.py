@@ -17,7 +17,7 @@ from pyrules.standard import Standard, load_standard
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "examples" / "profiles"
 AURORA = ROOT / "examples" / "declarations" / "aurora-social.yaml"
-HEADER = "name: Test\nstandard_version: 0.1.0\ndescription: A profile for tests.\n"
+HEADER = "name: Test\nstandard_version: 0.2.0\ndescription: A profile for tests.\n"
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,7 @@ def test_a_raised_severity_decides_fail_on(standard: Standard) -> None:
 
 
 def test_a_compatible_patch_version_is_accepted(standard: Standard, tmp_path: Path) -> None:
-    profile = load_profile(write(tmp_path, HEADER.replace("0.1.0", "0.1.7")), standard)
+    profile = load_profile(write(tmp_path, HEADER.replace("0.2.0", "0.2.7")), standard)
     assert profile.selected == {c.id for c in standard.controls}
 
 
@@ -247,19 +247,19 @@ def test_each_mistake_is_one_line_at_its_place(
 
 
 def test_an_incompatible_standard_version_is_refused(standard: Standard, tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER.replace("0.1.0", "0.2.0"))
-    with pytest.raises(InputError, match=r"profile\.yaml:2:1: the profile tailors EDHS 0\.2\.0"):
+    path = write(tmp_path, HEADER.replace("0.2.0", "0.3.0"))
+    with pytest.raises(InputError, match=r"profile\.yaml:2:1: the profile tailors EDHS 0\.3\.0"):
         load_profile(path, standard)
 
 
 def test_a_missing_field_is_reported(standard: Standard, tmp_path: Path) -> None:
-    path = write(tmp_path, "name: Test\nstandard_version: 0.1.0\n")
+    path = write(tmp_path, "name: Test\nstandard_version: 0.2.0\n")
     with pytest.raises(InputError, match='required field "description" is missing'):
         load_profile(path, standard)
 
 
 def test_a_json_profile_works_too(standard: Standard, tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    data = {"name": "J", "standard_version": "0.1.0", "description": "JSON profile."}
+    data = {"name": "J", "standard_version": "0.2.0", "description": "JSON profile."}
     path.write_text(json.dumps({**data, "parameters": {"min_audience_size": 5000}}))
     assert load_profile(path, standard).parameters == {"min_audience_size": 5000}

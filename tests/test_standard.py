@@ -23,7 +23,7 @@ def copy(tmp_path: Path) -> Path:
 
 def test_the_standard_has_sixty_one_controls_in_ten_families() -> None:
     standard = load_standard()
-    assert standard.version == "0.1.0"
+    assert standard.version == "0.2.0"
     assert len(standard.controls) == 61
     assert sorted(f.id for f in standard.families) == [
         "ACC", "ADS", "EDU", "GOV", "INC", "INT", "LAW", "MIN", "SEC", "TGT",
