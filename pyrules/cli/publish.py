@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -164,14 +165,14 @@ def docs_generate(
 ) -> None:
     """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
     from pyrules.about import resolve_site_url
-    from pyrules.docs.build import generate_sources
+    from pyrules.docs.build import build_docs
     from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
     standard = standard_from(standard_dir)
     docs_dir = docs_dir or shipped("docs")
     url = resolve_site_url(site_url, standard.root)
-    result = generate_sources(
+    result = build_docs(
         standard, docs_dir, cases_dir or default_cases_dir(), sources_dir, site_url=url
     )
     click.echo(f"EDHS {standard.version}: {result.pages} pages generated into {sources_dir}")
@@ -212,6 +213,13 @@ def bundle_build(
     click.echo(f"{target}: EDHS {built.version}, {built.files} files{signed}")
 
 
+def _limit_option(name: str, default: int, help_text: str) -> Callable[[F], F]:
+    """A positive whole-number limit of `serve`, its default shown in --help."""
+    return click.option(
+        name, type=click.IntRange(min=1), default=default, show_default=True, help=help_text
+    )
+
+
 @main.command()
 @standard_option
 @click.option(
@@ -221,26 +229,16 @@ def bundle_build(
     help="HOST:PORT to listen on (port 0: any free port, printed on start). An address "
     "other than loopback (127.0.0.1, ::1) warns.",
 )
-@click.option(
-    "--max-body",
-    type=click.IntRange(min=1),
-    default=SERVE_MAX_BODY,
-    show_default=True,
-    help="Largest request body in bytes (larger: 413).",
-)
-@click.option(
+@_limit_option("--max-body", SERVE_MAX_BODY, "Largest request body in bytes (larger: 413).")
+@_limit_option(
     "--max-nodes",
-    type=click.IntRange(min=1),
-    default=SERVE_MAX_NODES,
-    show_default=True,
-    help="Most JSON values (keys included) in one request body (more: 400).",
+    SERVE_MAX_NODES,
+    "Most JSON values (keys included) in one request body (more: 400).",
 )
-@click.option(
+@_limit_option(
     "--max-concurrent",
-    type=click.IntRange(min=1),
-    default=SERVE_MAX_CONCURRENT,
-    show_default=True,
-    help="Requests read and evaluated at once; the others wait their turn.",
+    SERVE_MAX_CONCURRENT,
+    "Requests read and evaluated at once; the others wait their turn.",
 )
 @click.option(
     "--allow-writes",
@@ -249,12 +247,8 @@ def bundle_build(
     "of --token-file. Without it, a write that would change anything is 403.",
 )
 @file_option("--token-file", help_text="File whose first line is the bearer token for writes.")
-@click.option(
-    "--max-policy-bytes",
-    type=click.IntRange(min=1),
-    default=SERVE_MAX_POLICY,
-    show_default=True,
-    help="Largest policy module a write may put (larger: 413).",
+@_limit_option(
+    "--max-policy-bytes", SERVE_MAX_POLICY, "Largest policy module a write may put (larger: 413)."
 )
 @click.option(
     "--compile-timeout",

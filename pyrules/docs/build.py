@@ -18,17 +18,22 @@ class DocsResult:
     site: BuiltSite | None
 
 
-def generate_sources(
+def build_docs(
     standard: Standard,
     docs_dir: Path,
     cases_dir: Path,
     sources_dir: Path,
+    site_dir: Path | None = None,
     history: History | None = None,
     versioned: bool = False,
     site_url: str | None = None,
 ) -> DocsResult:
-    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays).
-    `site_url` is where the site will be published ('' for nowhere, None as configured)."""
+    """Write fresh MkDocs sources (the directory is emptied first, so nothing stale stays)
+    and, given `site_dir`, build the site from them; a site dir the build must not empty
+    is refused before the sources are touched. `site_url` is where the site will be
+    published ('' for nowhere, None as configured)."""
+    if site_dir is not None:
+        check_site_dir(site_dir)
     require_docs_tools()
     from pyrules.docs.generate import generate
 
@@ -36,24 +41,5 @@ def generate_sources(
     sources.write(sources_dir)
     pages = sources.pages
     controls = [p for p in pages if p.startswith("controls/") and p.count("/") == 3]
-    return DocsResult(len(pages), len(controls), sources_dir, None)
-
-
-def build_docs(
-    standard: Standard,
-    docs_dir: Path,
-    cases_dir: Path,
-    sources_dir: Path,
-    site_dir: Path,
-    history: History | None = None,
-    versioned: bool = False,
-    site_url: str | None = None,
-) -> DocsResult:
-    """Generate, then build; a site dir the build must not empty is refused before the
-    sources are touched."""
-    check_site_dir(site_dir)
-    generated = generate_sources(
-        standard, docs_dir, cases_dir, sources_dir, history, versioned, site_url
-    )
-    site = build_site(sources_dir, site_dir)
-    return DocsResult(generated.pages, generated.control_pages, sources_dir, site)
+    site = build_site(sources_dir, site_dir) if site_dir is not None else None
+    return DocsResult(len(pages), len(controls), sources_dir, site)

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pyrules.docs import read_yaml
 from pyrules.docs.glossary import Term, read_glossary
 from pyrules.errors import InputError
 from pyrules.model import Control, Reference
@@ -88,9 +87,9 @@ def read_docs(root: Path) -> HandWritten:
     """Read docs/; a missing or malformed file is one clear InputError."""
     if not (root / HOME).is_file():
         raise InputError(f"{root}: no {HOME} here; pass --docs DIR (the repository's docs/)")
-    aceeeo = _yaml(root / "aceeeo.yaml")
-    sources = _yaml(root / "sources.yaml")
-    site = _yaml(root / "site.yaml")
+    aceeeo = read_yaml(root / "aceeeo.yaml")
+    sources = read_yaml(root / "sources.yaml")
+    site = read_yaml(root / "site.yaml")
     if not isinstance(aceeeo, dict) or not all(
         isinstance(v, dict) and v.get("text") and v.get("title") for v in aceeeo.values()
     ):
@@ -126,17 +125,6 @@ def read_docs(root: Path) -> HandWritten:
         pages=pages,
         glossary=read_glossary(root / "glossary.yaml"),
     )
-
-
-def _yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise InputError(f"{path}{where}: not valid YAML") from None
 
 
 def resolve_conditionals(text: str, exists: set[str], page: str) -> str:

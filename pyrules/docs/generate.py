@@ -7,7 +7,8 @@ which is what the sync tests compare.
 
 Layout of the sources (and of the site, with `.md` -> `.html`):
 
-    mkdocs.yml
+    mkdocs.yml                           generated: name, URL, nav; INHERITs mkdocs.base.yml
+    mkdocs.base.yml                      static: theme, plugins, extensions, validation
     docs/index.md                        home: version, audiences, ACEEEO matrix
     docs/controls/index.md               every control
     docs/controls/<family>/index.md      one family
@@ -41,6 +42,7 @@ from pyrules import __version__
 from pyrules.about import Edition, load_about, resolve_site_url
 from pyrules.coverage import FileCoverage
 from pyrules.diff import StandardDiff
+from pyrules.docs import control_dir
 from pyrules.docs.content import HandWritten, group_references, read_docs, resolve_conditionals
 from pyrules.docs.excerpts import Excerpt, choose_excerpts, fence, inline_yaml
 from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, declaration_sections
@@ -65,6 +67,7 @@ BASIS_LABELS = {
 ASSETS = "assets"
 SCHEMAS = "/schemas/"  # where a schema's $id puts it on the site
 SITE_NAME = "EDHS — Election Data-Handling Standard"
+MKDOCS_BASE = "mkdocs.base.yml"  # the static configuration, beside the generated mkdocs.yml
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,8 @@ def _clear(out: Path) -> None:
 
 
 def control_page_path(control_id: str) -> str:
-    """The page of a control; the site serves it at controls/<family>/<id>/ as reports expect."""
-    family = control_id.split("-")[0].lower()
-    return f"controls/{family}/{control_id.lower()}/index.md"
+    """The page of a control, in the folder reports link to (`control_dir`)."""
+    return control_dir(control_id) + "index.md"
 
 
 def family_page_path(family_id: str) -> str:
@@ -234,6 +236,9 @@ def generate(
     sources.files["docs/standard.json"] = _manifest(standard)
     for path, data in _published_schemas(standard):
         sources.files[f"docs/{path}"] = data
+    sources.files[MKDOCS_BASE] = (
+        resources.files(TEMPLATES[0]).joinpath(TEMPLATES[1], MKDOCS_BASE).read_bytes()
+    )
     sources.files["mkdocs.yml"] = _mkdocs_yml(
         families, control_pages, written, hand_pages, edition, site_url, versioned
     )
@@ -344,7 +349,7 @@ def _manifest(standard: Standard) -> str:
                 "id": c.id,
                 "title": c.title,
                 "severity": c.severity,
-                "page": control_page_path(c.id).removesuffix("index.md"),
+                "page": control_dir(c.id),
             }
             for c in standard.controls
         ],
@@ -384,16 +389,8 @@ def _mkdocs_yml(
     site_url: str,
     versioned: bool = False,
 ) -> str:
-    """mkdocs.yml: offline (no fonts, no CDN), disk-browsable, strict link checking.
-
-    `use_directory_urls: false` makes every link point at a real `.html` file, so the
-    site works opened from disk (a directory URL would show a file listing there); the
-    control pages are still `controls/<family>/<id>/index.html`, so the published site
-    answers the `controls/<family>/<id>/` URLs that reports link to. The offline plugin
-    inlines the search index into a script and the vendored iframe-worker shim lets the
-    search worker start from `file://`; naming it in `extra.polyfills` stops the plugin
-    from adding its CDN copy.
-    """
+    """mkdocs.yml: what is generated (name, URL, copyright, version switcher, nav) over the
+    static `MKDOCS_BASE`, which says why the site is built as it is."""
     page_of = {p.control.id: p.path for p in pages}
     control_nav: list[Any] = ["controls/index.md"]
     for family, controls in families:
@@ -419,81 +416,17 @@ def _mkdocs_yml(
     nav += others
     nav.append({"Changelog": "changelog.md"})
     config: dict[str, Any] = {
+        "INHERIT": MKDOCS_BASE,
         "site_name": SITE_NAME,
-        "site_description": "The Election Data-Handling Standard: what a social media "
-        "platform must do with voters' data and election-related information.",
-        # No site_url: MkDocs then writes no canonical links and an empty sitemap, rather
-        # than pointing them at a placeholder.
         **({"site_url": site_url} if site_url else {}),
-        "docs_dir": "docs",
-        "use_directory_urls": False,
-        "theme": {
-            "name": "material",
-            "font": False,
-            "language": "en",
-            "icon": {"logo": "material/ballot-outline"},
-            "favicon": f"{ASSETS}/images/favicon.svg",
-            "features": [
-                "navigation.tabs",
-                "navigation.sections",
-                "navigation.indexes",
-                "navigation.top",
-                "navigation.footer",
-                "search.highlight",
-                "search.suggest",
-                "toc.follow",
-                "content.code.copy",
-            ],
-            "palette": [
-                {
-                    "scheme": "default",
-                    "primary": "indigo",
-                    "accent": "deep orange",
-                    "toggle": {"icon": "material/weather-night", "name": "Dark mode"},
-                },
-                {
-                    "scheme": "slate",
-                    "primary": "indigo",
-                    "accent": "deep orange",
-                    "toggle": {"icon": "material/weather-sunny", "name": "Light mode"},
-                },
-            ],
-        },
-        "plugins": ["search", "offline"],
-        "markdown_extensions": [
-            "admonition",
-            "attr_list",
-            "def_list",
-            "md_in_html",
-            "tables",
-            {"toc": {"permalink": True, "toc_depth": 2}},
-            "pymdownx.details",
-            "pymdownx.superfences",
-            {"pymdownx.highlight": {"pygments_lang_class": True}},
-            "pymdownx.inlinehilite",
-        ],
-        "extra_css": [f"{ASSETS}/stylesheets/edhs.css"],
-        "extra": {
-            "polyfills": [f"{ASSETS}/javascripts/iframe-worker-shim.js"],
-            "generator": False,
-        },
         "copyright": f"{edition.about.short_title} {edition.version} "
         f"({', '.join(filter(None, (edition.status_label, edition.date)))}) by "
         f"{edition.about.publisher.name}. Text: {edition.about.text_licence.name} · code: "
         f"{edition.about.code_licence.name}.",
-        "validation": {
-            "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
-            "links": {
-                "not_found": "warn",
-                "anchors": "warn",
-                "absolute_links": "warn",
-                "unrecognized_links": "warn",
-            },
-        },
-        "nav": nav,
     }
     if versioned:  # Material reads ../versions.json, in the format mike writes
-        config["extra"]["version"] = {"provider": "mike", "alias": True}
+        config["extra"] = {"version": {"provider": "mike", "alias": True}}  # merged by INHERIT
+    config["nav"] = nav
     header = "# Generated by `pyrules docs build`; edit the policies, docs/ or the templates.\n"
     return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 

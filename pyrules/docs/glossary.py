@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyrules.docs import read_yaml
 from pyrules.errors import InputError
 
 GLOSSARY_PAGE = "glossary.md"
@@ -57,16 +58,7 @@ class Term:
 
 def read_glossary(path: Path) -> list[Term]:
     """The glossary file: a list of {term, definition, aliases?, link?}."""
-    import yaml
-
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise InputError(f"{path}{where}: not valid YAML") from None
+    data: Any = read_yaml(path)
     if not isinstance(data, list) or not all(
         isinstance(t, dict) and t.get("term") and t.get("definition") for t in data
     ):

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from pyrules.docs import control_dir
+
 if TYPE_CHECKING:
     from pyrules.model import Report
 
@@ -55,8 +57,7 @@ def control_url(context: RenderContext, control_id: str) -> str:
     """Where the published standard explains a control ('' when the site is not published)."""
     if not context.docs_url:
         return ""
-    family = control_id.split("-")[0].lower()
-    return f"{context.docs_url.rstrip('/')}/controls/{family}/{control_id.lower()}/"
+    return f"{context.docs_url.rstrip('/')}/{control_dir(control_id)}"
 
 
 def not_assessed_groups(not_assessed: Mapping[str, str]) -> list[tuple[list[str], str]]:
