@@ -117,6 +117,19 @@ def is_revision(repo: Path, revision: str) -> bool:
     return done.returncode == 0
 
 
+def in_repository(path: Path) -> bool:
+    """Whether `path` lies in a git work tree (an installed pyrules's files do not)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:  # no git on this machine
+        return False
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
 def checkout(repo: Path, revision: str) -> Path:
     """The standard's files (policies/, schemas/, tests/cases/) at a git revision, laid out
     in a temporary folder that lives until the process ends; the work tree is untouched."""

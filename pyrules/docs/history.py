@@ -6,7 +6,9 @@ generated from it, never written by hand.
 The versions come from `standard/releases.yaml` (see `pyrules.releases`). The version being
 built is the standard given (the working tree, or a release's revision); earlier ones are
 read from their git revisions. A version that is not in the file yet is shown as
-unreleased, so a site built between releases says so.
+unreleased, so a site built between releases says so. An installed pyrules has the
+releases file but no git history: its site then says which earlier versions it could not
+read and gives no control a version line, rather than calling every control new.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyrules.diff import Change, StandardDiff, diff_standards
-from pyrules.releases import Release, checkout, load_releases, version_key
+from pyrules.releases import Release, checkout, in_repository, load_releases, version_key
 from pyrules.standard import Standard, load_standard
 
 
@@ -44,8 +46,11 @@ class ControlHistory:
 @dataclass(frozen=True)
 class History:
     versions: tuple[Version, ...]  # newest first; the first is the version being built
+    unreadable: tuple[Release, ...] = ()  # earlier releases outside any git repository
 
     def control(self, control_id: str) -> ControlHistory | None:
+        if self.unreadable:  # where a control came in cannot be known
+            return None
         added_in = changed_in = None
         changes: tuple[Change, ...] = ()
         for version in reversed(self.versions):  # oldest first
@@ -77,6 +82,8 @@ def load_history(standard: Standard, releases_path: Path) -> History:
         (r for r in releases if r.version == current),
         Release(current, None, "", "unreleased", ""),
     )
+    if older and not in_repository(releases_path.parent):
+        return History((Version(this, standard, None),), unreadable=tuple(older))
     chain = [standard] + [_standard_at(releases_path, r) for r in older]
     versions = []
     for index, (release, version) in enumerate(zip([this, *older], chain, strict=True)):
