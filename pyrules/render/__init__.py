@@ -16,14 +16,8 @@ from pyrules.docs import control_dir
 if TYPE_CHECKING:
     from pyrules.model import Report
 
-FORMATS: dict[str, str] = {
-    "text": "pyrules.render.text",
-    "json": "pyrules.render.json",
-    "sarif": "pyrules.render.sarif",
-    "junit": "pyrules.render.junit",
-    "markdown": "pyrules.render.markdown",
-    "html": "pyrules.render.html",
-}
+# Each format is the module pyrules.render.<format>.
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "markdown", "html")
 
 
 def default_docs_url() -> str:
@@ -49,7 +43,9 @@ class Renderer(Protocol):
 
 
 def renderer(format_name: str) -> Renderer:
-    module = importlib.import_module(FORMATS[format_name])
+    if format_name not in FORMATS:
+        raise ValueError(f"no report format {format_name!r}; formats: {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{format_name}")
     return module.render
 
 
