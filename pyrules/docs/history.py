@@ -20,6 +20,13 @@ from pyrules.diff import Change, StandardDiff, diff_standards
 from pyrules.releases import Release, checkout, in_repository, load_releases, version_key
 from pyrules.standard import Standard, load_standard
 
+# Changes a control page states without quoting the old text, which the page replaces.
+_SHOWN_ON_PAGE = {
+    "title": "title reworded",
+    "requirement": "requirement reworded",
+    "references": "references revised",
+}
+
 
 @dataclass(frozen=True)
 class Version:
@@ -36,11 +43,9 @@ class ControlHistory:
 
     @property
     def summary(self) -> str:
-        """What changed, for the page's version line: the page itself shows the new text."""
-        return "; ".join(
-            f"{c.kind} reworded" if c.kind in ("title", "requirement") else c.summary
-            for c in self.changes
-        )
+        """What changed, for the page's version line: the page itself shows the new text
+        and references (the changelog quotes the old ones)."""
+        return "; ".join(_SHOWN_ON_PAGE.get(c.kind, c.summary) for c in self.changes)
 
 
 @dataclass(frozen=True)
