@@ -33,6 +33,7 @@ READ_BY_PYRULES = {("standard_version",)}
 # A "still to be checked" mark left in published text: "(verify)", "(verify paragraph)",
 # "(media literacy, verify)", "to verify". The plain verb ("verify sponsors") is fine.
 VERIFY_MARK = re.compile(r"\([^()]*\bverify\b[^()]*\)|\bto verify\b", re.IGNORECASE)
+ID_PREFIX = re.compile(r"^[a-z]{3}_\d{2}_")  # the ID part of a policy's file name
 LINK = re.compile(r"^https?://\S+$")  # the version check, before any policy runs
 CONDITIONS = {
     "always": "Always.",
@@ -56,6 +57,7 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems: list[Problem] = []
     problems += _catalogue_problems(standard, catalogue) if catalogue else []
     problems += _case_problems(standard, cases_dir)
+    problems += _file_name_problems(standard)
     problems += _reference_problems(standard)
     problems += _message_problems(standard)
     problems += _evidence_problems(standard)
@@ -206,6 +208,24 @@ def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:
                 f"{path}:1",
                 f"no 'schema: false' case for {control.id}: show that the policy does not "
                 "pass an input that skips the schema",
+            )
+
+
+def policy_file_name(control_id: str, name: str) -> str:
+    """The file a control lives in, e.g. inc/inc_01_breach_notification.rego for INC-01, so
+    the ID alone finds it (as it finds tests/cases/INC-01.yaml and the docs page)."""
+    family, _ = control_id.lower().split("-")
+    return f"{family}/{control_id.lower().replace('-', '_')}_{name}.rego"
+
+
+def _file_name_problems(standard: Standard) -> Iterator[Problem]:
+    for control in standard.controls:
+        stem = control.source.rsplit("/", 1)[-1].removesuffix(".rego")
+        expected = "edhs/" + policy_file_name(control.id, ID_PREFIX.sub("", stem))
+        if control.source != expected:
+            yield Problem(
+                f"policies/{control.source}:{control.line}",
+                f"{control.id} belongs in policies/{expected}: a control's file is named by its ID",
             )
 
 
