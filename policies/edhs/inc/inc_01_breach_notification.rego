@@ -35,7 +35,7 @@ max_hours := data.edhs.params.max_breach_notification_hours
 field := ["incident_response", "breach_notification_hours"]
 
 notified_in_time if {
-	hours := input.incident_response.breach_notification_hours
+	hours := lib.value(field)
 	is_number(hours)
 	hours <= max_hours
 }
