@@ -26,7 +26,13 @@ CATALOGUE_ENTRY = re.compile(
     re.MULTILINE,
 )
 INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
-ITERATION = re.compile(r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(\w+)((?:\.[A-Za-z_]\w*)*)")
+ITERATION = re.compile(
+    r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(lib\.value\(\w+\)|\w+)((?:\.[A-Za-z_]\w*)*)"
+)
+# A path named once and used by name: `field := ["a", "b"]` at the top of a policy, and
+# `array.concat(field, [i, "c"])` below it (lib.value(field) reads it, lib.finding reports).
+NAMED_PATH = re.compile(r"^(\w+) := (\[[^\]\n]*\])\s*$", re.MULTILINE)
+CONCAT = re.compile(r"(?:^(\w+) := )?array\.concat\((\w+),\s*(\[[^\]\n]*\])\)", re.MULTILINE)
 PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
 PARAM_REF = re.compile(r"data\.edhs\.params\.([A-Za-z_]\w*)")
 READ_BY_PYRULES = {("standard_version",)}
@@ -270,12 +276,20 @@ def reads(source: str) -> set[Path_]:
     """The declaration paths a Rego source reads or reports on."""
     found: set[Path_] = set()
     aliases: dict[str, Path_] = {"input": ()}
+    for name, items in NAMED_PATH.findall(source):
+        aliases[f"lib.value({name})"] = _items(items)
+    for name, base, items in CONCAT.findall(source):
+        if f"lib.value({base})" in aliases:
+            path = (*aliases[f"lib.value({base})"], *_items(items))
+            found.add(path)
+            if name:
+                aliases[f"lib.value({name})"] = path
     iterations = ITERATION.findall(source)
     for _ in range(len(iterations)):  # aliases of aliases, e.g. `some l in election.languages`
         for _index, name, root, rest in iterations:
             if root in aliases:
                 aliases[name] = (*aliases[root], *_segments(rest), "*")
-    del aliases["input"]
+    aliases = {n: p for n, p in aliases.items() if n != "input" and not n.startswith("lib.")}
     for match in INPUT_REF.finditer(source):
         found.add(_segments(match.group(1)))
     for alias, base in aliases.items():
@@ -283,9 +297,14 @@ def reads(source: str) -> set[Path_]:
             found.add(base + _segments(match.group(1)))
         found.add(base)
     for match in PATH_ARRAY.finditer(source):
-        items = [i.strip() for i in match.group(0)[1:-1].split(",")]
-        found.add(tuple(i.strip('"') if i.startswith('"') else "*" for i in items))
+        found.add(_items(match.group(0)))
     return found
+
+
+def _items(array: str) -> Path_:
+    """The path an array of keys spells; a variable or a number stands for any list item."""
+    items = [i.strip() for i in array[1:-1].split(",")]
+    return tuple(i.strip('"') if i.startswith('"') else "*" for i in items)
 
 
 def _segments(ref: str) -> Path_:

@@ -41,6 +41,26 @@ langs contains l if {
     }
 
 
+def test_reads_follow_named_paths_through_lib_value_and_array_concat() -> None:
+    source = """
+purposes_field := ["processing", "purposes"]
+consent := ["political_ads", "targeting", "consent"]
+explicit_field := array.concat(consent, ["explicit"])
+deny contains lib.finding(field, msg) if {
+	some i, purpose in lib.value(purposes_field)
+	purpose.name == "x"
+	field := array.concat(purposes_field, [i, "legal_basis"])
+}
+"""
+    found = reads(source)
+    assert found >= {
+        ("processing", "purposes"),
+        ("processing", "purposes", "*", "name"),
+        ("processing", "purposes", "*", "legal_basis"),
+        ("political_ads", "targeting", "consent", "explicit"),
+    }
+
+
 def test_schema_fields_are_listed_by_path() -> None:
     fields = schema_fields(load_standard().schema)
     assert ("processing", "purposes", "*", "legal_basis") in fields
@@ -58,8 +78,8 @@ def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
     policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
     policy.write_text(
         policy.read_text().replace(
-            "input.incident_response.breach_notification_hours",
-            "input.incident_response.breach_notify_hours",
+            'field := ["incident_response", "breach_notification_hours"]',
+            'field := ["incident_response", "breach_notify_hours"]',
         )
     )
     problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
