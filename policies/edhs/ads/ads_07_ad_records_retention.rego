@@ -39,7 +39,7 @@ min_years := data.edhs.params.min_record_retention_years
 field := ["retention", "political_ad_records_years"]
 
 records_kept_long_enough if {
-	years := input.retention.political_ad_records_years
+	years := lib.value(field)
 	is_number(years)
 	years >= min_years
 }

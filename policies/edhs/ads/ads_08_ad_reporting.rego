@@ -47,10 +47,10 @@ available_field := ["political_ads", "reporting_mechanism", "available_on_ad"]
 
 response_field := ["political_ads", "reporting_mechanism", "median_response_hours"]
 
-reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_ad == true
+reportable_from_the_ad if lib.value(available_field) == true
 
 reports_handled_in_time if {
-	hours := input.political_ads.reporting_mechanism.median_response_hours
+	hours := lib.value(response_field)
 	is_number(hours)
 	hours <= max_hours
 }
