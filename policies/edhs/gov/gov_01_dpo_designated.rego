@@ -35,11 +35,11 @@ designated_field := ["governance", "dpo", "designated"]
 
 contact_field := ["governance", "dpo", "contact"]
 
-dpo_designated if input.governance.dpo.designated == true
+dpo_designated if lib.value(designated_field) == true
 
-dpo_reachable if email_address(input.governance.dpo.contact)
+dpo_reachable if email_address(lib.value(contact_field))
 
-dpo_reachable if web_address(input.governance.dpo.contact)
+dpo_reachable if web_address(lib.value(contact_field))
 
 # The schema's bound on the contact: a longer text is no address, and the embedded
 # engine's regex matcher overflows its native stack on texts of tens of kilobytes.

@@ -32,7 +32,7 @@ default applicable := true
 
 purposes_field := ["processing", "purposes"]
 
-purposes_declared if is_array(input.processing.purposes)
+purposes_declared if is_array(lib.value(purposes_field))
 
 in_records(purpose) if purpose.in_records_of_processing == true
 
@@ -42,14 +42,14 @@ deny contains lib.finding(purposes_field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, purpose in input.processing.purposes
+	some i, purpose in lib.value(purposes_field)
 	not in_records(purpose)
-	field := ["processing", "purposes", i, "in_records_of_processing"]
+	field := array.concat(purposes_field, [i, "in_records_of_processing"])
 	msg := lib.message(
 		"processing.purposes[{index}] ({name}): in_records_of_processing is {declared}; the standard requires every election-related purpose in the records of processing",
 		{
 			"index": i,
-			"name": lib.declared(["processing", "purposes", i, "name"]),
+			"name": lib.declared(array.concat(purposes_field, [i, "name"])),
 			"declared": lib.declared(field),
 		},
 	)

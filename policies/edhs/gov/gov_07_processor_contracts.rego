@@ -30,7 +30,9 @@ import rego.v1
 
 default applicable := true
 
-processors_declared if is_array(input.processors)
+processors_field := ["processors"]
+
+processors_declared if is_array(lib.value(processors_field))
 
 # A processor is bound when a DPA is signed; one that declares it receives no election
 # data needs none under this control. Not stating either fails.
@@ -38,21 +40,21 @@ bound_by_contract(processor) if processor.dpa_signed == true
 
 bound_by_contract(processor) if processor.receives_election_data == false
 
-deny contains lib.finding(["processors"], msg) if {
+deny contains lib.finding(processors_field, msg) if {
 	not processors_declared
 	msg := "processors is not stated; the standard requires the list of processors (empty when there are none), each receiving election data under a data-processing agreement"
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, processor in input.processors
+	some i, processor in lib.value(processors_field)
 	not bound_by_contract(processor)
-	field := ["processors", i, "dpa_signed"]
+	field := array.concat(processors_field, [i, "dpa_signed"])
 	msg := lib.message(
 		"processors[{index}] ({name}): receives_election_data is {receives} and dpa_signed is {declared}; the standard requires a signed data-processing agreement with every processor that receives election data",
 		{
 			"index": i,
-			"name": lib.declared(["processors", i, "name"]),
-			"receives": lib.declared(["processors", i, "receives_election_data"]),
+			"name": lib.declared(array.concat(processors_field, [i, "name"])),
+			"receives": lib.declared(array.concat(processors_field, [i, "receives_election_data"])),
 			"declared": lib.declared(field),
 		},
 	)

@@ -59,7 +59,7 @@ declared_jurisdictions := {code | some code in lib.listed(object.get(input, juri
 
 emb_jurisdictions := {election.jurisdiction | some election in lib.emb_elections}
 
-declared_list := input.metadata.elections if is_array(input.metadata.elections)
+declared_list := lib.value(elections_field) if is_array(lib.value(elections_field))
 
 declared_list := [] if not is_array(object.get(input, elections_field, null))
 
@@ -81,7 +81,7 @@ deny contains lib.finding(submitted_field, msg) if {
 }
 
 deny contains lib.finding(submitted_field, msg) if {
-	submitted := input.metadata.submitted_on
+	submitted := lib.value(submitted_field)
 	lib.is_date(submitted)
 	submitted > lib.reference_date
 	msg := lib.message(
@@ -146,17 +146,18 @@ deny contains lib.finding(elections_field, msg) if {
 	)
 }
 
-deny contains lib.finding(["metadata", "elections", i, "languages"], msg) if {
+deny contains lib.finding(field, msg) if {
 	some emb in lib.emb_elections
 	some i in matches(emb)
-	declared := lib.listed(object.get(input.metadata.elections[i], "languages", []))
+	field := array.concat(elections_field, [i, "languages"])
+	declared := lib.listed(object.get(input, field, []))
 	missing := {language | some language in emb.languages; not language in declared}
 	count(missing) > 0
 	msg := lib.message(
 		"metadata.elections[{index}].languages is {declared}; {source} inform voters of {name} in {required}; missing: {missing}",
 		{
 			"index": i,
-			"declared": lib.declared(["metadata", "elections", i, "languages"]),
+			"declared": lib.declared(field),
 			"source": lib.elections_source,
 			"name": emb.name,
 			"required": emb.languages,
