@@ -37,11 +37,11 @@ allowed_sources := {"collected_from_user"}
 
 field := ["political_ads", "targeting", "data_sources"]
 
-sources_declared if is_array(input.political_ads.targeting.data_sources)
+sources_declared if is_array(lib.value(field))
 
 # The declared sources outside the allowed ones.
 other_sources := {source |
-	some source in input.political_ads.targeting.data_sources
+	some source in lib.value(field)
 	not source in allowed_sources
 }
 

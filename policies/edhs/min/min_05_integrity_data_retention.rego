@@ -37,7 +37,7 @@ max_months := data.edhs.params.max_integrity_retention_months
 field := ["retention", "integrity_data_months"]
 
 retention_bounded if {
-	months := input.retention.integrity_data_months
+	months := lib.value(field)
 	is_number(months)
 	months <= max_months
 }
