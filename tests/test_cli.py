@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,16 @@ def test_a_compliant_declaration_exits_0() -> None:
     assert "compliant" in result.stdout.splitlines()[0]
 
 
-def test_a_noncompliant_declaration_exits_1_and_names_each_failing_control() -> None:
-    result = pyrules("check", NONCOMPLIANT, "--format", "json")
+@pytest.fixture(scope="module")
+def noncompliant_json() -> subprocess.CompletedProcess[str]:
+    """One JSON run of the non-compliant example, shared by the tests that read it."""
+    return pyrules("check", NONCOMPLIANT, "--format", "json")
+
+
+def test_a_noncompliant_declaration_exits_1_and_names_each_failing_control(
+    noncompliant_json: subprocess.CompletedProcess[str],
+) -> None:
+    result = noncompliant_json
     assert result.returncode == 1
     report = json.loads(result.stdout)
     failing = [r for r in report["results"] if r["status"] == "fail"]
@@ -51,8 +60,10 @@ def test_fail_on_ignores_failures_below_the_threshold(tmp_path: Path) -> None:
     assert pyrules("check", declaration, "--fail-on", "critical").returncode == 0
 
 
-def test_json_report_matches_its_schema_and_is_byte_for_byte_deterministic() -> None:
-    first = pyrules("check", NONCOMPLIANT, "--format", "json").stdout
+def test_json_report_matches_its_schema_and_is_byte_for_byte_deterministic(
+    noncompliant_json: subprocess.CompletedProcess[str],
+) -> None:
+    first = noncompliant_json.stdout
     second = pyrules("check", NONCOMPLIANT, "--format", "json").stdout
     assert first == second
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
