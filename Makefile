@@ -28,12 +28,13 @@ check: $(STAMP)
 check-failing: $(STAMP)
 	$(BIN)/pyrules check examples/declarations/kestrel-video.yaml --as-of $(AS_OF)
 
-## The whole test suite: lint, the standard's own checks, every control's cases, pytest.
+## The whole test suite: lint, the standard's own checks, pytest. pytest runs every control
+## case as a test of its own (tests/test_control_cases.py) and their Rego coverage
+## (tests/test_coverage.py), so `pyrules test --coverage` need not run them again here.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pyrules lint --since release
-	$(BIN)/pyrules test --quiet --coverage
 	$(BIN)/python -m pytest
 
 ## Debian's Chromium for the HTML report's browser test; installed when missing (as root).

@@ -261,7 +261,7 @@ def bundle_case(rng: random.Random) -> Case:
             "text": rng.choice(["[]", "{}", '{"min_audience_size": "x"}', "nul"]),
         },
         {
-            "member": "edhs/gov/dpo_designated.rego",
+            "member": "edhs/gov/gov_01_dpo_designated.rego",
             "text": rng.choice(
                 ["package x", "", "package edhs.gov.dpo_designated\nimport rego.v1\ndeny := 1\n"]
             ),

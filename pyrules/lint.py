@@ -26,13 +26,20 @@ CATALOGUE_ENTRY = re.compile(
     re.MULTILINE,
 )
 INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
-ITERATION = re.compile(r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(\w+)((?:\.[A-Za-z_]\w*)*)")
+ITERATION = re.compile(
+    r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(lib\.value\(\w+\)|\w+)((?:\.[A-Za-z_]\w*)*)"
+)
+# A path named once and used by name: `field := ["a", "b"]` at the top of a policy, and
+# `array.concat(field, [i, "c"])` below it (lib.value(field) reads it, lib.finding reports).
+NAMED_PATH = re.compile(r"^(\w+) := (\[[^\]\n]*\])\s*$", re.MULTILINE)
+CONCAT = re.compile(r"(?:^(\w+) := )?array\.concat\((\w+),\s*(\[[^\]\n]*\])\)", re.MULTILINE)
 PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
 PARAM_REF = re.compile(r"data\.edhs\.params\.([A-Za-z_]\w*)")
 READ_BY_PYRULES = {("standard_version",)}
 # A "still to be checked" mark left in published text: "(verify)", "(verify paragraph)",
 # "(media literacy, verify)", "to verify". The plain verb ("verify sponsors") is fine.
 VERIFY_MARK = re.compile(r"\([^()]*\bverify\b[^()]*\)|\bto verify\b", re.IGNORECASE)
+ID_PREFIX = re.compile(r"^[a-z]{3}_\d{2}_")  # the ID part of a policy's file name
 LINK = re.compile(r"^https?://\S+$")  # the version check, before any policy runs
 CONDITIONS = {
     "always": "Always.",
@@ -56,6 +63,7 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems: list[Problem] = []
     problems += _catalogue_problems(standard, catalogue) if catalogue else []
     problems += _case_problems(standard, cases_dir)
+    problems += _file_name_problems(standard)
     problems += _reference_problems(standard)
     problems += _message_problems(standard)
     problems += _evidence_problems(standard)
@@ -209,6 +217,24 @@ def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:
             )
 
 
+def policy_file_name(control_id: str, name: str) -> str:
+    """The file a control lives in, e.g. inc/inc_01_breach_notification.rego for INC-01, so
+    the ID alone finds it (as it finds tests/cases/INC-01.yaml and the docs page)."""
+    family, _ = control_id.lower().split("-")
+    return f"{family}/{control_id.lower().replace('-', '_')}_{name}.rego"
+
+
+def _file_name_problems(standard: Standard) -> Iterator[Problem]:
+    for control in standard.controls:
+        stem = control.source.rsplit("/", 1)[-1].removesuffix(".rego")
+        expected = "edhs/" + policy_file_name(control.id, ID_PREFIX.sub("", stem))
+        if control.source != expected:
+            yield Problem(
+                f"policies/{control.source}:{control.line}",
+                f"{control.id} belongs in policies/{expected}: a control's file is named by its ID",
+            )
+
+
 def _message_problems(standard: Standard) -> Iterator[Problem]:
     for module in _control_modules(standard):
         for number, line in enumerate(module.source.splitlines(), 1):
@@ -250,12 +276,20 @@ def reads(source: str) -> set[Path_]:
     """The declaration paths a Rego source reads or reports on."""
     found: set[Path_] = set()
     aliases: dict[str, Path_] = {"input": ()}
+    for name, items in NAMED_PATH.findall(source):
+        aliases[f"lib.value({name})"] = _items(items)
+    for name, base, items in CONCAT.findall(source):
+        if f"lib.value({base})" in aliases:
+            path = (*aliases[f"lib.value({base})"], *_items(items))
+            found.add(path)
+            if name:
+                aliases[f"lib.value({name})"] = path
     iterations = ITERATION.findall(source)
     for _ in range(len(iterations)):  # aliases of aliases, e.g. `some l in election.languages`
         for _index, name, root, rest in iterations:
             if root in aliases:
                 aliases[name] = (*aliases[root], *_segments(rest), "*")
-    del aliases["input"]
+    aliases = {n: p for n, p in aliases.items() if n != "input" and not n.startswith("lib.")}
     for match in INPUT_REF.finditer(source):
         found.add(_segments(match.group(1)))
     for alias, base in aliases.items():
@@ -263,9 +297,14 @@ def reads(source: str) -> set[Path_]:
             found.add(base + _segments(match.group(1)))
         found.add(base)
     for match in PATH_ARRAY.finditer(source):
-        items = [i.strip() for i in match.group(0)[1:-1].split(",")]
-        found.add(tuple(i.strip('"') if i.startswith('"') else "*" for i in items))
+        found.add(_items(match.group(0)))
     return found
+
+
+def _items(array: str) -> Path_:
+    """The path an array of keys spells; a variable or a number stands for any list item."""
+    items = [i.strip() for i in array[1:-1].split(",")]
+    return tuple(i.strip('"') if i.startswith('"') else "*" for i in items)
 
 
 def _segments(ref: str) -> Path_:

@@ -50,6 +50,20 @@ def load_yaml_keep_dates() -> Callable[[Path | str], Any]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def bundle_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Compiled bundles go to a directory of the session's (PYRULES_CACHE_DIR, which the
+    pyrules subprocesses inherit too), never into the user's cache."""
+    path = tmp_path_factory.mktemp("bundle-cache")
+    previous = os.environ.get("PYRULES_CACHE_DIR")
+    os.environ["PYRULES_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        del os.environ["PYRULES_CACHE_DIR"]
+    else:
+        os.environ["PYRULES_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
 def serve_token(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The bearer token of the test servers, in a file for them and in PYRULES_OPA_TOKEN for
     the OPA backend (and `pyrules check --engine opa` subprocesses) that pushes to them."""

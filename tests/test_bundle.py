@@ -88,7 +88,7 @@ def test_the_layout_is_an_opa_bundle_plus_schemas_opa_ignores(archive: Path) -> 
     manifest = json.loads(read_archive(archive)[".manifest"])
     assert manifest == {"revision": load_standard().version, "roots": ["edhs"]}
     assert "edhs/params/data.json" in names
-    assert "edhs/inc/breach_notification.rego" in names
+    assert "edhs/inc/inc_01_breach_notification.rego" in names
     assert "schemas/declaration.schema.json" in names
     # OPA reads only .rego, data.json/yaml, .manifest and a few named files; none of those
     # may sit under schemas/, or OPA would load a schema as data or policy.
@@ -269,7 +269,7 @@ def test_a_signed_bundle_verifies_and_checks(tmp_path: Path, algorithm: str) -> 
     files = {f["name"]: f for f in claims["files"]}
     assert set(files) == set(read_archive(path)) - {".signatures.json"}
     assert {f["algorithm"] for f in files.values()} == {"SHA-256"}
-    rego = "edhs/inc/breach_notification.rego"
+    rego = "edhs/inc/inc_01_breach_notification.rego"
     assert files[rego]["hash"] == hashlib.sha256(read_archive(path)[rego]).hexdigest()
     checked = pyrules("check", EXAMPLE, "--bundle", path, "--verification-key", public)
     assert checked.returncode == 1, checked.stderr
@@ -315,8 +315,8 @@ def loosen(files: dict[str, bytes]) -> None:
 TAMPERING = {
     "a policy changed": (
         lambda files: files.__setitem__(
-            "edhs/inc/breach_notification.rego",
-            files["edhs/inc/breach_notification.rego"] + b"\n# changed\n",
+            "edhs/inc/inc_01_breach_notification.rego",
+            files["edhs/inc/inc_01_breach_notification.rego"] + b"\n# changed\n",
         ),
         "changed after the bundle was signed",
     ),
@@ -326,7 +326,7 @@ TAMPERING = {
         "not covered by the bundle signature",
     ),
     "a file removed": (
-        lambda files: files.pop("edhs/inc/breach_notification.rego"),
+        lambda files: files.pop("edhs/inc/inc_01_breach_notification.rego"),
         "signed but missing",
     ),
 }

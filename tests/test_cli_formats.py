@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import pyrules
+import yaml
+from click.testing import CliRunner
 
+from pyrules.cli import main
 from pyrules.render import FORMATS
+from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "declarations"
@@ -20,38 +23,73 @@ ALL_FORMATS = ["text", "json", "sarif", "junit", "markdown", "html"]
 
 def test_every_format_is_registered_and_offered() -> None:
     assert list(FORMATS)[: len(ALL_FORMATS)] == ALL_FORMATS
-    help_text = pyrules("check", "--help").stdout
+    help_text = check("--help")[1]
     for name in ALL_FORMATS:
         assert name in help_text
 
 
-@pytest.mark.parametrize("format_name", ALL_FORMATS)
-def test_exit_codes_are_the_same_whatever_the_format(format_name: str, tmp_path: Path) -> None:
-    compliant = pyrules("check", COMPLIANT, "--format", format_name)
-    assert compliant.returncode == 0, compliant.stderr
-    assert compliant.stdout.strip()
-    out = tmp_path / f"report.{format_name}"
-    noncompliant = pyrules("check", NONCOMPLIANT, "--format", format_name, "--output", out)
-    assert noncompliant.returncode == 1, noncompliant.stderr
-    assert noncompliant.stdout == ""
-    assert "INC-01" in out.read_text(encoding="utf-8")
-    invalid = tmp_path / "invalid.yaml"
-    invalid.write_text(COMPLIANT.read_text().replace("is_vlop: true", "is_vlop: maybe", 1))
-    bad = pyrules("check", invalid, "--format", format_name)
-    assert bad.returncode == 2 and bad.stdout == ""
-    assert len(bad.stderr.splitlines()) == 1
-    below = pyrules("check", NONCOMPLIANT, "--format", format_name, "--fail-on", "critical")
-    critical = any(
-        r["status"] == "fail" and r["severity"] == "critical"
-        for r in json.loads(pyrules("check", NONCOMPLIANT, "--format", "json").stdout)["results"]
+def check(*args: str | Path) -> tuple[int, str, str]:
+    """`pyrules check ARGS` in this process: the format matrix needs no new interpreter per
+    run (test_cli.py runs the real process for exit codes and one-line errors)."""
+    result = CliRunner().invoke(main, ["check", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def invalid(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("invalid") / "invalid.yaml"
+    path.write_text(COMPLIANT.read_text().replace("is_vlop: true", "is_vlop: maybe", 1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def late_breach(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The compliant example with one high-severity failure: INC-01, breaches notified late."""
+    path = tmp_path_factory.mktemp("late") / "late-breach.yaml"
+    text = COMPLIANT.read_text()
+    assert "breach_notification_hours: 24\n" in text
+    path.write_text(
+        text.replace("breach_notification_hours: 24\n", "breach_notification_hours: 96\n")
     )
-    assert below.returncode == (1 if critical else 0)
+    return path
+
+
+@pytest.mark.parametrize("format_name", ALL_FORMATS)
+def test_exit_codes_are_the_same_whatever_the_format(
+    format_name: str, tmp_path: Path, invalid: Path, late_breach: Path
+) -> None:
+    code, out, err = check(COMPLIANT, "--format", format_name)
+    assert code == 0, err
+    assert out.strip()
+    report = tmp_path / f"report.{format_name}"
+    code, out, err = check(NONCOMPLIANT, "--format", format_name, "--output", report)
+    assert code == 1, err
+    assert out == ""
+    assert "INC-01" in report.read_text(encoding="utf-8")
+    code, out, err = check(invalid, "--format", format_name)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1
+    # kestrel-video fails critical controls (its .expected.yaml and their METADATA say
+    # which): --fail-on critical still fails it, whatever the format.
+    assert check(NONCOMPLIANT, "--format", format_name, "--fail-on", "critical")[0] == 1
+    # A high failure fails at the default threshold and at high, not at critical.
+    assert check(late_breach, "--format", format_name)[0] == 1
+    assert check(late_breach, "--format", format_name, "--fail-on", "high")[0] == 1
+    assert check(late_breach, "--format", format_name, "--fail-on", "critical")[0] == 0
+
+
+def test_the_noncompliant_example_fails_critical_controls() -> None:
+    """The premise of the --fail-on critical check above, from the example's own expected
+    statuses and the controls' severities (not from pyrules' report)."""
+    expected = yaml.safe_load((EXAMPLES / "kestrel-video.expected.yaml").read_text())
+    severity = {c.id: c.severity for c in load_standard().controls}
+    assert [i for i, status in expected.items() if status == "fail" and severity[i] == "critical"]
 
 
 @pytest.fixture(scope="module")
 def waiver_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str], int]:
     """Every format from one run with an applied and an expired waiver."""
-    report = json.loads(pyrules("check", NONCOMPLIANT, "--format", "json").stdout)
+    report = json.loads(check(NONCOMPLIANT, "--format", "json")[1])
     failing = [r["control_id"] for r in report["results"] if r["status"] == "fail"]
     tmp = tmp_path_factory.mktemp("formats")
     waivers = tmp / "waivers.yaml"
@@ -69,9 +107,9 @@ def waiver_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str,
     args: list[str | Path] = [NONCOMPLIANT, "--waivers", waivers, "--today", "2026-06-01"]
     for name in ALL_FORMATS:
         args += ["--format", name, "--output", tmp / f"report.{name}"]
-    result = pyrules("check", *args)
+    code = check(*args)[0]
     outputs = {name: (tmp / f"report.{name}").read_text(encoding="utf-8") for name in ALL_FORMATS}
-    return failing[0], outputs, result.returncode
+    return failing[0], outputs, code
 
 
 @pytest.mark.parametrize("format_name", ALL_FORMATS)
@@ -87,14 +125,14 @@ def test_every_format_shows_waived_controls_and_expired_waivers(
 
 
 def test_several_declarations_are_checked_in_one_text_run() -> None:
-    both = pyrules("check", COMPLIANT, NONCOMPLIANT)
-    assert both.returncode == 1
-    assert "aurora-social.yaml: compliant" in both.stdout
-    assert "kestrel-video.yaml: NOT compliant" in both.stdout
-    assert pyrules("check", COMPLIANT, COMPLIANT).returncode == 0
+    code, out, _ = check(COMPLIANT, NONCOMPLIANT)
+    assert code == 1
+    assert "aurora-social.yaml: compliant" in out
+    assert "kestrel-video.yaml: NOT compliant" in out
+    assert check(COMPLIANT, COMPLIANT)[0] == 0
 
 
 def test_several_declarations_with_a_machine_format_are_refused() -> None:
-    result = pyrules("check", COMPLIANT, NONCOMPLIANT, "--format", "json")
-    assert result.returncode == 2 and result.stdout == ""
-    assert "several declarations" in result.stderr
+    code, out, err = check(COMPLIANT, NONCOMPLIANT, "--format", "json")
+    assert code == 2 and out == ""
+    assert "several declarations" in err

@@ -163,7 +163,7 @@ def test_both_engines_agree_on_every_case_example_and_variant() -> None:
 def test_a_control_the_engines_judge_differently_fails_with_both_outputs(tmp_path: Path) -> None:
     """regopy orders numbers as text inside max(): a control relying on it must be caught."""
     root = copy_standard(tmp_path / "standard")
-    policy = "edhs/inc/breach_notification.rego"
+    policy = "edhs/inc/inc_01_breach_notification.rego"
     edit_policy(root, policy, "\thours <= max_hours\n", "\tmax([hours, 100]) == 100\n")
     standard = load_standard(root)
     inputs = Inputs()

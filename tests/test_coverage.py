@@ -16,7 +16,7 @@ from pyrules.standard import load_standard
 from pyrules.testcases import load_cases
 
 pytestmark = pytest.mark.skipif(not available(), reason="OPA's engine in process is missing")
-RULE = "edhs/inc/breach_notification.rego"
+RULE = "edhs/inc/inc_01_breach_notification.rego"
 
 
 def rule_head_line() -> int:

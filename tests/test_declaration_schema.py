@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.protocols import Validator
+
+from pyrules.loader import load, loads
+from pyrules.schema import validator_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schemas" / "declaration.schema.json"
@@ -59,13 +63,14 @@ def schema() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def validator(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def validator(schema: dict[str, Any]) -> Validator:
+    """The validator `pyrules check` uses (ECMA-262 patterns, every format checked)."""
+    return validator_for(schema)
 
 
 @pytest.fixture
-def reference(load_yaml_keep_dates) -> dict[str, Any]:
-    return load_yaml_keep_dates(REFERENCE)
+def reference() -> dict[str, Any]:
+    return load(REFERENCE).data
 
 
 def walk_properties(node: dict[str, Any], pointer: str = "") -> Iterator[tuple[str, dict]]:
@@ -98,7 +103,7 @@ def is_leaf(sub: dict[str, Any]) -> bool:
     return "properties" not in sub and "properties" not in items
 
 
-def errors(validator: Draft202012Validator, instance: Any) -> list[ValidationError]:
+def errors(validator: Validator, instance: Any) -> list[ValidationError]:
     return sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
 
 
@@ -209,14 +214,14 @@ def test_generated_vocabularies(schema: dict[str, Any]) -> None:
 # --- declarations -------------------------------------------------------------------------
 
 
-def test_format_checking_is_enforced() -> None:
-    checkers = Draft202012Validator.FORMAT_CHECKER.checkers
+def test_format_checking_is_enforced(validator: Validator) -> None:
+    checkers = validator.format_checker.checkers
     assert {"date", "uri", "email"} <= set(checkers), "rfc3986-validator must be installed"
 
 
 @pytest.mark.parametrize("path", DECLARATIONS, ids=lambda p: p.name)
-def test_declaration_is_valid(path: Path, validator, load_yaml_keep_dates) -> None:
-    declaration = load_yaml_keep_dates(path)
+def test_declaration_is_valid(path: Path, validator) -> None:
+    declaration = load(path).data
     assert [e.message for e in errors(validator, declaration)] == []
     assert declaration["standard_version"] == "0.2.0"
 
@@ -226,9 +231,9 @@ def test_reference_applies_every_control(reference: dict[str, Any]) -> None:
     assert reference["political_ads"]["accepted"] is True
 
 
-def test_yaml_dates_stay_strings(reference: dict[str, Any], load_yaml_keep_dates) -> None:
+def test_yaml_dates_stay_strings(reference: dict[str, Any]) -> None:
     assert reference["metadata"]["submitted_on"] == "2026-10-01"
-    assert load_yaml_keep_dates("d: 2026-10-01\nb: true\nn: 1.5\n") == {
+    assert loads(b"d: 2026-10-01\nb: true\nn: 1.5\n", "d.yaml").data == {
         "d": "2026-10-01",
         "b": True,
         "n": 1.5,
@@ -323,16 +328,16 @@ def test_optional_sections_may_be_omitted(reference: dict[str, Any], validator) 
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_has_expected_statuses(path: Path, load_yaml_keep_dates) -> None:
+def test_example_has_expected_statuses(path: Path) -> None:
     expected_path = path.with_name(path.name.removesuffix(".yaml") + ".expected.yaml")
-    expected = load_yaml_keep_dates(expected_path)
+    expected = load(expected_path).data
     assert len(expected) == 61
     assert all(CONTROL_ID.match(cid) for cid in expected)
     assert set(expected.values()) <= STATUSES
 
 
-def test_examples_cover_the_same_controls(load_yaml_keep_dates) -> None:
-    sets = {p.name: set(load_yaml_keep_dates(p)) for p in EXAMPLES_DIR.glob("*.expected.yaml")}
+def test_examples_cover_the_same_controls() -> None:
+    sets = {p.name: set(load(p).data) for p in EXAMPLES_DIR.glob("*.expected.yaml")}
     assert len(sets) == 3
     assert len({frozenset(s) for s in sets.values()}) == 1
 

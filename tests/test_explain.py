@@ -26,9 +26,9 @@ def test_inc_01_shows_96_against_72_with_both_places() -> None:
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert out.startswith("INC-01 fail: ")
-    rego = ROOT / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    rego = ROOT / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
     comparison = line_of(rego, "hours <= max_hours")
-    assert f"✗ edhs/inc/breach_notification.rego:{comparison}  hours <= max_hours" in out
+    assert f"✗ edhs/inc/inc_01_breach_notification.rego:{comparison}  hours <= max_hours" in out
     assert "96 <= 72: false" in out
     declared = line_of(KESTREL, "breach_notification_hours:")
     assert f"= 96 at {KESTREL}:{declared}:" in out
@@ -56,13 +56,13 @@ def test_an_unknown_control_is_one_line_and_exit_2() -> None:
 
 def test_an_erroring_control_shows_opas_error_at_its_line(tmp_path: Path) -> None:
     root = copy_standard(tmp_path / "standard")
-    policy = "edhs/inc/breach_notification.rego"
+    policy = "edhs/inc/inc_01_breach_notification.rego"
     rego = edit_policy(root, policy, "\tis_number(hours)\n", '\tto_number("many") > 0\n')
     result = pyrules("explain", "INC-01", KESTREL, "--standard", root)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("INC-01 error: ")
     assert "to_number" in result.stdout
-    assert f"edhs/inc/breach_notification.rego:{line_of(rego, 'to_number')}" in result.stdout
+    assert f"edhs/inc/inc_01_breach_notification.rego:{line_of(rego, 'to_number')}" in result.stdout
 
 
 def test_without_the_binding_engine_opa_exits_2_with_the_install_line(tmp_path: Path) -> None:

@@ -176,7 +176,7 @@ def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(tmp_path: Pat
     standard = tmp_path / "standard"
     shutil.copytree(ROOT / "policies", standard / "policies")
     shutil.copytree(ROOT / "schemas", standard / "schemas")
-    policy = standard / "policies" / "edhs" / "gov" / "dpo_designated.rego"
+    policy = standard / "policies" / "edhs" / "gov" / "gov_01_dpo_designated.rego"
     text = policy.read_text(encoding="utf-8")
     assert "max_contact_length := 320" in text
     policy.write_text(text.replace("max_contact_length := 320", "max_contact_length := 10000000"))

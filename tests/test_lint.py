@@ -41,6 +41,26 @@ langs contains l if {
     }
 
 
+def test_reads_follow_named_paths_through_lib_value_and_array_concat() -> None:
+    source = """
+purposes_field := ["processing", "purposes"]
+consent := ["political_ads", "targeting", "consent"]
+explicit_field := array.concat(consent, ["explicit"])
+deny contains lib.finding(field, msg) if {
+	some i, purpose in lib.value(purposes_field)
+	purpose.name == "x"
+	field := array.concat(purposes_field, [i, "legal_basis"])
+}
+"""
+    found = reads(source)
+    assert found >= {
+        ("processing", "purposes"),
+        ("processing", "purposes", "*", "name"),
+        ("processing", "purposes", "*", "legal_basis"),
+        ("political_ads", "targeting", "consent", "explicit"),
+    }
+
+
 def test_schema_fields_are_listed_by_path() -> None:
     fields = schema_fields(load_standard().schema)
     assert ("processing", "purposes", "*", "legal_basis") in fields
@@ -55,38 +75,40 @@ def _copy_standard(tmp_path: Path) -> Path:
 
 def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
-    policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
     policy.write_text(
         policy.read_text().replace(
-            "input.incident_response.breach_notification_hours",
-            "input.incident_response.breach_notify_hours",
+            'field := ["incident_response", "breach_notification_hours"]',
+            'field := ["incident_response", "breach_notify_hours"]',
         )
     )
     problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
     assert any(
-        "breach_notification.rego" in p and "incident_response.breach_notify_hours" in p
+        "inc_01_breach_notification.rego" in p and "incident_response.breach_notify_hours" in p
         for p in problems
     ), problems
 
 
 def test_an_unknown_parameter_stops_the_standard_from_loading(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
-    policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
     policy.write_text(
         policy.read_text().replace(
             "params.max_breach_notification_hours", "params.max_breach_hours"
         )
     )
-    with pytest.raises(StandardError, match=r"breach_notification.rego:\d+: .*max_breach_hours"):
+    with pytest.raises(
+        StandardError, match=r"inc_01_breach_notification.rego:\d+: .*max_breach_hours"
+    ):
         load_standard(root)
 
 
 def test_a_sprintf_message_is_reported(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
-    policy = root / "policies" / "edhs" / "inc" / "breach_notification.rego"
+    policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
     policy.write_text(policy.read_text().replace("lib.limit_message(", "sprintf("))
     problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
-    assert any("breach_notification.rego" in p and "not sprintf" in p for p in problems)
+    assert any("inc_01_breach_notification.rego" in p and "not sprintf" in p for p in problems)
 
 
 def test_a_control_without_a_fail_case_is_reported(tmp_path: Path) -> None:
@@ -108,3 +130,24 @@ def test_a_control_without_a_schemaless_case_is_reported(tmp_path: Path) -> None
     problems = [str(p) for p in lint(load_standard(), cases, None)]
     assert any("INC-01.yaml:1: no 'schema: false' case for INC-01" in p for p in problems)
     assert not any("INC-02" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("inc/inc_01_breach_notification.rego", "inc/breach_notification.rego"),
+        ("inc/inc_01_breach_notification.rego", "inc/inc_06_breach_notification.rego"),
+        ("inc/inc_01_breach_notification.rego", "sec/inc_01_breach_notification.rego"),
+    ],
+)
+def test_a_control_file_not_named_by_its_id_is_reported(tmp_path: Path, old: str, new: str) -> None:
+    root = _copy_standard(tmp_path)
+    edhs = root / "policies" / "edhs"
+    (edhs / old).rename(edhs / new)
+    lines = (edhs / new).read_text().splitlines()
+    package_line = next(n for n, line in enumerate(lines, 1) if line.startswith("package "))
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    assert problems == [
+        f"policies/edhs/{new}:{package_line}: INC-01 belongs in "
+        "policies/edhs/inc/inc_01_breach_notification.rego: a control's file is named by its ID"
+    ]

@@ -58,11 +58,14 @@ def _git_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def platform_repo(tmp_path: Path) -> Path:
-    """A platform's repository with two declarations named as the hooks expect."""
+@pytest.fixture(scope="module")
+def platform_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A platform's repository with two declarations named as the hooks expect. The hooks
+    only read it, so the module shares it, and with it one pre-commit home: pre-commit
+    builds its environment of pyrules once, not once per test."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs git and a git checkout of pyrules")
+    tmp_path = tmp_path_factory.mktemp("pre-commit")
     repo = tmp_path / "platform"
     repo.mkdir()
     shutil.copy(EXAMPLES / "aurora-social.yaml", repo / "edhs-declaration.yaml")

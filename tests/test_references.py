@@ -22,7 +22,7 @@ ELI_ACTS = {
     "NIS2": "dir/2022/2555",
     "DMA": "reg/2022/1925",
 }
-INC_01 = Path("policies") / "edhs" / "inc" / "breach_notification.rego"
+INC_01 = Path("policies") / "edhs" / "inc" / "inc_01_breach_notification.rego"
 
 
 def _copy_standard(tmp_path: Path) -> Path:
@@ -78,7 +78,7 @@ def test_a_reference_without_a_state_is_refused(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
     _edit(root, INC_01, "#     state: confirmed\n", "")
     assert any(
-        "breach_notification.rego" in p and "'GDPR Art 33(1)' has no state" in p
+        "inc_01_breach_notification.rego" in p and "'GDPR Art 33(1)' has no state" in p
         for p in _problems(root)
     )
 
@@ -97,7 +97,7 @@ def test_a_verify_mark_in_a_citation_is_refused_but_the_verb_is_not(tmp_path: Pa
     _edit(root, INC_01, "- cites: GDPR Art 33(1)", "- cites: GDPR Art 33(1) (verify)")
     _edit(root, INC_01, "#   remediation: ", "#   remediation: Verify the process, then ")
     problems = _problems(root)
-    assert [p for p in problems if "'(verify)'" in p and "breach_notification.rego" in p]
+    assert [p for p in problems if "'(verify)'" in p and "inc_01_breach_notification.rego" in p]
     assert not [p for p in problems if "Verify the process" in p]
 
 
@@ -116,7 +116,7 @@ def test_a_basis_beyond_the_law_needs_its_sentence(tmp_path: Path) -> None:
 def test_an_unknown_basis_or_state_stops_the_standard_from_loading(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
     _edit(root, INC_01, "#   basis: law\n", "#   basis: custom\n")
-    with pytest.raises(StandardError, match=r"breach_notification.rego:\d+: custom.basis"):
+    with pytest.raises(StandardError, match=r"inc_01_breach_notification.rego:\d+: custom.basis"):
         load_standard(root)
     _edit(root, INC_01, "#   basis: custom\n", "#   basis: law\n")
     _edit(root, INC_01, "#     state: confirmed", "#     state: probably")

@@ -202,9 +202,11 @@ def test_policies_are_listed_by_their_bundle_paths(pyrules_server) -> None:
     status, body = call(pyrules_server.url, "GET", "/v1/policies")
     assert status == 200
     ids = {policy["id"] for policy in body["result"]}
-    assert "edhs/inc/breach_notification.rego" in ids
+    assert "edhs/inc/inc_01_breach_notification.rego" in ids
     assert "pyrules/all.rego" in ids
-    status, body = call(pyrules_server.url, "GET", "/v1/policies/edhs/inc/breach_notification.rego")
+    status, body = call(
+        pyrules_server.url, "GET", "/v1/policies/edhs/inc/inc_01_breach_notification.rego"
+    )
     assert status == 200
     assert body["result"]["raw"].count("package edhs.inc.breach_notification") == 1
     path = [part["value"] for part in body["result"]["ast"]["package"]["path"]]

@@ -136,7 +136,7 @@ def test_writes_are_off_by_default_but_a_write_that_changes_nothing_is_answered(
     assert_opa_error(call(server.url, "PUT", "/v1/policies/demo.rego", raw=POLICY), 403)
     patch = [{"op": "replace", "path": "/min_audience_size", "value": 1}]
     assert_opa_error(call(server.url, "PATCH", "/v1/data/edhs/params", patch), 403)
-    standard = "/v1/policies/edhs/inc/breach_notification.rego"
+    standard = "/v1/policies/edhs/inc/inc_01_breach_notification.rego"
     _, body = call(server.url, "GET", standard)
     same = body["result"]["raw"].encode()
     assert call(server.url, "PUT", standard, raw=same) == (200, {})

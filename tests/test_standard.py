@@ -11,7 +11,7 @@ from pyrules.errors import StandardError
 from pyrules.standard import compatibility_key, load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
-POLICY = Path("policies/edhs/inc/breach_notification.rego")
+POLICY = Path("policies/edhs/inc/inc_01_breach_notification.rego")
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_control_is_read_from_its_metadata() -> None:
     assert control.title == "Personal-data breaches are notified within the deadline"
     assert control.severity == "high" and control.aceeeo == ["R3"]
     assert control.references[0].description == "GDPR Art 33(1)"
-    assert control.source == "edhs/inc/breach_notification.rego"
+    assert control.source == "edhs/inc/inc_01_breach_notification.rego"
     assert control.package == "edhs.inc.breach_notification"
     assert control.parameters == ["max_breach_notification_hours"]
 
@@ -55,12 +55,14 @@ def test_the_digest_changes_with_any_file(copy: Path) -> None:
 def test_missing_metadata_is_reported_at_the_package_line(copy: Path) -> None:
     policy = copy / POLICY
     policy.write_text(policy.read_text().replace("#   severity: high\n", ""))
-    with pytest.raises(StandardError, match=r"inc/breach_notification.rego:\d+: .*custom.severity"):
+    with pytest.raises(
+        StandardError, match=r"inc/inc_01_breach_notification.rego:\d+: .*custom.severity"
+    ):
         load_standard(copy)
 
 
 def test_a_duplicate_control_id_is_refused(copy: Path) -> None:
-    policy = copy / "policies/edhs/inc/early_warning.rego"
+    policy = copy / "policies/edhs/inc/inc_06_early_warning.rego"
     policy.write_text(policy.read_text().replace("id: INC-06", "id: INC-01"))
     with pytest.raises(StandardError, match="INC-01 is also used"):
         load_standard(copy)

@@ -115,8 +115,22 @@ def test_an_unknown_control_is_an_input_error_at_its_line(tmp_path: Path) -> Non
         load_waivers(path, KNOWN)
 
 
-def test_schema_problems_are_the_shared_validator(tmp_path: Path) -> None:
-    assert schema_problems({"waivers": []}, waiver_schema()) == []
+def test_the_waiver_schema_names_each_mistake_at_its_pointer() -> None:
+    entry = {
+        "control": "INC-01",
+        "justification": "Accepted until the fix ships.",
+        "approved_by": "Data Protection Officer",
+        "expires": "2026-12-31",
+    }
+    assert schema_problems({"waivers": [entry]}, waiver_schema()) == []
+    bad = {**entry, "expires": "2026-13-01", "justification": "x"}
+    del bad["approved_by"]
+    problems = schema_problems({"waivers": [entry, bad]}, waiver_schema())
+    assert [(p.pointer, p.message.split(";")[0]) for p in problems] == [
+        ("/waivers/1", 'required field "approved_by" is missing'),
+        ("/waivers/1/expires", '"2026-13-01" is not a valid date'),
+        ("/waivers/1/justification", '"x" has 1 characters'),
+    ]
 
 
 # --------------------------------------------------------------------------- applying

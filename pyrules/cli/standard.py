@@ -22,16 +22,45 @@ from pyrules.cli.base import (
 
 
 @main.command()
+@click.argument("control_ids", metavar="[ID]...", nargs=-1)
 @standard_option
 @click.option("--format", "format_name", type=click.Choice(["table", "json"]), default="table")
+@click.option("--site-url", help="Where the site is published [default: standard/about.yaml].")
 @handles_input_errors
-def controls(standard_dir: Path | None, format_name: str) -> None:
-    """List the controls of the standard."""
+def controls(
+    control_ids: tuple[str, ...], standard_dir: Path | None, format_name: str, site_url: str | None
+) -> None:
+    """List the controls of the standard; with IDs, where each one's policy, test cases and
+    docs page are."""
+    from pyrules.about import resolve_site_url
+    from pyrules.locate import control_files
+
     standard = standard_from(standard_dir)
+    chosen = list(standard.controls)
+    if control_ids:
+        known = {c.id: c for c in standard.controls}
+        unknown = [i for i in control_ids if i.upper() not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"{', '.join(unknown)}: this standard has no such control", param_hint="ID"
+            )
+        chosen = [known[i.upper()] for i in control_ids]
+    site = resolve_site_url(site_url, standard.root)
     if format_name == "json":
         import json
 
-        click.echo(json.dumps([c.model_dump() for c in standard.controls], indent=2))
+        listed = [
+            {**c.model_dump(), "files": control_files(standard, c, site).as_dict()} for c in chosen
+        ]
+        click.echo(json.dumps(listed, indent=2))
+        return
+    if control_ids:
+        for c in chosen:
+            files = control_files(standard, c, site)
+            click.echo(f"{c.id}  {c.title}")
+            click.echo(f"  policy: {files.policy}")
+            click.echo(f"  cases:  {files.cases or '(none shipped with this standard)'}")
+            click.echo(f"  docs:   {files.docs}")
         return
     from rich.console import Console
     from rich.table import Table
@@ -39,7 +68,7 @@ def controls(standard_dir: Path | None, format_name: str) -> None:
     table = Table(title=f"EDHS {standard.version}: {len(standard.controls)} controls")
     for column in ("ID", "Severity", "Applies", "ACEEEO", "Basis", "Title"):
         table.add_column(column, no_wrap=column != "Title")
-    for c in standard.controls:
+    for c in chosen:
         table.add_row(
             c.id,
             c.severity,
@@ -49,6 +78,7 @@ def controls(standard_dir: Path | None, format_name: str) -> None:
             c.title,
         )
     Console(width=max(100, terminal_width())).print(table)
+    click.echo("Where a control's policy, test cases and docs page are: pyrules controls ID")
 
 
 @main.command("test")

@@ -10,7 +10,7 @@ that shared decision fails or is undefined, each control is asked on its own so 
 pinned to the control that caused it. Results go through `parse_control_output`, so both
 engines produce identical `RawResult`s.
 
-Module ids on the server are the bundle paths (`edhs/inc/breach_notification.rego`), so a
+Module ids on the server are the bundle paths (`edhs/inc/inc_01_breach_notification.rego`), so a
 push replaces the standard's modules instead of adding a second copy. An OPA started with
 the EDHS bundle refuses writes under the bundle's roots: then pyrules pushes only
 `pyrules.all` (outside the roots), once `data.system.bundles` shows a bundle whose roots

@@ -78,9 +78,10 @@ def test_search_works_offline_from_an_inlined_index(built) -> None:
     assert "assets/javascripts/iframe-worker-shim.js" in home  # the worker shim, vendored
 
 
-def test_the_build_reports_its_time_and_is_quick(built) -> None:
-    assert "built into" in built.output
-    assert built.seconds < 60
+def test_the_build_says_where_it_built_and_in_what_time(built) -> None:
+    # The time is the build's own measurement; how fast a shared machine builds is bench's
+    # business, not a pass/fail of the suite.
+    assert re.search(rf"built into {re.escape(str(built.site))} in \d+\.\d s; open ", built.output)
 
 
 def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:

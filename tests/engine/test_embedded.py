@@ -210,3 +210,13 @@ deny contains {"msg": "not listed", "path": "/v"} if not input.v in data.edhs.pa
     checked = EmbeddedEngine(modules, params, [control("tst.param")], cache_dir=tmp_path)
     assert checked.evaluate({"v": 'say "été"'})["TST-01"] == RawResult(applicable=True)
     assert checked.evaluate({"v": "DES"})["TST-01"].deny
+
+
+def test_the_suite_compiles_into_a_cache_of_its_own(bundle_cache) -> None:
+    from pyrules.engine.embedded import default_cache_dir
+
+    assert default_cache_dir() == bundle_cache
+    EmbeddedEngine(
+        [Module("g.rego", GOOD, "tst.good", 1, None)], {"limit": 4}, [control("tst.good")]
+    )
+    assert list(bundle_cache.glob("*.rbb"))

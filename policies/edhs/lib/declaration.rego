@@ -11,6 +11,18 @@ import rego.v1
 # else at the nearest parent the declaration has, so every finding names a line of the file.
 finding(path, msg) := {"msg": msg, "path": pointer(nearest_existing(path))}
 
+# The value the declaration states at path, e.g. value(["security", "tls", "minimum_version"]);
+# undefined when it states none, as input.security.tls.minimum_version is (a value stated
+# as false or null comes back as it is). A control names each path once, in a rule such as
+# field := ["security", "tls", "minimum_version"], and both reads the value (value(field))
+# and reports there (finding(field, msg)), so the two cannot drift apart. The two lookups
+# with different defaults agree only when the declaration has the field. A list index in
+# path must exist: the embedded engine stops with an error on one out of range.
+value(path) := stated if {
+	stated := object.get(input, path, false)
+	stated == object.get(input, path, true)
+}
+
 # The value the declaration states at path, or "not stated" when it states none.
 declared(path) := object.get(input, path, "not stated")
 
