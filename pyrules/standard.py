@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from pyrules.errors import StandardError
-from pyrules.model import BASES, SEVERITIES, Control, Family, Reference
+from pyrules.model import BASES, SEVERITIES, Control, Family, Module, Reference
 
 CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
@@ -45,17 +45,6 @@ def shipped(*parts: str) -> Path:
     """A file shipped with the standard (docs/, tests/cases/, standard/about.yaml): the
     wheel holds them in the checkout's layout, so the same path works in both."""
     return default_standard_dir().joinpath(*parts)
-
-
-@dataclass(frozen=True)
-class Module:
-    """One Rego file of the bundle."""
-
-    path: str  # relative to the bundle root, with forward slashes
-    source: str
-    package: str
-    package_line: int
-    annotation: dict[str, Any] | None  # the METADATA block right above `package`
 
 
 @dataclass(frozen=True)
@@ -111,24 +100,6 @@ class Standard:
 
     def has_control(self, control_id: str) -> bool:
         return control_id in self._by_id
-
-
-def resolve_standard(location: Path | None, verification_key: Path | None = None) -> Standard:
-    """The standard named on the command line: a directory, a bundle archive (pyrules
-    bundle build), or none: the one shipped with pyrules."""
-    if location is None or location.is_dir():
-        if verification_key is not None:
-            raise StandardError("--verification-key applies to a bundle archive (--bundle FILE)")
-        return load_standard(location)
-    if not location.exists():
-        raise StandardError(f"{location}: no such directory or bundle archive")
-    if not location.is_file():  # a FIFO or a device would block or never end
-        raise StandardError(f"{location}: not a regular file (a FIFO, socket or device)")
-    from pyrules.bundle import is_archive, load_bundle_standard  # tarfile, only when needed
-
-    if not is_archive(location):
-        raise StandardError(f"{location}: neither a standard directory nor a .tar.gz bundle")
-    return load_bundle_standard(location, verification_key)
 
 
 def compatibility_key(version: str) -> str:

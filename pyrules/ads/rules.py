@@ -20,7 +20,8 @@ from pyrules.errors import InputError
 if TYPE_CHECKING:
     from opa_bindings import OpaEngine
 
-    from pyrules.standard import Module, Standard
+    from pyrules.model import Module
+    from pyrules.standard import Standard
 
 PACKAGE_PREFIX = "edhs.evidence."
 TABLE = "ads"

@@ -13,7 +13,8 @@ from pyrules.docs.fields import (
     control_reads,
     declaration_sections,
 )
-from pyrules.standard import Module, Standard, load_standard
+from pyrules.model import Module
+from pyrules.standard import Standard, load_standard
 
 ROOT = Path(__file__).resolve().parents[2]
 
