@@ -10,31 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from helpers import write_pem_pair
 
 from pyrules.bundle_signature import SIGNATURES_FILE, SignatureError, signatures_file, verify_files
 from pyrules.errors import InputError
 
 FILES = {".manifest": b'{"revision": "0.1.0"}', "edhs/a.rego": b"package edhs.a\n"}
-PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
-
-
-def write_pair(directory: Path, name: str, private: PrivateKey) -> tuple[Path, Path]:
-    key, public = directory / f"{name}.key", directory / f"{name}.pub"
-    key.write_bytes(
-        private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    public.write_bytes(
-        private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-    return key, public
 
 
 def b64(data: bytes) -> str:
@@ -51,7 +33,7 @@ def forged(genuine: bytes, header: dict, key: bytes | None) -> bytes:
 
 @pytest.fixture(scope="module")
 def rsa_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_pair(
+    return write_pem_pair(
         tmp_path_factory.mktemp("keys"),
         "rsa",
         rsa.generate_private_key(public_exponent=65537, key_size=2048),
@@ -84,7 +66,7 @@ def test_hmac_keyed_with_the_public_key_is_refused(rsa_pair: tuple[Path, Path]) 
 
 def test_a_key_of_another_type_does_not_verify(tmp_path: Path, rsa_pair) -> None:
     key, _ = rsa_pair
-    _, other = write_pair(tmp_path, "ed", ed25519.Ed25519PrivateKey.generate())
+    _, other = write_pem_pair(tmp_path, "ed", ed25519.Ed25519PrivateKey.generate())
     with pytest.raises(SignatureError, match="does not verify"):
         verify(signatures_file(FILES, key), other)
 
@@ -96,6 +78,6 @@ def test_a_token_that_is_not_a_jws_is_refused(rsa_pair: tuple[Path, Path]) -> No
 
 
 def test_a_curve_other_than_p256_cannot_sign(tmp_path: Path) -> None:
-    key, _ = write_pair(tmp_path, "p384", ec.generate_private_key(ec.SECP384R1()))
+    key, _ = write_pem_pair(tmp_path, "p384", ec.generate_private_key(ec.SECP384R1()))
     with pytest.raises(InputError, match="use an RSA, EC P-256 or Ed25519 key"):
         signatures_file(FILES, key)
