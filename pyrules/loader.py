@@ -620,7 +620,9 @@ class _Walker:
             raise _Fail(mark, f"more than {self.max_nodes} nodes; the file is too large to check")
         raw = event.value
         plain = event.tag is None and event.implicit[0]
-        value = self._scalar_value(event, plain)
+        value = self.cache.get(raw, _MISSING) if plain else _MISSING
+        if value is _MISSING:
+            value = self._scalar_value(event, plain)
         stack = self.stack
         if not stack:
             raise _Fail(mark, f"the declaration must be a mapping, found {_kind(value)}")
@@ -641,9 +643,7 @@ class _Walker:
         raw = event.value
         try:
             if plain:
-                value = self.cache.get(raw, _MISSING)
-                if value is _MISSING:
-                    value = self.cache[raw] = _plain(raw)
+                value = self.cache[raw] = _plain(raw)
                 return value
             if event.tag is None or event.tag == "!":
                 return raw
@@ -977,12 +977,33 @@ class _JsonParser:
         self.pointer = ""  # the place of the value that starts next
 
     def parse(self) -> tuple[dict[str, Any], dict[str, Position]]:
-        i: int | None = _skip_ws(self.text, 0).end()
-        while i is not None:
+        text = self.text
+        stack = self.stack
+        i = _skip_ws(text, 0).end()
+        while True:
             i, opened = self._value(i)
-            if not opened:
-                i = self._next_value(i)
-        return self.root, self._positions()
+            if opened:
+                continue  # its first member or item starts at i
+            # After a value: past ',' to the next value, closing containers on the way.
+            while True:
+                i = _skip_ws(text, i).end()
+                if not stack:
+                    if i < len(text):
+                        raise self._fail(
+                            i, f"unexpected {_describe(text, i)} after the top-level value"
+                        )
+                    return self.root, self._positions()
+                top = stack[-1]
+                c = text[i : i + 1]
+                if c == ",":
+                    i = self._after_comma(i, top)
+                    break
+                if c == ("}" if top.is_object else "]"):
+                    i += 1
+                    stack.pop()
+                    continue
+                expected = "',' or '}'" if top.is_object else "',' or ']'"
+                raise self._fail(i, f"expected {expected}, found {_describe(text, i)}")
 
     def _fail(self, index: int, message: str) -> LoadError:
         line, column = _line_col(self.text, index)
@@ -1106,35 +1127,14 @@ class _JsonParser:
             raise self._fail(end, f"expected ':' after the key, found {_describe(text, end)}")
         return _skip_ws(text, end + 1).end()
 
-    def _next_value(self, i: int) -> int | None:
-        """After a value: past ',' to where the next value starts, closing the containers
-        that end on the way; None once the top-level value has ended."""
-        text = self.text
-        stack = self.stack
-        while True:
-            i = _skip_ws(text, i).end()
-            if not stack:
-                if i < len(text):
-                    raise self._fail(
-                        i, f"unexpected {_describe(text, i)} after the top-level value"
-                    )
-                return None
-            top = stack[-1]
-            c = text[i : i + 1]
-            if c == ",":
-                comma = i
-                i = _skip_ws(text, i + 1).end()
-                if top.is_object:
-                    return self._key(i, top, comma)
-                if text.startswith("]", i):
-                    raise self._fail(comma, "trailing comma before ']'")
-                return self._item(i, top)
-            if c == ("}" if top.is_object else "]"):
-                i += 1
-                stack.pop()
-                continue
-            expected = "',' or '}'" if top.is_object else "',' or ']'"
-            raise self._fail(i, f"expected {expected}, found {_describe(text, i)}")
+    def _after_comma(self, comma: int, top: _JsonFrame) -> int:
+        """Where the next member's value or the next item starts."""
+        i = _skip_ws(self.text, comma + 1).end()
+        if top.is_object:
+            return self._key(i, top, comma)
+        if self.text.startswith("]", i):
+            raise self._fail(comma, "trailing comma before ']'")
+        return self._item(i, top)
 
     def _positions(self) -> dict[str, Position]:
         positions = {"": _ROOT}
