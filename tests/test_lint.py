@@ -54,7 +54,7 @@ deny contains lib.finding(field, msg) if {
 	field := array.concat(purposes_field, [i, "legal_basis"])
 }
 """
-    found = reads(source)
+    found = field_reads(source)
     assert found >= {
         ("processing", "purposes"),
         ("processing", "purposes", "*", "name"),
