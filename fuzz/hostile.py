@@ -130,6 +130,34 @@ YAML_FEATURES = [
 ]
 
 
+def long_string_case(
+    rng: random.Random, base: dict[str, Any], spots: list[tuple[tuple[Any, ...], Any]], fmt: str
+) -> Case:
+    texts = [p for p, v in spots if isinstance(v, str)]
+    length = rng.choice([300, 3000, 40_000, 300_000])
+    data = put(base, rng.choice(texts), "A" * length)
+    name = f"decl.{fmt}"
+    if rng.random() < 0.3:  # a long unknown key
+        data[("k" * rng.randint(100, LONG_KEY))] = 1
+        return Case("long-string", name, dump(data, fmt), True)
+    return Case("long-string", name, dump(data, fmt), True if length > 2048 else UNKNOWN)
+
+
+def deep_nesting_case(
+    rng: random.Random, base: dict[str, Any], pointer: tuple[Any, ...], fmt: str
+) -> Case:
+    depth = rng.choice([63, 64, 65, 100, 400])
+    nested: Any = "x"
+    for _ in range(depth):
+        nested = [nested] if rng.random() < 0.5 else {"a": nested}
+    if rng.random() < 0.5:  # inside a declaration, as JSON text (valid YAML too)
+        text = json.dumps(put(base, pointer, nested), ensure_ascii=False).encode()
+        return Case("deep-nesting", f"decl.{fmt}", text, True)
+    depth = rng.choice([depth, 1000, 5000, 100_000])
+    raw = ("[" * depth + "]" * depth if fmt == "json" else "- " * depth + "x").encode()
+    return Case("deep-nesting", f"decl.{fmt}", raw, True)
+
+
 def declaration_case(category: str, rng: random.Random, base: dict[str, Any]) -> Case:
     fmt = rng.choice(["yaml", "json"])
     name = f"decl.{fmt}"
@@ -150,13 +178,7 @@ def declaration_case(category: str, rng: random.Random, base: dict[str, Any]) ->
         target = rng.choice(numbers) if numbers else pointer
         return Case(category, name, dump(put(base, target, rng.choice(ODD_NUMBERS)), fmt), UNKNOWN)
     if category == "long-string":
-        texts = [p for p, v in spots if isinstance(v, str)]
-        length = rng.choice([300, 3000, 40_000, 300_000])
-        data = put(base, rng.choice(texts), "A" * length)
-        if rng.random() < 0.3:  # a long unknown key
-            data[("k" * rng.randint(100, LONG_KEY))] = 1
-            return Case(category, name, dump(data, fmt), True)
-        return Case(category, name, dump(data, fmt), True if length > 2048 else UNKNOWN)
+        return long_string_case(rng, base, spots, fmt)
     if category == "unicode":
         texts = [p for p, v in spots if isinstance(v, str)]
         odd = rng.choice(ODD_TEXT)
@@ -171,16 +193,7 @@ def declaration_case(category: str, rng: random.Random, base: dict[str, Any]) ->
         ])  # fmt: skip
         return Case(category, name, raw, True)
     if category == "deep-nesting":
-        depth = rng.choice([63, 64, 65, 100, 400])
-        nested: Any = "x"
-        for _ in range(depth):
-            nested = [nested] if rng.random() < 0.5 else {"a": nested}
-        if rng.random() < 0.5:  # inside a declaration, as JSON text (valid YAML too)
-            text = json.dumps(put(base, pointer, nested), ensure_ascii=False).encode()
-            return Case(category, name, text, True)
-        depth = rng.choice([depth, 1000, 5000, 100_000])
-        raw = ("[" * depth + "]" * depth if fmt == "json" else "- " * depth + "x").encode()
-        return Case(category, name, raw, True)
+        return deep_nesting_case(rng, base, pointer, fmt)
     if category == "yaml-feature":
         feature = rng.choice(YAML_FEATURES)
         if rng.random() < 0.5:  # in front of a valid declaration

@@ -7,14 +7,15 @@ reads as structured (`data.json`, `.manifest`) are hashed over a canonical form 
 no whitespace, numbers as written) so that reformatting them does not break the signature;
 every other file is hashed byte for byte.
 
-Keys are PEM files. The algorithm follows the key: RSA -> RS256, EC P-256 -> ES256,
-Ed25519 -> EdDSA. RS256 and Ed25519 signatures are deterministic, so a signed bundle is
+PyJWT writes and checks the JWS. Keys are PEM files. The algorithm follows the key:
+RSA -> RS256, EC P-256 -> ES256, Ed25519 -> EdDSA, and a token is verified with its key's
+algorithm only, never the one its header names (so no `none`, and no HMAC keyed with a
+public key). RS256 and Ed25519 signatures are deterministic, so a signed bundle is
 reproducible too; ECDSA signatures are not (each carries a fresh random nonce).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Mapping
@@ -91,14 +92,6 @@ def file_digest(name: str, data: bytes, algorithm: str = HASH_ALGORITHM) -> str:
     return HASHES[algorithm](data).hexdigest()
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _compact(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -110,9 +103,24 @@ def _read_pem(path: Path, what: str) -> bytes:
         raise InputError(f"{path}: cannot read the {what} ({exc.strerror})") from None
 
 
+def _algorithm(key: Any) -> str | None:
+    """The one JWS algorithm a key may sign or verify with, so a token's header never
+    chooses it (no `none`, no HMAC keyed with a public key)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return "RS256"
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) and isinstance(
+        key.curve, ec.SECP256R1
+    ):
+        return "ES256"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return "EdDSA"
+    return None
+
+
 def load_signing_key(path: Path) -> tuple[Any, str]:
     """The private key and the JWS algorithm that goes with it."""
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
@@ -121,13 +129,10 @@ def load_signing_key(path: Path) -> tuple[Any, str]:
         raise InputError(f"{path}: encrypted signing keys are not supported") from None
     except ValueError:
         raise InputError(f"{path}: not a PEM private key") from None
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key, "RS256"
-    if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
-        return key, "ES256"
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key, "EdDSA"
-    raise InputError(f"{path}: use an RSA, EC P-256 or Ed25519 key (RS256, ES256, EdDSA)")
+    algorithm = _algorithm(key)
+    if algorithm is None:
+        raise InputError(f"{path}: use an RSA, EC P-256 or Ed25519 key (RS256, ES256, EdDSA)")
+    return key, algorithm
 
 
 def load_verification_key(path: Path) -> Any:
@@ -144,48 +149,12 @@ def load_verification_key(path: Path) -> Any:
         raise InputError(f"{path}: not a PEM public key or certificate") from None
 
 
-def _sign(key: Any, algorithm: str, message: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding
-    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-
-    if algorithm == "RS256":
-        return key.sign(message, padding.PKCS1v15(), hashes.SHA256())  # type: ignore[no-any-return]
-    if algorithm == "ES256":
-        r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")  # JWS wants raw r||s
-    return key.sign(message)  # type: ignore[no-any-return]
-
-
-def _verify(key: Any, algorithm: str, message: bytes, signature: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
-    try:
-        if algorithm == "RS256" and isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
-        elif algorithm == "ES256" and isinstance(key, ec.EllipticCurvePublicKey):
-            if len(signature) != 64:
-                return False
-            der = encode_dss_signature(
-                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            )
-            key.verify(der, message, ec.ECDSA(hashes.SHA256()))
-        elif algorithm == "EdDSA" and isinstance(key, ed25519.Ed25519PublicKey):
-            key.verify(signature, message)
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
 def signatures_file(
     files: Mapping[str, bytes], key_path: Path, key_id: str = "default", scope: str | None = None
 ) -> bytes:
     """`.signatures.json` for these archive files: one JWT over their digests."""
+    import jwt
+
     key, algorithm = load_signing_key(key_path)
     claims: dict[str, Any] = {
         "files": [
@@ -197,8 +166,9 @@ def signatures_file(
     }
     if scope:
         claims["scope"] = scope
-    signing_input = f"{_b64(_compact({'alg': algorithm, 'kid': key_id}))}.{_b64(_compact(claims))}"
-    token = f"{signing_input}.{_b64(_sign(key, algorithm, signing_input.encode('ascii')))}"
+    # The header is exactly {alg, kid}, as OPA writes it; PyJWT's default `typ` is left out.
+    headers = {"kid": key_id, "typ": None}
+    token = jwt.PyJWS().encode(_compact(claims), key, algorithm, headers=headers)
     return json.dumps({"signatures": [token]}, indent=1).encode("utf-8")
 
 
@@ -233,21 +203,27 @@ def verify_files(archive: str, files: Mapping[str, bytes], key_path: Path) -> di
 
 
 def _verified_claims(archive: str, raw: bytes, key: Any, key_path: Path) -> dict[str, Any]:
+    import jwt
+
     try:
         tokens = json.loads(raw.decode("utf-8")).get("signatures")
     except (UnicodeDecodeError, ValueError, AttributeError):
         raise SignatureError(f"{archive}: {SIGNATURES_FILE} is not valid JSON") from None
     if not isinstance(tokens, list) or len(tokens) != 1 or not isinstance(tokens[0], str):
         raise SignatureError(f"{archive}: {SIGNATURES_FILE} must hold exactly one JWT")
-    parts = tokens[0].split(".")
+    not_verified = SignatureError(
+        f"{archive}: the bundle signature does not verify with {key_path}"
+    )
+    algorithm = _algorithm(key)
+    if algorithm is None:
+        raise not_verified
     try:
-        header, claims = (json.loads(_unb64(p)) for p in parts[:2])
-        signature = _unb64(parts[2])
-    except (ValueError, IndexError):
+        payload = jwt.PyJWS().decode(tokens[0], key, algorithms=[algorithm])
+        claims = json.loads(payload)
+    except (jwt.InvalidSignatureError, jwt.InvalidAlgorithmError):
+        raise not_verified from None
+    except (jwt.InvalidTokenError, ValueError):
         raise SignatureError(f"{archive}: the bundle signature is not a compact JWS") from None
-    if len(parts) != 3 or not isinstance(header, dict) or not isinstance(claims, dict):
+    if not isinstance(claims, dict):
         raise SignatureError(f"{archive}: the bundle signature is not a compact JWS")
-    message = f"{parts[0]}.{parts[1]}".encode("ascii")
-    if not _verify(key, str(header.get("alg")), message, signature):
-        raise SignatureError(f"{archive}: the bundle signature does not verify with {key_path}")
     return claims

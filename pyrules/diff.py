@@ -34,9 +34,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pyrules.lint import Problem, schema_fields
 from pyrules.model import Control, severity_rank
 from pyrules.params_direction import direction
+from pyrules.schema import schema_fields
 from pyrules.standard import Standard, compatibility_key
 
 Area = Literal["control", "policy", "parameter", "schema"]
@@ -118,14 +118,6 @@ def version_problems(diff: StandardDiff) -> list[str]:
             f"need version {needed} or later, not {new}"
         ]
     return []
-
-
-def semver_problems(old: Standard, new: Standard) -> list[Problem]:
-    """`version_problems` as lint problems, located at the version's line."""
-    return [
-        Problem("policies/.manifest:1", problem)
-        for problem in version_problems(diff_standards(old, new))
-    ]
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -21,12 +21,12 @@ from pyrules.engine.inprocess import InProcessEngine
 from pyrules.evaluate import locate_finding, status_of
 from pyrules.loader import Document
 from pyrules.model import Control
+from pyrules.rego_source import PARAM_REF
 
 TEMPORARY = re.compile(r"__local\d+__")
 UNIFY_VALUE = re.compile(r"^(?P<left>.+?) = (?P<right>.+)$", re.S)
 LOCATION = re.compile(r"^(?P<file>[^:]+\.rego):(?P<row>\d+)")
 INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\]|\[\d+\])+)")
-PARAM_REF = re.compile(r"\bdata\.edhs\.params\.([A-Za-z_][A-Za-z0-9_]*)")
 OPERATORS = {
     "lt": "<",
     "lte": "<=",

@@ -2,9 +2,7 @@
 parameters and schema coverage, and the state of every legal reference and each control's
 basis. Each problem is one line `file:line: message`.
 
-The reads of a policy are found statically in its Rego source: `input.a.b` references,
-`some x in input.a.b` iterations (then `x.c`), and path arrays such as `["a", "b", i]`
-passed to the lib helpers. That is enough for the plain style policies/README.md asks for.
+The reads of a policy are found statically in its Rego source by `pyrules.rego_source`.
 """
 
 from __future__ import annotations
@@ -17,25 +15,17 @@ from typing import Any
 
 from pyrules.errors import InputError
 from pyrules.loader import load
+from pyrules.model import Module
 from pyrules.profile import ASSESSMENT_PARAM
-from pyrules.standard import Module, Standard
+from pyrules.rego_source import FieldPath, field_reads, parameter_reads
+from pyrules.schema import READ_BY_PYRULES, schema_fields
+from pyrules.standard import Standard
 
 CATALOGUE_ENTRY = re.compile(
     r"^\*\*(?P<id>[A-Z]{3}-\d{2}) (?P<title>.+?)\*\* · (?P<severity>\w+) · "
     r"(?P<aceeeo>R\d(?:, R\d)*) · (?P<condition>\S+)",
     re.MULTILINE,
 )
-INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
-ITERATION = re.compile(
-    r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(lib\.value\(\w+\)|\w+)((?:\.[A-Za-z_]\w*)*)"
-)
-# A path named once and used by name: `field := ["a", "b"]` at the top of a policy, and
-# `array.concat(field, [i, "c"])` below it (lib.value(field) reads it, lib.finding reports).
-NAMED_PATH = re.compile(r"^(\w+) := (\[[^\]\n]*\])\s*$", re.MULTILINE)
-CONCAT = re.compile(r"(?:^(\w+) := )?array\.concat\((\w+),\s*(\[[^\]\n]*\])\)", re.MULTILINE)
-PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
-PARAM_REF = re.compile(r"data\.edhs\.params\.([A-Za-z_]\w*)")
-READ_BY_PYRULES = {("standard_version",)}
 # A "still to be checked" mark left in published text: "(verify)", "(verify paragraph)",
 # "(media literacy, verify)", "to verify". The plain verb ("verify sponsors") is fine.
 VERIFY_MARK = re.compile(r"\([^()]*\bverify\b[^()]*\)|\bto verify\b", re.IGNORECASE)
@@ -46,8 +36,6 @@ CONDITIONS = {
     "sells_political_ads": "Platforms that accept political ads.",
     "vlop": "Very large online platforms (DSA Art 33).",
 }
-
-Path_ = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -72,6 +60,16 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     problems += _parameter_description_problems(standard)
     problems += _about_problems(standard)
     return problems
+
+
+def semver_problems(old: Standard, new: Standard) -> list[Problem]:
+    """The diff's version problems as lint problems, located at the version's line."""
+    from pyrules.diff import diff_standards, version_problems
+
+    return [
+        Problem("policies/.manifest:1", problem)
+        for problem in version_problems(diff_standards(old, new))
+    ]
 
 
 def _evidence_problems(standard: Standard) -> Iterator[Problem]:
@@ -250,76 +248,11 @@ def _control_modules(standard: Standard) -> list[Module]:
     return [m for m in standard.modules if m.package in packages]
 
 
-def schema_fields(schema: dict[str, Any]) -> dict[Path_, dict[str, Any]]:
-    """Every field of the declaration schema by path ('*' for list items)."""
-    defs = schema.get("$defs", {})
-    fields: dict[Path_, dict[str, Any]] = {}
-
-    def visit(node: dict[str, Any], path: Path_) -> None:
-        if "$ref" in node:
-            node = {
-                **defs[node["$ref"].split("/")[-1]],
-                **{k: v for k, v in node.items() if k != "$ref"},
-            }
-        if path:
-            fields[path] = node
-        for key, child in node.get("properties", {}).items():
-            visit(child, (*path, key))
-        if isinstance(node.get("items"), dict):
-            visit(node["items"], (*path, "*"))
-
-    visit(schema, ())
-    return fields
-
-
-def reads(source: str) -> set[Path_]:
-    """The declaration paths a Rego source reads or reports on."""
-    found: set[Path_] = set()
-    aliases: dict[str, Path_] = {"input": ()}
-    for name, items in NAMED_PATH.findall(source):
-        aliases[f"lib.value({name})"] = _items(items)
-    for name, base, items in CONCAT.findall(source):
-        if f"lib.value({base})" in aliases:
-            path = (*aliases[f"lib.value({base})"], *_items(items))
-            found.add(path)
-            if name:
-                aliases[f"lib.value({name})"] = path
-    iterations = ITERATION.findall(source)
-    for _ in range(len(iterations)):  # aliases of aliases, e.g. `some l in election.languages`
-        for _index, name, root, rest in iterations:
-            if root in aliases:
-                aliases[name] = (*aliases[root], *_segments(rest), "*")
-    aliases = {n: p for n, p in aliases.items() if n != "input" and not n.startswith("lib.")}
-    for match in INPUT_REF.finditer(source):
-        found.add(_segments(match.group(1)))
-    for alias, base in aliases.items():
-        for match in re.finditer(rf"\b{alias}((?:\.[A-Za-z_]\w*)+)", source):
-            found.add(base + _segments(match.group(1)))
-        found.add(base)
-    for match in PATH_ARRAY.finditer(source):
-        found.add(_items(match.group(0)))
-    return found
-
-
-def _items(array: str) -> Path_:
-    """The path an array of keys spells; a variable or a number stands for any list item."""
-    items = [i.strip() for i in array[1:-1].split(",")]
-    return tuple(i.strip('"') if i.startswith('"') else "*" for i in items)
-
-
-def _segments(ref: str) -> Path_:
-    parts = re.findall(r"\.([A-Za-z_]\w*)|\[([^\]]*)\]", ref)
-    return tuple(
-        name if name else (index.strip('"') if index.startswith('"') else "*")
-        for name, index in parts
-    )
-
-
 def _reference_problems(standard: Standard) -> Iterator[Problem]:
     fields = schema_fields(standard.schema)
-    read: set[Path_] = set()
+    read: set[FieldPath] = set()
     for module in standard.modules:
-        module_reads = reads(module.source)
+        module_reads = field_reads(module.source)
         read |= module_reads
         for path in sorted(module_reads):
             if path and path[0] in {k[0] for k in fields} and path not in fields:
@@ -327,13 +260,13 @@ def _reference_problems(standard: Standard) -> Iterator[Problem]:
                     f"policies/{module.path}:{_line_of(module.source, path[-1])}",
                     f"reads {'.'.join(path)}, which the declaration schema does not have",
                 )
-        for param in sorted(set(PARAM_REF.findall(module.source))):
+        for param in sorted(parameter_reads(module.source)):
             if param not in standard.params:
                 yield Problem(
                     f"policies/{module.path}:{_line_of(module.source, param)}",
                     f"reads parameter {param}, which params/data.json does not define",
                 )
-    used_params = {p for m in standard.modules for p in PARAM_REF.findall(m.source)}
+    used_params = set().union(*(parameter_reads(m.source) for m in standard.modules))
     # The assessment document is read whole by the lib (object.get), and set by pyrules.
     for param in sorted(set(standard.params) - used_params - {ASSESSMENT_PARAM}):
         yield Problem("policies/edhs/params/data.json:1", f"parameter {param} is read by no policy")
@@ -354,7 +287,7 @@ def _is_leaf(node: dict[str, Any]) -> bool:
     )
 
 
-def _informational(fields: dict[Path_, dict[str, Any]], path: Path_) -> bool:
+def _informational(fields: dict[FieldPath, dict[str, Any]], path: FieldPath) -> bool:
     return any(fields.get(path[:n], {}).get("x-informational") for n in range(1, len(path) + 1))
 
 

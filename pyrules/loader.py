@@ -66,7 +66,16 @@ try:  # libyaml: about 10x faster than the pure-Python parser.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _CParser = None
 
-__all__ = ["Document", "Limits", "LoadError", "Position", "load", "loads", "read_regular"]
+__all__ = [
+    "Document",
+    "Limits",
+    "LoadError",
+    "Position",
+    "json_type",
+    "load",
+    "loads",
+    "read_regular",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +161,8 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     name = os.fspath(path)
     try:
         info = os.stat(name)
-    except FileNotFoundError:
-        raise LoadError(name, 1, 1, "no such file") from None
-    except NotADirectoryError:
-        raise LoadError(name, 1, 1, "no such file") from None
-    except PermissionError:
-        raise LoadError(name, 1, 1, "permission denied") from None
-    except OSError as exc:
-        raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
-    except ValueError:  # e.g. a NUL byte in the name
-        raise LoadError(name, 1, 1, "not a valid file name") from None
+    except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the name
+        raise _read_error(name, exc) from None
     _check_regular(name, info)
     if info.st_size > max_bytes:
         raise LoadError(name, 1, 1, _too_big(info.st_size, max_bytes))
@@ -172,17 +173,26 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             _check_regular(name, os.fstat(handle.fileno()))
             # Never trust stat alone (files that grow): read at most one byte more.
             raw = handle.read(max_bytes + 1)
-    except PermissionError:
-        raise LoadError(name, 1, 1, "permission denied") from None
-    except IsADirectoryError:
-        raise LoadError(name, 1, 1, "is a directory, not a file") from None
-    except OSError as exc:
-        raise LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}") from None
-    except MemoryError:
-        raise LoadError(name, 1, 1, "not enough memory to read the file") from None
+    except (OSError, MemoryError) as exc:
+        raise _read_error(name, exc) from None
     if len(raw) > max_bytes:
         raise LoadError(name, 1, 1, _too_big(None, max_bytes))
     return raw
+
+
+def _read_error(name: str, exc: Exception) -> LoadError:
+    """Why a file could not be read, as a user would say it."""
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return LoadError(name, 1, 1, "no such file")
+    if isinstance(exc, PermissionError):
+        return LoadError(name, 1, 1, "permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return LoadError(name, 1, 1, "is a directory, not a file")
+    if isinstance(exc, MemoryError):
+        return LoadError(name, 1, 1, "not enough memory to read the file")
+    if isinstance(exc, ValueError):
+        return LoadError(name, 1, 1, "not a valid file name")
+    return LoadError(name, 1, 1, f"cannot read the file: {_os_reason(exc)}")
 
 
 def _check_regular(name: str, info: os.stat_result) -> None:
@@ -212,7 +222,7 @@ def loads(
         raise LoadError(name, 1, 1, "the file is empty")
     try:
         if fmt == "json":
-            data, positions = _parse_json(text, name, limits)
+            data, positions = _JsonParser(text, name, limits).parse()
             scalars: dict[str, str] = {}
         else:
             data, positions, scalars = _parse_yaml(text, name, limits)
@@ -258,20 +268,35 @@ def _too_big(size: int | None, limit: int) -> str:
     return f"file is {_size(size)}; the limit is {_limit(limit)}"
 
 
-def _kind(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of parsed JSON data (a bool is not an integer)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "boolean"
     if isinstance(value, int):
-        return "an integer"
+        return "integer"
     if isinstance(value, float):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+_KINDS = {
+    "null": "null",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "array": "a list",
+    "object": "a mapping",
+}
+
+
+def _kind(value: Any) -> str:
+    """The type of a value in the words of a message: 'a list', 'an integer'."""
+    return _KINDS[json_type(value)]
 
 
 def _escape(key: str) -> str:
@@ -484,7 +509,7 @@ def _parse_yaml(
             parser = _CParser(text) if use_c else _PyParser(text)
             entries: list[tuple[str, Any]] = []
             scalars: dict[str, str] = {}
-            root = _walk(parser.get_event, entries, scalars, limits)
+            root = _Walker(entries, scalars, limits).walk(parser.get_event)
         except _Fail as fail:
             mark = fail.mark
             line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -529,240 +554,269 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> LoadError:
     return LoadError(name, line, column, "invalid YAML: " + message)
 
 
-def _walk(
-    get_event: Callable[[], Any],
-    entries: list[tuple[str, Any]],
-    scalars: dict[str, str],
-    limits: Limits,
-) -> dict[str, Any]:
-    """Build the data from events, recording (pointer, start mark) for every node.
+class _Walker:
+    """Builds the data from PyYAML's events, recording (pointer, start mark) for every node.
 
-    One loop, an explicit stack, no recursion: the depth of the input cannot reach the
-    Python stack.  Kept flat and branchy on purpose: it runs for every node.
+    One method per kind of event, an explicit stack and no recursion: the depth of the
+    input cannot reach the Python stack. The methods run for every node, so the state
+    lives in slots and each check is made where its event arrives.
     """
-    max_depth = limits.max_depth
-    max_nodes = limits.max_nodes
-    max_derefs = limits.max_alias_expansions
-    add = entries.append
-    stack: list[_Frame] = []
-    anchors: dict[str, _Anchor] = {}
-    cache: dict[str, Any] = {}  # plain scalar -> value; declarations repeat values a lot
-    missing = _MISSING
-    root: Any = None
-    has_root = False
-    documents = 0
-    nodes = 0
-    derefs = 0
 
-    while True:
-        event = get_event()
-        cls = event.__class__
+    __slots__ = (
+        "anchors",
+        "cache",
+        "derefs",
+        "documents",
+        "entries",
+        "max_depth",
+        "max_derefs",
+        "max_nodes",
+        "nodes",
+        "root",
+        "scalars",
+        "stack",
+    )
 
-        if cls is ScalarEvent:
-            mark = event.start_mark
-            nodes += 1
-            if nodes > max_nodes:
-                raise _Fail(mark, f"more than {max_nodes} nodes; the file is too large to check")
-            tag = event.tag
-            raw = event.value
-            try:
-                if tag is None and event.implicit[0]:
-                    value = cache.get(raw, missing)
-                    if value is missing:
-                        value = cache[raw] = _plain(raw)
-                elif tag is None or tag == "!":
-                    value = raw
-                else:
-                    value = _tagged(tag, raw)
-            except ValueError as exc:
-                raise _Fail(mark, str(exc)) from None
-            if not stack:
-                raise _Fail(mark, f"the declaration must be a mapping, found {_kind(value)}")
-            frame = stack[-1]
-            if frame.is_map:
-                if frame.key is None:
-                    if raw == "<<" and tag is None and event.implicit[0]:
-                        _merge_key(frame, mark)
-                    else:
-                        _key(frame, value, raw, mark, entries)
-                    if event.anchor is not None:
-                        _define(anchors, stack, event.anchor, value, mark)
-                    continue
-                if frame.key is _MERGING:
-                    raise _Fail(mark, _NOT_MERGEABLE)
-                frame.container[frame.key] = value
-                frame.key = None
-                if value.__class__ is not str and tag is None:
-                    scalars[frame.key_pointer] = raw
-            elif frame.merging:
+    def __init__(
+        self, entries: list[tuple[str, Any]], scalars: dict[str, str], limits: Limits
+    ) -> None:
+        self.entries = entries
+        self.scalars = scalars
+        self.max_depth = limits.max_depth
+        self.max_nodes = limits.max_nodes
+        self.max_derefs = limits.max_alias_expansions
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.cache: dict[str, Any] = {}  # plain scalar -> value; declarations repeat values
+        self.root: dict[str, Any] | None = None
+        self.documents = 0
+        self.nodes = 0
+        self.derefs = 0
+
+    def walk(self, get_event: Callable[[], Any]) -> dict[str, Any]:
+        handlers: dict[type, Callable[[Any], None]] = {
+            ScalarEvent: self.scalar,
+            MappingStartEvent: self.collection_start,
+            SequenceStartEvent: self.collection_start,
+            MappingEndEvent: self.collection_end,
+            SequenceEndEvent: self.collection_end,
+            AliasEvent: self.alias,
+            DocumentStartEvent: self.document_start,
+        }
+        while True:
+            event = get_event()
+            handler = handlers.get(event.__class__)
+            if handler is not None:
+                handler(event)
+            elif event.__class__ is StreamEndEvent:
+                if self.root is None:
+                    raise _Fail(None, "the file is empty (it holds only comments)")
+                return self.root
+
+    def scalar(self, event: ScalarEvent) -> None:
+        mark = event.start_mark
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise _Fail(mark, f"more than {self.max_nodes} nodes; the file is too large to check")
+        raw = event.value
+        plain = event.tag is None and event.implicit[0]
+        value = self.cache.get(raw, _MISSING) if plain else _MISSING
+        if value is _MISSING:
+            value = self._scalar_value(event, plain)
+        stack = self.stack
+        if not stack:
+            raise _Fail(mark, f"the declaration must be a mapping, found {_kind(value)}")
+        frame = stack[-1]
+        if frame.is_map and frame.key is None:
+            if plain and raw == "<<":
+                _merge_key(frame, mark)
+            else:
+                _key(frame, value, raw, mark, self.entries)
+        else:
+            pointer = self._place(frame, value, mark)
+            if value.__class__ is not str and event.tag is None:
+                self.scalars[pointer] = raw
+        if event.anchor is not None:
+            _define(self.anchors, stack, event.anchor, value, mark)
+
+    def _scalar_value(self, event: ScalarEvent, plain: bool) -> Any:
+        raw = event.value
+        try:
+            if plain:
+                value = self.cache[raw] = _plain(raw)
+                return value
+            if event.tag is None or event.tag == "!":
+                return raw
+            return _tagged(event.tag, raw)
+        except ValueError as exc:
+            raise _Fail(event.start_mark, str(exc)) from None
+
+    def _place(self, frame: _Frame, value: Any, mark: Any) -> str:
+        """Put a value at the frame's pending key or at the end of its list; its pointer."""
+        if frame.is_map:
+            if frame.key is _MERGING:
                 raise _Fail(mark, _NOT_MERGEABLE)
-            else:
-                container = frame.container
-                pointer = f"{frame.pointer}/{len(container)}"
-                add((pointer, mark))
-                container.append(value)
-                if value.__class__ is not str and tag is None:
-                    scalars[pointer] = raw
-            if event.anchor is not None:
-                _define(anchors, stack, event.anchor, value, mark)
+            frame.container[frame.key] = value
+            frame.key = None
+            return frame.key_pointer
+        if frame.merging:
+            raise _Fail(mark, _NOT_MERGEABLE)
+        pointer = f"{frame.pointer}/{len(frame.container)}"
+        self.entries.append((pointer, mark))
+        frame.container.append(value)
+        return pointer
 
-        elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            mark = event.start_mark
-            is_map = cls is MappingStartEvent
-            nodes += 1
-            if nodes > max_nodes:
-                raise _Fail(mark, f"more than {max_nodes} nodes; the file is too large to check")
-            depth = len(stack) + 1
-            if depth > max_depth:
-                raise _Fail(mark, f"nesting is deeper than {max_depth} levels")
-            tag = event.tag
-            if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
-                what = "a mapping" if is_map else "a list"
-                raise _Fail(
-                    mark,
-                    f"tag {_short_tag(tag)} is not allowed on {what}; use only {_ALLOWED_TAGS}",
-                )
-            container: Any = {} if is_map else []
-            if not stack:
-                if not is_map:
-                    raise _Fail(mark, "the declaration must be a mapping, found a list")
-                root = container
-                has_root = True
-                pointer = ""
-            else:
-                frame = stack[-1]
-                if frame.is_map:
-                    if frame.key is None:
-                        what = "a mapping" if is_map else "a list"
-                        raise _Fail(mark, f"a key must be a string, found {what}")
-                    if frame.key is _MERGING:
-                        if is_map:
-                            raise _Fail(mark, _NOT_MERGEABLE)
-                        merging = _Frame(False, None, "", None, 0, nodes, derefs, depth, mark)
-                        merging.merging = True
-                        stack.append(merging)
-                        continue
-                    pointer = frame.key_pointer
-                    frame.container[frame.key] = container
-                    frame.key = None
-                elif frame.merging:
-                    raise _Fail(mark, _NOT_MERGEABLE)
-                else:
-                    pointer = f"{frame.pointer}/{len(frame.container)}"
-                    add((pointer, mark))
-                    frame.container.append(container)
-            anchor_name = event.anchor
-            if anchor_name is not None:
-                _check_new_anchor(anchors, stack, anchor_name, mark)
-            stack.append(
-                _Frame(
-                    is_map,
-                    container,
-                    pointer,
-                    anchor_name,
-                    len(entries),
-                    nodes,
-                    derefs,
-                    depth,
-                    mark,
-                )
+    def collection_start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
+        mark = event.start_mark
+        is_map = event.__class__ is MappingStartEvent
+        depth = self._opened(event, is_map)
+        container: Any = {} if is_map else []
+        stack = self.stack
+        if not stack:
+            if not is_map:
+                raise _Fail(mark, "the declaration must be a mapping, found a list")
+            self.root = container
+            pointer = ""
+        else:
+            frame = stack[-1]
+            if frame.is_map and frame.key is None:
+                raise _Fail(mark, f"a key must be a string, found {_kind(container)}")
+            if frame.is_map and frame.key is _MERGING and not is_map:
+                merging = _Frame(False, None, "", None, 0, self.nodes, self.derefs, depth, mark)
+                merging.merging = True  # `<<: [*a, *b]`: only aliases may follow
+                stack.append(merging)
+                return
+            pointer = self._place(frame, container, mark)
+        anchor = event.anchor
+        if anchor is not None:
+            _check_new_anchor(self.anchors, stack, anchor, mark)
+        stack.append(
+            _Frame(
+                is_map,
+                container,
+                pointer,
+                anchor,
+                len(self.entries),
+                self.nodes,
+                self.derefs,
+                depth,
+                mark,
+            )
+        )
+
+    def _opened(self, event: MappingStartEvent | SequenceStartEvent, is_map: bool) -> int:
+        """Count a new mapping or list against the limits; its depth."""
+        mark = event.start_mark
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise _Fail(mark, f"more than {self.max_nodes} nodes; the file is too large to check")
+        depth = len(self.stack) + 1
+        if depth > self.max_depth:
+            raise _Fail(mark, f"nesting is deeper than {self.max_depth} levels")
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
+            what = "a mapping" if is_map else "a list"
+            raise _Fail(
+                mark, f"tag {_short_tag(tag)} is not allowed on {what}; use only {_ALLOWED_TAGS}"
+            )
+        return depth
+
+    def collection_end(self, _event: MappingEndEvent | SequenceEndEvent) -> None:
+        stack = self.stack
+        frame = stack.pop()
+        if frame.merging:
+            stack[-1].key = None
+            return
+        if frame.merges:
+            _apply_merges(frame, self.entries)
+        if stack and frame.deepest > stack[-1].deepest:
+            stack[-1].deepest = frame.deepest
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = _Anchor(
+                frame.container,
+                frame.is_map,
+                frame.pointer,
+                frame.entries,
+                len(self.entries),
+                self.nodes - frame.nodes + 1,
+                frame.deepest - len(stack),
+                self.derefs - frame.derefs,
+                frame.mark,
             )
 
-        elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            frame = stack.pop()
-            if frame.merging:
-                stack[-1].key = None
-                continue
-            if frame.merges:
-                _apply_merges(frame, entries)
-            if stack and frame.deepest > stack[-1].deepest:
-                stack[-1].deepest = frame.deepest
-            if frame.anchor is not None:
-                anchors[frame.anchor] = _Anchor(
-                    frame.container,
-                    frame.is_map,
-                    frame.pointer,
-                    frame.entries,
-                    len(entries),
-                    nodes - frame.nodes + 1,
-                    frame.deepest - len(stack),
-                    derefs - frame.derefs,
-                    frame.mark,
-                )
+    def alias(self, event: AliasEvent) -> None:
+        mark = event.start_mark
+        name = event.anchor
+        anchor = self._expansion(name, mark)
+        frame = self.stack[-1]
+        if frame.merging or (frame.is_map and frame.key is _MERGING):
+            self._merge(frame, anchor, name, mark)
+        elif frame.is_map and frame.key is None:
+            _key(frame, anchor.value, f"*{name}", mark, self.entries)
+        else:
+            self._expand(frame, anchor, name, mark)
 
-        elif cls is AliasEvent:
-            mark = event.start_mark
-            name = event.anchor
-            anchor = anchors.get(name)
-            if anchor is None:
-                if any(frame.anchor == name for frame in stack):
-                    raise _Fail(mark, f"alias *{name} refers to a node that contains it")
-                raise _Fail(mark, f"alias *{name} has no anchor &{name} before it")
-            derefs += 1 + anchor.derefs
-            if derefs > max_derefs:
-                raise _Fail(
-                    mark,
-                    f"aliases expand more than {max_derefs} times; refusing a possible "
-                    "'billion laughs' document",
-                )
-            nodes += anchor.nodes
-            if nodes > max_nodes:
-                raise _Fail(mark, f"more than {max_nodes} nodes once aliases are expanded")
-            if not stack:
-                raise _Fail(mark, "the declaration must be a mapping, found an alias")
-            frame = stack[-1]
-            value = anchor.value
-            if frame.merging or (frame.is_map and frame.key is _MERGING):
-                # The members of the merged mapping become members of the target.
-                target = stack[-2] if frame.merging else frame
-                depth = len(stack) - frame.merging + anchor.height - 1
-                if depth > max_depth:
-                    raise _Fail(
-                        mark, f"nesting is deeper than {max_depth} levels once *{name} is merged"
-                    )
-                _merge_source(target, anchor, mark)
-                if depth > target.deepest:
-                    target.deepest = depth
-                if not frame.merging:
-                    frame.key = None
-                continue
-            if frame.is_map and frame.key is None:
-                _key(frame, value, f"*{name}", mark, entries)
-                continue
-            depth = len(stack) + anchor.height
-            if depth > max_depth:
-                raise _Fail(
-                    mark, f"nesting is deeper than {max_depth} levels once *{name} is expanded"
-                )
-            if frame.is_map:
-                pointer = frame.key_pointer
-                frame.container[frame.key] = _copy(value)
-                frame.key = None
-            else:
-                pointer = f"{frame.pointer}/{len(frame.container)}"
-                add((pointer, mark))
-                frame.container.append(_copy(value))
-            if anchor.end > anchor.start:
-                cut = len(anchor.pointer)
-                entries.extend(
-                    (pointer + inner[cut:], inner_mark)
-                    for inner, inner_mark in entries[anchor.start : anchor.end]
-                )
-            if depth > frame.deepest:
-                frame.deepest = depth
+    def _expansion(self, name: str, mark: Any) -> _Anchor:
+        """The anchored node an alias names, once its cost is counted against the limits."""
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            if any(frame.anchor == name for frame in self.stack):
+                raise _Fail(mark, f"alias *{name} refers to a node that contains it")
+            raise _Fail(mark, f"alias *{name} has no anchor &{name} before it")
+        self.derefs += 1 + anchor.derefs
+        if self.derefs > self.max_derefs:
+            raise _Fail(
+                mark,
+                f"aliases expand more than {self.max_derefs} times; refusing a possible "
+                "'billion laughs' document",
+            )
+        self.nodes += anchor.nodes
+        if self.nodes > self.max_nodes:
+            raise _Fail(mark, f"more than {self.max_nodes} nodes once aliases are expanded")
+        if not self.stack:
+            raise _Fail(mark, "the declaration must be a mapping, found an alias")
+        return anchor
 
-        elif cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _Fail(
-                    event.start_mark,
-                    "a second YAML document starts here; a declaration is one document",
-                )
+    def _merge(self, frame: _Frame, anchor: _Anchor, name: str, mark: Any) -> None:
+        """The members of the merged mapping become members of the target."""
+        stack = self.stack
+        target = stack[-2] if frame.merging else frame
+        depth = len(stack) - frame.merging + anchor.height - 1
+        if depth > self.max_depth:
+            raise _Fail(
+                mark, f"nesting is deeper than {self.max_depth} levels once *{name} is merged"
+            )
+        _merge_source(target, anchor, mark)
+        if depth > target.deepest:
+            target.deepest = depth
+        if not frame.merging:
+            frame.key = None
 
-        elif cls is StreamEndEvent:
-            if not has_root:
-                raise _Fail(None, "the file is empty (it holds only comments)")
-            return root
+    def _expand(self, frame: _Frame, anchor: _Anchor, name: str, mark: Any) -> None:
+        """A copy of the anchored node, with the positions of the original's content."""
+        depth = len(self.stack) + anchor.height
+        if depth > self.max_depth:
+            raise _Fail(
+                mark, f"nesting is deeper than {self.max_depth} levels once *{name} is expanded"
+            )
+        pointer = self._place(frame, _copy(anchor.value), mark)
+        entries = self.entries
+        if anchor.end > anchor.start:
+            cut = len(anchor.pointer)
+            entries.extend(
+                (pointer + inner[cut:], inner_mark)
+                for inner, inner_mark in entries[anchor.start : anchor.end]
+            )
+        if depth > frame.deepest:
+            frame.deepest = depth
+
+    def document_start(self, event: DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _Fail(
+                event.start_mark,
+                "a second YAML document starts here; a declaration is one document",
+            )
 
 
 class _Merging(str):
@@ -854,6 +908,7 @@ def _check_new_anchor(
 # --------------------------------------------------------------------------- JSON
 
 _WS = re.compile(r"[ \t\n\r]*")
+_skip_ws: Callable[[str, int], Any] = _WS.match  # always matches (maybe nothing)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_A_NUMBER = re.compile(r"-?(?:NaN|Infinity)")
@@ -878,176 +933,215 @@ def _describe(text: str, index: int) -> str:
     return quote(text[index])
 
 
-def _parse_json(text: str, name: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Position]]:
-    """Strict RFC 8259 JSON, iteratively, with the key position of every member."""
-    max_depth = limits.max_depth
-    max_nodes = limits.max_nodes
-    check_surrogates = "\\u" in text
-    ws = _WS.match
-    number = _NUMBER.match
-    n = len(text)
-    pointers: list[str] = []
-    starts: list[int] = []
-    # Each frame: [container, pointer, is_object, pending key]
-    stack: list[list[Any]] = []
-    root: Any = None
-    nodes = 0
-    pointer = ""
-    i = ws(text, 0).end()
+class _JsonFrame:
+    """One open object or array while parsing JSON."""
 
-    def fail(index: int, message: str) -> LoadError:
-        line, column = _line_col(text, index)
-        return LoadError(name, line, column, "invalid JSON: " + message)
+    __slots__ = ("container", "is_object", "key", "pointer")
 
-    def string(index: int) -> tuple[str, int]:
+    def __init__(self, container: Any, pointer: str, is_object: bool) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.is_object = is_object
+        self.key: str | None = None  # the member whose value comes next
+
+
+class _JsonParser:
+    """Strict RFC 8259 JSON, iteratively, with the position of every member's key and
+    every array item: one method per thing that can start at the current index."""
+
+    __slots__ = (
+        "check_surrogates",
+        "max_depth",
+        "max_nodes",
+        "name",
+        "nodes",
+        "pointer",
+        "pointers",
+        "root",
+        "stack",
+        "starts",
+        "text",
+    )
+
+    def __init__(self, text: str, name: str, limits: Limits) -> None:
+        self.text = text
+        self.name = name
+        self.max_depth = limits.max_depth
+        self.max_nodes = limits.max_nodes
+        self.check_surrogates = "\\u" in text
+        self.pointers: list[str] = []  # every member and item, in document order ...
+        self.starts: list[int] = []  # ... and the index where each starts
+        self.stack: list[_JsonFrame] = []
+        self.root: dict[str, Any] = {}
+        self.nodes = 0
+        self.pointer = ""  # the place of the value that starts next
+
+    def parse(self) -> tuple[dict[str, Any], dict[str, Position]]:
+        text = self.text
+        stack = self.stack
+        i = _skip_ws(text, 0).end()
+        while True:
+            i, opened = self._value(i)
+            if opened:
+                continue  # its first member or item starts at i
+            # After a value: past ',' to the next value, closing containers on the way.
+            while True:
+                i = _skip_ws(text, i).end()
+                if not stack:
+                    if i < len(text):
+                        raise self._fail(
+                            i, f"unexpected {_describe(text, i)} after the top-level value"
+                        )
+                    return self.root, self._positions()
+                top = stack[-1]
+                c = text[i : i + 1]
+                if c == ",":
+                    i = self._after_comma(i, top)
+                    break
+                if c == ("}" if top.is_object else "]"):
+                    i += 1
+                    stack.pop()
+                    continue
+                expected = "',' or '}'" if top.is_object else "',' or ']'"
+                raise self._fail(i, f"expected {expected}, found {_describe(text, i)}")
+
+    def _fail(self, index: int, message: str) -> LoadError:
+        line, column = _line_col(self.text, index)
+        return LoadError(self.name, line, column, "invalid JSON: " + message)
+
+    def _value(self, i: int) -> tuple[int, bool]:
+        """Read the value at i; True when it opened a non-empty object or array, whose
+        first member or item then starts at the returned index."""
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise self._fail(i, f"more than {self.max_nodes} nodes; the file is too large to check")
+        c = self.text[i : i + 1]
+        if c == '"':  # the common case first: most values are strings
+            value, end = self._string(i)
+        elif c == "{" or c == "[":
+            return self._open(i, c == "{")
+        else:
+            value, end = self._scalar(i, c)
+        stack = self.stack
+        if not stack:
+            raise LoadError(
+                self.name, 1, 1, f"the declaration must be a mapping, found {_kind(value)}"
+            )
+        top = stack[-1]
+        if top.is_object:
+            top.container[top.key] = value
+        else:
+            top.container.append(value)
+        return end, False
+
+    def _put(self, value: Any) -> None:
+        top = self.stack[-1]
+        if top.is_object:
+            top.container[top.key] = value
+        else:
+            top.container.append(value)
+
+    def _open(self, i: int, is_object: bool) -> tuple[int, bool]:
+        if len(self.stack) >= self.max_depth:
+            raise self._fail(i, f"nesting is deeper than {self.max_depth} levels")
+        value: Any = {} if is_object else []
+        if self.stack:
+            self._put(value)
+        elif not is_object:
+            raise LoadError(self.name, 1, 1, "the declaration must be a mapping, found a list")
+        else:
+            self.root = value
+        i = _skip_ws(self.text, i + 1).end()
+        if self.text.startswith("}" if is_object else "]", i):
+            return i + 1, False
+        frame = _JsonFrame(value, self.pointer, is_object)
+        self.stack.append(frame)
+        return (self._key(i, frame, None) if is_object else self._item(i, frame)), True
+
+    def _scalar(self, i: int, c: str) -> tuple[Any, int]:
+        """A literal or a number (strings are read by `_value`)."""
+        text = self.text
+        if c == "t" and text.startswith("true", i):
+            return True, i + 4
+        if c == "f" and text.startswith("false", i):
+            return False, i + 5
+        if c == "n" and text.startswith("null", i):
+            return None, i + 4
+        return self._number(i, c)
+
+    def _number(self, i: int, c: str) -> tuple[int | float, int]:
+        text = self.text
+        match = _NUMBER.match(text, i) if c and c in "-0123456789" else None
+        if match is None:
+            raise self._fail(i, f"expected a value, found {_describe(text, i)}")
+        end = match.end()
+        literal = match.group()
+        if end < len(text) and text[end] in "0123456789":
+            raise self._fail(i, "a number cannot start with 0 (JSON has no octal)")
         try:
-            value, end = scanstring(text, index + 1, True)
-        except JSONDecodeError as exc:
-            reason = _JSON_STRING_ERRORS.get(exc.msg, exc.msg)
-            raise fail(exc.pos, reason) from None
-        if check_surrogates and _SURROGATE.search(value):
-            raise fail(index, "a \\u escape in this string is half of a surrogate pair")
+            is_int = match.group(1) is None and match.group(2) is None
+            value = int(literal) if is_int else float(literal)
+        except ValueError:
+            raise self._fail(i, "number has too many digits") from None
+        if value in (math.inf, -math.inf):
+            raise self._fail(i, f"number {literal} is too large")
         return value, end
 
-    while True:
-        # ---- a value starts at i; `pointer` is its place
-        start = i
-        c = text[i] if i < n else ""
-        nodes += 1
-        if nodes > max_nodes:
-            raise fail(start, f"more than {max_nodes} nodes; the file is too large to check")
-        if c == "{" or c == "[":
-            if len(stack) >= max_depth:
-                raise fail(start, f"nesting is deeper than {max_depth} levels")
-            value: Any = {} if c == "{" else []
-            i = ws(text, i + 1).end()
-            if stack:
-                top = stack[-1]
-                if top[2]:
-                    top[0][top[3]] = value
-                else:
-                    top[0].append(value)
-            elif c == "[":
-                raise LoadError(name, 1, 1, "the declaration must be a mapping, found a list")
-            else:
-                root = value
-            close = "}" if c == "{" else "]"
-            if text.startswith(close, i):
-                i += 1
-            else:
-                stack.append([value, pointer, c == "{", None])
-                if c == "[":
-                    pointer = pointer + "/0"
-                    pointers.append(pointer)
-                    starts.append(i)
-                    continue
-                # first key of an object: handled below, with the other keys
-                i = _json_key(text, i, stack[-1], pointers, starts, string, fail, ws, None)
-                pointer = pointers[-1]
-                nodes += 1  # the key, as in YAML
-                continue
-        else:
-            if c == '"':
-                value, i = string(i)
-            elif c == "t" and text.startswith("true", i):
-                value, i = True, i + 4
-            elif c == "f" and text.startswith("false", i):
-                value, i = False, i + 5
-            elif c == "n" and text.startswith("null", i):
-                value, i = None, i + 4
-            else:
-                match = number(text, i) if c and c in "-0123456789" else None
-                if match is None:
-                    raise fail(start, f"expected a value, found {_describe(text, start)}")
-                i = match.end()
-                literal = match.group()
-                if i < n and text[i] in "0123456789":
-                    raise fail(start, "a number cannot start with 0 (JSON has no octal)")
-                try:
-                    if match.group(1) is None and match.group(2) is None:
-                        value = int(literal)
-                    else:
-                        value = float(literal)
-                except ValueError:
-                    raise fail(start, "number has too many digits") from None
-                if value in (math.inf, -math.inf):
-                    raise fail(start, f"number {literal} is too large")
-            if not stack:
-                raise LoadError(
-                    name, 1, 1, f"the declaration must be a mapping, found {_kind(value)}"
-                )
-            top = stack[-1]
-            if top[2]:
-                top[0][top[3]] = value
-            else:
-                top[0].append(value)
+    def _string(self, index: int) -> tuple[str, int]:
+        try:
+            value, end = scanstring(self.text, index + 1, True)
+        except JSONDecodeError as exc:
+            raise self._fail(exc.pos, _JSON_STRING_ERRORS.get(exc.msg, exc.msg)) from None
+        if self.check_surrogates and _SURROGATE.search(value):
+            raise self._fail(index, "a \\u escape in this string is half of a surrogate pair")
+        return value, end
 
-        # ---- after a value: ',' or the end of the enclosing container
-        while True:
-            i = ws(text, i).end()
-            if not stack:
-                if i < n:
-                    raise fail(i, f"unexpected {_describe(text, i)} after the top-level value")
-                positions = {"": _ROOT}
-                if pointers:
-                    line_starts = [0]
-                    line_starts.extend(m.end() for m in re.finditer("\n", text))
-                    for ptr, index in zip(pointers, starts, strict=True):
-                        row = bisect_right(line_starts, index)
-                        positions[ptr] = Position(row, index - line_starts[row - 1] + 1)
-                return root, positions
-            top = stack[-1]
-            c = text[i] if i < n else ""
-            if c == ",":
-                comma = i
-                i = ws(text, i + 1).end()
-                if top[2]:
-                    i = _json_key(text, i, top, pointers, starts, string, fail, ws, comma)
-                    pointer = pointers[-1]
-                    nodes += 1  # the key, as in YAML
-                else:
-                    if text.startswith("]", i):
-                        raise fail(comma, "trailing comma before ']'")
-                    pointer = f"{top[1]}/{len(top[0])}"
-                    pointers.append(pointer)
-                    starts.append(i)
-                break
-            if c == ("}" if top[2] else "]"):
-                i += 1
-                stack.pop()
-                continue
-            expected = "',' or '}'" if top[2] else "',' or ']'"
-            raise fail(i, f"expected {expected}, found {_describe(text, i)}")
+    def _item(self, i: int, frame: _JsonFrame) -> int:
+        """An array item starts at i: record its place."""
+        self.pointer = f"{frame.pointer}/{len(frame.container)}"
+        self.pointers.append(self.pointer)
+        self.starts.append(i)
+        return i
 
+    def _key(self, i: int, frame: _JsonFrame, comma: int | None) -> int:
+        """Read `"key":` at i; record the member's place at the key; the value's index."""
+        text = self.text
+        if not text.startswith('"', i):
+            if comma is not None and text.startswith("}", i):
+                raise self._fail(comma, "trailing comma before '}'")
+            raise self._fail(i, f"expected a key in double quotes, found {_describe(text, i)}")
+        key, end = self._string(i)
+        pointer = f"{frame.pointer}/{_escape(key)}"
+        if key in frame.container:
+            first = self.starts[self.pointers.index(pointer)]
+            line = text.count("\n", 0, first) + 1
+            raise self._fail(i, f"duplicate key {quote(key)} (first defined at line {line})")
+        frame.container[key] = None  # reserved now, so a duplicate is caught in document order
+        frame.key = key
+        self.nodes += 1  # the key, as in YAML
+        self.pointer = pointer
+        self.pointers.append(pointer)
+        self.starts.append(i)
+        end = _skip_ws(text, end).end()
+        if not text.startswith(":", end):
+            raise self._fail(end, f"expected ':' after the key, found {_describe(text, end)}")
+        return _skip_ws(text, end + 1).end()
 
-def _json_key(
-    text: str,
-    i: int,
-    frame: list[Any],
-    pointers: list[str],
-    starts: list[int],
-    string: Callable[[int], tuple[str, int]],
-    fail: Callable[[int, str], LoadError],
-    ws: Callable[..., Any],
-    comma: int | None,
-) -> int:
-    """Read `"key":` at i; record the member's pointer at the key; return the value's index."""
-    if not text.startswith('"', i):
-        if comma is not None and text.startswith("}", i):
-            raise fail(comma, "trailing comma before '}'")
-        raise fail(i, f"expected a key in double quotes, found {_describe(text, i)}")
-    key, end = string(i)
-    obj = frame[0]
-    pointer = f"{frame[1]}/{_escape(key)}"
-    if key in obj:
-        first = starts[pointers.index(pointer)]
-        line = text.count("\n", 0, first) + 1
-        raise fail(i, f"duplicate key {quote(key)} (first defined at line {line})")
-    obj[key] = None  # reserve the key now so a duplicate is caught in document order
-    frame[3] = key
-    pointers.append(pointer)
-    starts.append(i)
-    end = ws(text, end).end()
-    if not text.startswith(":", end):
-        raise fail(end, f"expected ':' after the key, found {_describe(text, end)}")
-    return ws(text, end + 1).end()
+    def _after_comma(self, comma: int, top: _JsonFrame) -> int:
+        """Where the next member's value or the next item starts."""
+        i = _skip_ws(self.text, comma + 1).end()
+        if top.is_object:
+            return self._key(i, top, comma)
+        if self.text.startswith("]", i):
+            raise self._fail(comma, "trailing comma before ']'")
+        return self._item(i, top)
+
+    def _positions(self) -> dict[str, Position]:
+        positions = {"": _ROOT}
+        if self.pointers:
+            line_starts = [0]
+            line_starts.extend(m.end() for m in re.finditer("\n", self.text))
+            for pointer, index in zip(self.pointers, self.starts, strict=True):
+                row = bisect_right(line_starts, index)
+                positions[pointer] = Position(row, index - line_starts[row - 1] + 1)
+        return positions

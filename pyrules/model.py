@@ -6,6 +6,7 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,6 +75,18 @@ class Control(_Frozen):
     parameters: list[str] = Field(
         default_factory=list, description="Names of the data.edhs.params entries it reads."
     )
+
+
+@dataclass(frozen=True)
+class Module:
+    """One Rego file of the bundle: what the engines compile and the standard reads controls
+    from. A plain dataclass, not part of the report."""
+
+    path: str  # relative to the bundle root, with forward slashes
+    source: str
+    package: str
+    package_line: int
+    annotation: dict[str, Any] | None  # the METADATA block right above `package`
 
 
 class Location(_Frozen):

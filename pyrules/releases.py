@@ -162,7 +162,7 @@ def checkout(repo: Path, revision: str) -> Path:
 
 def standard_at(location: str, repo: Path) -> Standard:
     """A standard named by a directory, a bundle archive, or a git revision of `repo`."""
-    from pyrules.standard import resolve_standard
+    from pyrules.sources import resolve_standard
 
     path = Path(location)
     if path.exists():

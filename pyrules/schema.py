@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from pyrules.loader import Document, Limits
+    from pyrules.rego_source import FieldPath
 
 
 TODO = "TODO"
 # A TODO left in a value or in the comment that ends a value's line (`pyrules init` writes
 # both); whole-line comments are notes, not answers, and are not searched.
 _TODO_MARK = re.compile(rf"\b{TODO}\b")
+# Declaration fields pyrules reads itself (the version check, before any policy runs).
+READ_BY_PYRULES: set[FieldPath] = {("standard_version",)}
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,28 @@ def declaration_problems(
             )
         )
     return problems
+
+
+def schema_fields(schema: dict[str, Any]) -> dict[FieldPath, dict[str, Any]]:
+    """Every field of the declaration schema by path ('*' for list items)."""
+    defs = schema.get("$defs", {})
+    fields: dict[FieldPath, dict[str, Any]] = {}
+
+    def visit(node: dict[str, Any], path: FieldPath) -> None:
+        if "$ref" in node:
+            node = {
+                **defs[node["$ref"].split("/")[-1]],
+                **{k: v for k, v in node.items() if k != "$ref"},
+            }
+        if path:
+            fields[path] = node
+        for key, child in node.get("properties", {}).items():
+            visit(child, (*path, key))
+        if isinstance(node.get("items"), dict):
+            visit(node["items"], (*path, "*"))
+
+    visit(schema, ())
+    return fields
 
 
 def sort_by_place(document: Document, problems: list[Problem]) -> list[Problem]:

@@ -81,8 +81,9 @@ from pyrules.engine.opa import AGGREGATE_ID, AGGREGATE_PACKAGE, aggregate_module
 from pyrules.engine.pool import EnginePool, EvaluationFailed
 from pyrules.errors import InputError, StandardError, printable
 from pyrules.loader import Document, Limits, LoadError, loads, read_regular
+from pyrules.rego_source import PACKAGE_LINE
 from pyrules.schema import declaration_problems
-from pyrules.standard import PACKAGE_LINE, Standard
+from pyrules.standard import Standard
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -2,8 +2,8 @@
 
 A standard is a directory holding `policies/` (an OPA bundle directory whose `.manifest`
 revision is the standard version) and `schemas/`. The controls are read from the
-`# METADATA` blocks of the policies: regopy cannot evaluate `rego.metadata.*`, so pyrules
-parses those YAML comment blocks itself.
+`# METADATA` blocks of the policies (see `pyrules.rego_source`). Resolving a directory or a
+bundle archive is `pyrules.sources`' job: this module reads a directory and nothing else.
 """
 
 from __future__ import annotations
@@ -16,19 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pyrules.errors import StandardError
-from pyrules.model import BASES, SEVERITIES, Control, Family, Reference
+from pyrules.model import BASES, SEVERITIES, Control, Family, Module, Reference
+from pyrules.rego_source import lib_reads, parameter_reads, parse_module, reads_with_lib
 
 CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
-PARAM_USE = re.compile(r"data\.edhs\.params\.([A-Za-z_][A-Za-z0-9_]*)")
-PACKAGE_LINE = re.compile(r"^package\s+([\w.]+)\s*$", re.MULTILINE)
-RULE_HEAD = re.compile(r"^(?:default\s+)?([a-z_]\w*)\b", re.MULTILINE)
-CALL = re.compile(r"\b([a-z_]\w*)\(")
-LIB_CALL = re.compile(r"\blib\.([a-z_]\w*)")
-LIB_PACKAGE = "edhs.lib"
 REFERENCE_STATES = ("confirmed", "unconfirmed")
 REVIEW_TEXTS = ("words", "read_in", "note")
 
@@ -45,17 +38,6 @@ def shipped(*parts: str) -> Path:
     """A file shipped with the standard (docs/, tests/cases/, standard/about.yaml): the
     wheel holds them in the checkout's layout, so the same path works in both."""
     return default_standard_dir().joinpath(*parts)
-
-
-@dataclass(frozen=True)
-class Module:
-    """One Rego file of the bundle."""
-
-    path: str  # relative to the bundle root, with forward slashes
-    source: str
-    package: str
-    package_line: int
-    annotation: dict[str, Any] | None  # the METADATA block right above `package`
 
 
 @dataclass(frozen=True)
@@ -113,24 +95,6 @@ class Standard:
         return control_id in self._by_id
 
 
-def resolve_standard(location: Path | None, verification_key: Path | None = None) -> Standard:
-    """The standard named on the command line: a directory, a bundle archive (pyrules
-    bundle build), or none: the one shipped with pyrules."""
-    if location is None or location.is_dir():
-        if verification_key is not None:
-            raise StandardError("--verification-key applies to a bundle archive (--bundle FILE)")
-        return load_standard(location)
-    if not location.exists():
-        raise StandardError(f"{location}: no such directory or bundle archive")
-    if not location.is_file():  # a FIFO or a device would block or never end
-        raise StandardError(f"{location}: not a regular file (a FIFO, socket or device)")
-    from pyrules.bundle import is_archive, load_bundle_standard  # tarfile, only when needed
-
-    if not is_archive(location):
-        raise StandardError(f"{location}: neither a standard directory nor a .tar.gz bundle")
-    return load_bundle_standard(location, verification_key)
-
-
 def compatibility_key(version: str) -> str:
     """Versions with the same key are compatible: the major, and for 0.x also the minor
     (semantic versioning lets 0.x minors break)."""
@@ -152,7 +116,7 @@ def load_standard(root: Path | None = None) -> Standard:
     families = tuple(
         _family(m) for m in modules if m.annotation and m.annotation.get("scope") == "subpackages"
     )
-    lib_params = _lib_parameters(modules)
+    lib_params = lib_reads(modules, parameter_reads)
     controls = tuple(
         sorted(
             (_control(m, lib_params) for m in modules if _is_control(m)),
@@ -212,40 +176,7 @@ def _read_json(path: Path) -> Any:
 
 
 def _read_module(policies: Path, path: Path) -> Module:
-    rel = path.relative_to(policies).as_posix()
-    source = _read_text(path)
-    match = PACKAGE_LINE.search(source)
-    if match is None:
-        raise StandardError(f"{rel}:1: no package statement")
-    package_line = source.count("\n", 0, match.start()) + 1
-    return Module(
-        path=rel,
-        source=source,
-        package=match.group(1),
-        package_line=package_line,
-        annotation=_annotation_above(rel, source.splitlines(), package_line),
-    )
-
-
-def _annotation_above(rel: str, lines: list[str], package_line: int) -> dict[str, Any] | None:
-    """The `# METADATA` comment block that ends right above the package statement."""
-    end = package_line - 1  # index of the package line
-    start = end
-    while start > 0 and lines[start - 1].startswith("#"):
-        start -= 1
-    block = lines[start:end]
-    if not block or block[0].strip() != "# METADATA":
-        return None
-    text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in block[1:])
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = start + 2 + (mark.line if mark else 0)
-        raise StandardError(f"{rel}:{line}: METADATA is not valid YAML") from None
-    if not isinstance(data, dict):
-        raise StandardError(f"{rel}:{start + 1}: METADATA must be a mapping")
-    return data
+    return parse_module(path.relative_to(policies).as_posix(), _read_text(path))
 
 
 def _is_control(module: Module) -> bool:
@@ -266,32 +197,6 @@ def _family(module: Module) -> Family:
         title=str(annotation["title"]),
         description=str(annotation.get("description", "")).strip(),
     )
-
-
-def _lib_parameters(modules: tuple[Module, ...]) -> dict[str, set[str]]:
-    """The parameters each shared lib rule reads, directly or through other lib rules, so a
-    control that calls `lib.special_category` is known to read `special_categories`."""
-    bodies: dict[str, str] = {}
-    for module in modules:
-        if module.package != LIB_PACKAGE:
-            continue
-        heads = list(RULE_HEAD.finditer(module.source))
-        for head, following in zip(heads, [*heads[1:], None], strict=True):
-            end = following.start() if following else len(module.source)
-            name = head.group(1)
-            bodies[name] = bodies.get(name, "") + module.source[head.start() : end]
-    reads = {name: set(PARAM_USE.findall(body)) for name, body in bodies.items()}
-    calls = {
-        name: set(CALL.findall(body)) & bodies.keys() - {name} for name, body in bodies.items()
-    }
-    changed = True
-    while changed:  # propagate through calls between lib rules until nothing changes
-        changed = False
-        for name, callees in calls.items():
-            merged = reads[name].union(*(reads[c] for c in callees))
-            changed |= merged != reads[name]
-            reads[name] = merged
-    return reads
 
 
 def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
@@ -330,11 +235,7 @@ def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
         package=module.package,
         source=module.path,
         line=module.package_line,
-        parameters=sorted(
-            set(PARAM_USE.findall(module.source)).union(
-                *(lib_params.get(name, set()) for name in LIB_CALL.findall(module.source))
-            )
-        ),
+        parameters=sorted(reads_with_lib(module.source, lib_params, parameter_reads)),
     )
 
 

@@ -27,9 +27,8 @@ import yaml
 
 from pyrules.docs.fields import ITEM, DeclField, declaration_sections
 from pyrules.errors import InputError
-from pyrules.lint import READ_BY_PYRULES
 from pyrules.loader import load
-from pyrules.schema import TODO, did_you_mean
+from pyrules.schema import READ_BY_PYRULES, TODO, did_you_mean
 from pyrules.standard import Standard, shipped
 
 WIDTH = 92
@@ -100,7 +99,7 @@ def _with_options(reference: dict[str, Any], options: StarterOptions) -> dict[st
 
 
 def _schema_nodes(schema: dict[str, Any]) -> dict[Path, dict[str, Any]]:
-    from pyrules.lint import schema_fields
+    from pyrules.schema import schema_fields
 
     return schema_fields(schema)
 

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from helpers import pyrules
+from helpers import pyrules, write_pem_pair
 
 from pyrules import bundle as bundle_module
 from pyrules.bundle import BundleError, build_bundle, load_bundle_standard, pack, read_archive
@@ -231,20 +230,7 @@ def write_key(directory: Path, kind: str) -> tuple[Path, Path]:
         private = ec.generate_private_key(ec.SECP256R1())
     else:
         private = ed25519.Ed25519PrivateKey.generate()
-    key, public = directory / f"{kind}.key", directory / f"{kind}.pub"
-    key.write_bytes(
-        private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    public.write_bytes(
-        private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-    return key, public
+    return write_pem_pair(directory, kind, private)
 
 
 def jwt_parts(path: Path) -> tuple[dict, dict]:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from pyrules.errors import StandardError
-from pyrules.lint import lint, reads, schema_fields
+from pyrules.lint import lint
+from pyrules.rego_source import field_reads
+from pyrules.schema import schema_fields
 from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +35,7 @@ langs contains l if {
 	some l in election.languages
 }
 """
-    assert reads(source) >= {
+    assert field_reads(source) >= {
         ("incident_response", "breach_notification_hours"),
         ("security", "tls", "minimum_version"),
         ("processing", "purposes", "*", "legal_basis"),
@@ -52,7 +54,7 @@ deny contains lib.finding(field, msg) if {
 	field := array.concat(purposes_field, [i, "legal_basis"])
 }
 """
-    found = reads(source)
+    found = field_reads(source)
     assert found >= {
         ("processing", "purposes"),
         ("processing", "purposes", "*", "name"),

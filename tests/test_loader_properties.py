@@ -73,18 +73,40 @@ def pointers(value: Any, pointer: str = "") -> list[str]:
     return found
 
 
+def at(text: str, line: int, column: int) -> int:
+    """The index in `text` of a 1-based line and column (columns count characters)."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    return starts[line - 1] + column - 1
+
+
+def value_at(data: Any, pointer: str) -> Any:
+    for part in pointer.split("/")[1:]:
+        key = part.replace("~1", "/").replace("~0", "~")
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data
+
+
 @SETTINGS
-@given(documents)
-def test_json_reads_back_as_written_with_every_value_located(data: dict[str, Any]) -> None:
-    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+@given(documents, st.sampled_from([None, 0, 2, "\t"]))
+def test_json_reads_as_json_loads_with_every_member_at_its_key(
+    data: dict[str, Any], indent: int | str | None
+) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     try:
-        document = loads(raw, "x.json", limits=LIMITS)
+        document = loads(text.encode("utf-8"), "x.json", limits=LIMITS)
     except LoadError as exc:
         assert "nodes" in exc.message or "nesting" in exc.message or "deeper" in exc.message
         return
-    assert document.data == data
-    for pointer in pointers(data):
-        assert pointer in document.positions, pointer
+    assert document.data == json.loads(text) == data
+    decode = json.JSONDecoder().raw_decode
+    for pointer in pointers(data)[1:]:
+        position = document.positions[pointer]
+        token, _ = decode(text, at(text, position.line, position.column))
+        parent, _, last = pointer.rpartition("/")
+        if isinstance(value_at(data, parent), dict):  # a member: its key is written there
+            assert token == last.replace("~1", "/").replace("~0", "~"), pointer
+        else:  # a list item: the item itself
+            assert token == value_at(data, pointer), pointer
 
 
 @settings(SETTINGS, suppress_health_check=[*SETTINGS.suppress_health_check, FIXTURE])
@@ -103,3 +125,41 @@ def test_yaml_dumped_by_pyyaml_reads_back_as_written(
         return
     # as safe_load reads it, except that timestamps stay text (the loader's one exception)
     assert document.data == load_yaml_keep_dates(text)
+
+
+def composed_marks(node: Any, pointer: str = "") -> dict[str, tuple[int, int]]:
+    """Pointer -> (line, column) of PyYAML's own nodes: a member at its key, an item at
+    itself."""
+    import yaml
+
+    marks: dict[str, tuple[int, int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, item in node.value:
+            child = f"{pointer}/{key.value.replace('~', '~0').replace('/', '~1')}"
+            marks[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            marks.update(composed_marks(item, child))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = f"{pointer}/{index}"
+            marks[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            marks.update(composed_marks(item, child))
+    return marks
+
+
+@SETTINGS
+@given(documents, st.booleans())
+def test_yaml_positions_are_where_pyyaml_puts_each_key_and_item(
+    data: dict[str, Any], flow: bool
+) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    try:
+        document = loads(text.encode("utf-8"), "x.yaml", limits=LIMITS)
+    except LoadError as exc:
+        assert exc.message
+        return
+    marks = composed_marks(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert marks  # the document has members
+    found = {p: (pos.line, pos.column) for p, pos in document.positions.items() if p}
+    assert found == marks

@@ -20,7 +20,8 @@ from pyrules.errors import InputError
 if TYPE_CHECKING:
     from opa_bindings import OpaEngine
 
-    from pyrules.standard import Module, Standard
+    from pyrules.model import Module
+    from pyrules.standard import Standard
 
 PACKAGE_PREFIX = "edhs.evidence."
 TABLE = "ads"
@@ -91,7 +92,7 @@ def new_engine(standard: Standard, params: dict[str, Any]) -> OpaEngine:
     (not the controls: compiling 60 more modules for each query costs a second)."""
     from opa_bindings import OpaEngine
 
-    from pyrules.standard import LIB_PACKAGE
+    from pyrules.rego_source import LIB_PACKAGE
 
     engine = OpaEngine()
     for module in standard.modules:

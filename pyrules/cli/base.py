@@ -229,7 +229,7 @@ def standard_from(location: Path | None, verification_key: Path | None = None) -
     """The standard the command names; a bundle archive's key may come from the
     environment (PYRULES_VERIFICATION_KEY), but only for an archive, so a key left there
     never breaks a plain check."""
-    from pyrules.standard import resolve_standard
+    from pyrules.sources import resolve_standard
 
     if verification_key is None and location is not None and location.is_file():
         env_key = os.environ.get("PYRULES_VERIFICATION_KEY")

@@ -172,7 +172,7 @@ def lint_command(
         catalogue = default_catalogue
     problems = lint(standard, cases_dir or default_cases_dir(), catalogue)
     if since is not None:
-        from pyrules.diff import semver_problems
+        from pyrules.lint import semver_problems
         from pyrules.releases import last_released, standard_at
 
         if since == "release":

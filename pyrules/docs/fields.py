@@ -1,18 +1,18 @@
 """The declaration reference: every schema field with its constraints and its readers.
 
 Fields come from the declaration JSON Schema; which controls read a field is found the
-way `pyrules lint` finds it (static reads of each policy's Rego source), plus the reads
-of the `lib` helpers a control calls, so the docs and the linter never disagree.
+way `pyrules lint` finds it, by `pyrules.rego_source` (static reads of each policy's Rego
+source, plus the reads of the `lib` helpers a control calls), so the two never disagree.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyrules.lint import reads, schema_fields
+from pyrules.rego_source import field_reads, lib_reads, reads_with_lib
+from pyrules.schema import schema_fields
 from pyrules.standard import Standard
 
 ITEM = "*"
@@ -21,8 +21,6 @@ ITEM = "*"
 MAX_LISTED_VALUES = 12
 SHOWN_SAMPLE_VALUES = 6
 CODES = " codes ("  # marks a summarised enum in a constraint text
-COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)  # the next rule's doc comment is not code
-LIB_RULE = re.compile(r"^([a-z_][a-z0-9_]*)\s*(?:\(|:=|contains\b|if\b|\{)", re.MULTILINE)
 
 Path = tuple[str, ...]
 
@@ -82,51 +80,12 @@ class Section:
 
 def control_reads(standard: Standard) -> dict[str, set[Path]]:
     """The declaration paths each control reads, including through the lib helpers."""
-    helpers = _helper_reads(standard)
-    packages = {c.package: c.id for c in standard.controls}
-    result: dict[str, set[Path]] = {}
-    for module in standard.modules:
-        control_id = packages.get(module.package)
-        if control_id is None:
-            continue
-        paths = set(reads(module.source))
-        for name, helper_paths in helpers.items():
-            if re.search(rf"\blib\.{name}\b", module.source):
-                paths |= helper_paths
-        result[control_id] = paths
-    return result
-
-
-def _helper_reads(standard: Standard) -> dict[str, set[Path]]:
-    """What each rule of the shared `edhs.lib` package reads, following calls inside lib."""
-    direct: dict[str, set[Path]] = {}
-    bodies: dict[str, str] = {}
-    for module in standard.modules:
-        if module.package != "edhs.lib":
-            continue
-        for name, body in _rule_blocks(module.source):
-            direct.setdefault(name, set()).update(reads(body))
-            bodies[name] = bodies.get(name, "") + body
-    closed = {name: set(paths) for name, paths in direct.items()}
-    for _ in range(len(closed)):
-        changed = False
-        for name, body in bodies.items():
-            for other in closed:
-                if other != name and re.search(rf"(?<![.\w]){other}\b", body):
-                    before = len(closed[name])
-                    closed[name] |= closed[other]
-                    changed |= len(closed[name]) != before
-        if not changed:
-            break
-    return {name: paths for name, paths in closed.items() if paths}
-
-
-def _rule_blocks(source: str) -> Iterable[tuple[str, str]]:
-    """Top-level rules of a Rego module: each starts at column 0 and runs to the next."""
-    starts = [(m.start(), m.group(1)) for m in LIB_RULE.finditer(source)]
-    starts = [(at, name) for at, name in starts if name not in {"package", "import", "default"}]
-    for (at, name), (end, _) in zip(starts, [*starts[1:], (len(source), "")], strict=True):
-        yield name, COMMENT.sub("", source[at:end])
+    helpers = lib_reads(standard.modules, field_reads)
+    modules = {m.package: m for m in standard.modules}
+    return {
+        c.id: reads_with_lib(modules[c.package].source, helpers, field_reads)
+        for c in standard.controls
+    }
 
 
 def declaration_sections(standard: Standard) -> list[Section]:

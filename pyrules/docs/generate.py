@@ -49,11 +49,11 @@ from pyrules.docs.fields import ITEM, DeclField, code_lists, control_reads, decl
 from pyrules.docs.glossary import GLOSSARY_PAGE, link_first_uses
 from pyrules.docs.history import ControlHistory, History, load_history, releases_file
 from pyrules.errors import InputError
-from pyrules.lint import READ_BY_PYRULES
 from pyrules.loader import Document
 from pyrules.model import SEVERITIES, Control, Family
 from pyrules.profile import ASSESSMENT_PARAM
 from pyrules.render.diff import change_tables
+from pyrules.schema import READ_BY_PYRULES
 from pyrules.standard import Standard
 from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
 

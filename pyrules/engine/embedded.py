@@ -42,8 +42,7 @@ from regopy.rego_shared import (
 
 from pyrules.engine import RawResult, all_controls_query, evaluate_alone, parse_control_output
 from pyrules.errors import InputError, StandardError
-from pyrules.model import Control
-from pyrules.standard import Module
+from pyrules.model import Control, Module
 
 regopy.set_default_log_level("None")
 

@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyrules.engine import RawResult, all_controls_query, evaluate_alone, parse_control_output
 from pyrules.errors import InputError, StandardError
-from pyrules.model import Control
-from pyrules.standard import Module
+from pyrules.model import Control, Module
 
 if TYPE_CHECKING:
     from opa_bindings import OpaEngine

@@ -34,8 +34,7 @@ from urllib.parse import urlsplit
 
 from pyrules.engine import RawResult, evaluate_alone, parse_control_output, verdicts_term
 from pyrules.errors import InputError
-from pyrules.model import Control
-from pyrules.standard import Module
+from pyrules.model import Control, Module
 
 T = TypeVar("T")
 

@@ -7,8 +7,7 @@ import pytest
 from pyrules.engine import RawResult
 from pyrules.engine.embedded import EmbeddedEngine, describe_rego_error, offset_to_line_col
 from pyrules.errors import InputError, StandardError
-from pyrules.model import Control
-from pyrules.standard import Module
+from pyrules.model import Control, Module
 
 
 def control(package: str, control_id: str = "TST-01") -> Control:

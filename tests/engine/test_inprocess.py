@@ -14,8 +14,8 @@ from helpers import EXAMPLES, ROOT
 from pyrules.engine.inprocess import InProcessEngine, available, opa_version
 from pyrules.evaluate import Checker, make_engine
 from pyrules.loader import load
-from pyrules.model import Control
-from pyrules.standard import Module, load_standard
+from pyrules.model import Control, Module
+from pyrules.standard import load_standard
 
 pytestmark = pytest.mark.skipif(not available(), reason="OPA's engine in process is missing")
 STANDARD = load_standard()

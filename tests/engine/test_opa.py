@@ -19,8 +19,8 @@ from opa_client import OpaClient
 from pyrules.engine import RawResult
 from pyrules.engine.opa import OpaEngine, OpaError, aggregate_module, parse_opa_url
 from pyrules.evaluate import Checker, make_engine
-from pyrules.model import Control
-from pyrules.standard import Module, load_standard
+from pyrules.model import Control, Module
+from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(
