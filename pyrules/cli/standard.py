@@ -30,8 +30,9 @@ def controls(standard_dir: Path | None, format_name: str) -> None:
     standard = standard_from(standard_dir)
     if format_name == "json":
         import json
+        from dataclasses import asdict
 
-        click.echo(json.dumps([c.model_dump() for c in standard.controls], indent=2))
+        click.echo(json.dumps([asdict(c) for c in standard.controls], indent=2))
         return
     from rich.console import Console
     from rich.table import Table
