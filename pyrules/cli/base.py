@@ -18,6 +18,12 @@ import click
 
 from pyrules import __version__
 from pyrules.engine import ENGINES
+
+# Re-exported: every command module reads the exit codes here.
+from pyrules.errors import EXIT_INPUT as EXIT_INPUT
+from pyrules.errors import EXIT_INTERNAL as EXIT_INTERNAL
+from pyrules.errors import EXIT_NONCOMPLIANT as EXIT_NONCOMPLIANT
+from pyrules.errors import EXIT_OK as EXIT_OK
 from pyrules.errors import InputError, printable
 from pyrules.levels import SEVERITIES
 
@@ -28,7 +34,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 # in a full environment, and a plugin would see (or change) how reports are validated.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN_PROBLEMS = 50
 
 

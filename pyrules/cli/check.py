@@ -116,8 +116,8 @@ def check(
 ) -> None:
     """Check DECLARATIONS against the standard (several only with the text format, as a
     pre-commit hook passes them)."""
-    from pyrules.evaluate import Checker, InvalidDeclaration
-    from pyrules.render import RenderContext, renderer
+    from pyrules.evaluate import Checker, check_declaration
+    from pyrules.render import RenderContext
 
     pairs = format_outputs(formats, outputs)
     if len(declarations) > 1 and pairs != [("text", None)]:
@@ -145,34 +145,32 @@ def check(
         as_of=as_of.date() if as_of else None,
     )
     signer = signer_from(sign_key)
+    contexts = {  # only a report on stdout is coloured (several formats each have a file)
+        format_name: RenderContext(
+            use_color(color) if output is None and format_name == "text" else False,
+            docs_url=docs_url,
+            quiet=quiet,
+        )
+        for format_name, output in pairs
+    }
     exit_code = EXIT_OK
     for declaration in declarations:  # a pre-commit hook passes several: check them all
-        try:
-            document = load_declaration(declaration, limits)
-            report = checker.check_document(document)
-        except InvalidDeclaration as exc:
-            echo_problems(exc.lines, str(declaration))
-            exit_code = EXIT_INPUT
-            continue
-        except InputError as exc:
-            click.echo(str(exc), err=True)
+        checked = check_declaration(
+            checker, declaration, contexts, signer=signer, attestation=attestation
+        )
+        if checked.report is None:
+            echo_problems(list(checked.problems), str(declaration))
             exit_code = EXIT_INPUT
             continue
         for format_name, output in pairs:
-            coloured = use_color(color) if output is None and format_name == "text" else False
-            context = RenderContext(coloured, document.text, docs_url, quiet=quiet)
-            write_output(renderer(format_name)(report, context), output)
+            write_output(checked.rendered[format_name], output)
         written = [f"{output} ({format_name})" for format_name, output in pairs if output]
         if written and not quiet:
             from pyrules.render.text import headline
 
-            click.echo(f"{headline(report)}; report: {', '.join(written)}", err=True)
-        if signer is not None and attestation is not None:
-            from pyrules.attest import write_attestation
-
-            write_attestation(attestation, report, declaration.name, signer)
-        if not report.compliant and exit_code == EXIT_OK:
-            exit_code = EXIT_NONCOMPLIANT
+            click.echo(f"{headline(checked.report)}; report: {', '.join(written)}", err=True)
+        if exit_code == EXIT_OK:
+            exit_code = checked.exit_code
     sys.exit(exit_code)
 
 
@@ -315,7 +313,7 @@ def explain(
     document = load_declaration(declaration, limits)
     problems = validate_declaration(document, standard)
     if problems:
-        raise InvalidDeclaration(document, problems)
+        raise InvalidDeclaration.from_problems(document, problems)
     params = profile.params(standard.params) if profile else standard.params
     engine = InProcessEngine(standard.modules, params, standard.controls)
     explanation = explain_control(engine, control, document)
