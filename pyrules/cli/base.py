@@ -222,6 +222,19 @@ def profile_from(path: Path | None, standard: Any, limits: Any) -> Any:
     return load_profile(path, standard, limits)
 
 
+def standard_inputs(
+    location: Path | None,
+    profile_path: Path | None,
+    max_bytes: int | None,
+    verification_key: Path | None = None,
+) -> tuple[Any, Any, Any]:
+    """What every command that checks declarations starts from: the standard, the input
+    limits, and the profile (None without --profile)."""
+    standard = standard_from(location, verification_key)
+    limits = make_limits(max_bytes)
+    return standard, limits, profile_from(profile_path, standard, limits)
+
+
 def signer_from(key: Path | None) -> Any:
     if key is None:
         return None

@@ -24,11 +24,11 @@ from pyrules.cli.base import (
     main,
     make_limits,
     max_bytes_option,
-    profile_from,
     profile_option,
     signer_from,
     site_url_option,
     standard_from,
+    standard_inputs,
     standard_option,
     today_option,
     use_color,
@@ -123,11 +123,12 @@ def check(
     if len(declarations) > 1 and pairs != [("text", None)]:
         raise InputError("several declarations need the text format on stdout; run check per file")
     attestation = attestation_path(sign_key, attestation, declarations, pairs)
-    standard = standard_from(standard_location(standard_dir, bundle), verification_key)
+    standard, limits, profile = standard_inputs(
+        standard_location(standard_dir, bundle), profile_path, max_bytes, verification_key
+    )
     from pyrules.about import resolve_site_url
 
     docs_url = resolve_site_url(site_url, standard.root)
-    limits = make_limits(max_bytes)
     waivers = None
     if waivers_path is not None:
         from pyrules.waivers import load_waivers
@@ -135,14 +136,14 @@ def check(
         waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
     checker = Checker.for_standard(
         standard,
-        profile=profile_from(profile_path, standard, limits),
+        profile=profile,
+        as_of=as_of.date() if as_of else None,
         engine=engine,
         opa_url=opa_url,
         fail_on=fail_on,
+        today=today.date() if today else None,
         limits=limits,
         waivers=waivers,
-        today=today.date() if today else None,
-        as_of=as_of.date() if as_of else None,
     )
     signer = signer_from(sign_key)
     contexts = {  # only a report on stdout is coloured (several formats each have a file)
@@ -302,14 +303,12 @@ def explain(
     from pyrules.explain import render
     from pyrules.schema import validate_declaration
 
-    standard = standard_from(standard_dir)
+    standard, limits, profile = standard_inputs(standard_dir, profile_path, max_bytes)
     control = next((c for c in standard.controls if c.id == control_id.upper()), None)
     if control is None:
         raise InputError(
             f"no control {control_id} in EDHS {standard.version}; see pyrules controls"
         )
-    limits = make_limits(max_bytes)
-    profile = profile_from(profile_path, standard, limits)
     document = load_declaration(declaration, limits)
     problems = validate_declaration(document, standard)
     if problems:
