@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from pyrules.engine import all_controls_query
-from pyrules.engine.embedded import EmbeddedEngine, default_cache_dir
+from pyrules.engine.embedded import EmbeddedEngine
 from pyrules.engine.inprocess import InProcessEngine
 from pyrules.evaluate import Checker, make_engine
 from pyrules.loader import Document, loads
@@ -53,9 +53,10 @@ def cold_start() -> None:
     # its own sources on every start, which no user pays.
     compileall.compile_dir(ROOT / "pyrules", quiet=1)
     standard = load_standard()
-    make_engine(standard, engine="regopy")  # fills the bundle cache the regopy floor loads
-    bundle = sorted(default_cache_dir().glob("*.rbb"), key=lambda p: p.stat().st_mtime)[-1]
-    sources = {"opa": ROOT / "policies", "regopy": bundle}
+    regopy = make_engine(standard, engine="regopy")  # fills the cache the regopy floor loads
+    assert isinstance(regopy, EmbeddedEngine)
+    # This standard's bundle: the newest file of a shared cache may be another's.
+    sources = {"opa": ROOT / "policies", "regopy": regopy.bundle_file}
     for engine in ENGINES:
         pyrules = [sys.executable, "-m", "pyrules", "check", str(EXAMPLE), "--format", "json",
                    "--engine", engine]  # fmt: skip
