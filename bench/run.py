@@ -57,9 +57,11 @@ def cold_start() -> None:
     assert isinstance(regopy, EmbeddedEngine)
     # This standard's bundle: the newest file of a shared cache may be another's.
     sources = {"opa": ROOT / "policies", "regopy": regopy.bundle_file}
+    # `pyrules check` as users run it: the installed command (python -m adds runpy).
+    script = Path(sys.executable).with_name("pyrules")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "pyrules"]
     for engine in ENGINES:
-        pyrules = [sys.executable, "-m", "pyrules", "check", str(EXAMPLE), "--format", "json",
-                   "--engine", engine]  # fmt: skip
+        pyrules = [*command, "check", str(EXAMPLE), "--format", "json", "--engine", engine]
         floor = [sys.executable, str(ROOT / "bench" / "floor.py"), engine, str(sources[engine]),
                  str(standard.schema_path), str(EXAMPLE)]  # fmt: skip
         timed(pyrules), timed(floor)  # warm the OS caches

@@ -36,12 +36,12 @@ from pyrules.model import (
 )
 from pyrules.schema import Problem, unanswered, validate_declaration
 from pyrules.standard import Standard
-from pyrules.waivers import WaiverFile, apply_waivers
 
 if TYPE_CHECKING:
     from pyrules.attest import Signer
     from pyrules.profile import Profile
     from pyrules.render import RenderContext
+    from pyrules.waivers import WaiverFile
 
 
 class InvalidDeclaration(InputError):
@@ -217,6 +217,8 @@ class Checker:
         }
         if self.waivers is None:
             return build_report(self.standard, document, results, self.fail_on, **context)
+        from pyrules.waivers import apply_waivers  # only with a waiver file: start-up time
+
         today = self.today or self.reference or date.today()
         applied = apply_waivers(results, self.waivers.waivers, today)
         return build_report(
