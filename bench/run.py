@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from pyrules.engine import all_controls_query
-from pyrules.engine.embedded import EmbeddedEngine, default_cache_dir
+from pyrules.engine.embedded import EmbeddedEngine
 from pyrules.engine.inprocess import InProcessEngine
 from pyrules.evaluate import Checker, make_engine
 from pyrules.loader import Document, loads
@@ -53,12 +53,15 @@ def cold_start() -> None:
     # its own sources on every start, which no user pays.
     compileall.compile_dir(ROOT / "pyrules", quiet=1)
     standard = load_standard()
-    make_engine(standard, engine="regopy")  # fills the bundle cache the regopy floor loads
-    bundle = sorted(default_cache_dir().glob("*.rbb"), key=lambda p: p.stat().st_mtime)[-1]
-    sources = {"opa": ROOT / "policies", "regopy": bundle}
+    regopy = make_engine(standard, engine="regopy")  # fills the cache the regopy floor loads
+    assert isinstance(regopy, EmbeddedEngine)
+    # This standard's bundle: the newest file of a shared cache may be another's.
+    sources = {"opa": ROOT / "policies", "regopy": regopy.bundle_file}
+    # `pyrules check` as users run it: the installed command (python -m adds runpy).
+    script = Path(sys.executable).with_name("pyrules")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "pyrules"]
     for engine in ENGINES:
-        pyrules = [sys.executable, "-m", "pyrules", "check", str(EXAMPLE), "--format", "json",
-                   "--engine", engine]  # fmt: skip
+        pyrules = [*command, "check", str(EXAMPLE), "--format", "json", "--engine", engine]
         floor = [sys.executable, str(ROOT / "bench" / "floor.py"), engine, str(sources[engine]),
                  str(standard.schema_path), str(EXAMPLE)]  # fmt: skip
         timed(pyrules), timed(floor)  # warm the OS caches

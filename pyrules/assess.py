@@ -52,7 +52,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -271,7 +271,7 @@ def assess_one(
     if hashlib.sha256(raw).hexdigest() != document.sha256:
         return Outcome(submission, reason=f"{path.name}: the file changed while it was assessed")
     if settings.generated_at:
-        report = report.model_copy(update={"generated_at": settings.generated_at})
+        report = replace(report, generated_at=settings.generated_at)
     from pyrules.attest import report_json
     from pyrules.render import RenderContext, renderer
 
@@ -590,7 +590,7 @@ def round_record(
         reference_date=table.reference_date,
         standard_version=table.standard_version,
         standard_sha256=table.standard_sha256,
-        profile=table.profile.model_dump() if table.profile else None,
+        profile=asdict(table.profile) if table.profile else None,
         not_assessed={row.id: reason for row, reason in table.not_assessed},
         fail_on=table.fail_on,
         tool_version=__version__,

@@ -37,7 +37,7 @@ import hashlib
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -294,7 +294,7 @@ def statement(report: Report, subject_name: str, report_text: str | None = None)
                 "version": report.standard.version,
                 "bundle_sha256": report.standard.sha256,
             },
-            "profile": report.profile.model_dump() if report.profile else None,
+            "profile": asdict(report.profile) if report.profile else None,
             "report_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "report": json.loads(text),
         },
@@ -457,7 +457,9 @@ def _consistent(payload: bytes) -> bool:
             return _canonical(data) == payload
         _check_statement(data)
         predicate = data["predicate"]
-        report = Report.model_validate(predicate["report"])
+        from pyrules.schema_export import validate_report
+
+        report = validate_report(predicate["report"])
         text = report_json(report)
         return (
             _canonical(data) == payload

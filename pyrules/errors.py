@@ -33,6 +33,11 @@ def quote(value: Any) -> str:
     return printable(text)
 
 
+# What every command exits with: 0 compliant, 1 not compliant (or a test/lint failure),
+# 2 the input or the command is wrong, 3 an error nobody foresaw (a bug).
+EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 class InputError(Exception):
     """The input or the command is wrong; the message is one line naming the file and place."""
 

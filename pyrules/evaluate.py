@@ -1,20 +1,22 @@
 """The one pipeline: load -> validate -> engine -> findings -> Report.
 
 Every command that checks a declaration goes through `Checker`, so `check`, `test`, and
-later `assess` cannot disagree about what a status means.
+`assess` cannot disagree about what a status means; `check_declaration` adds what a
+command does around it for one file (render, attest, exit code).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyrules import __version__
 from pyrules.engine import ENGINES, Engine, RawResult
-from pyrules.errors import InputError, printable
+from pyrules.errors import EXIT_INPUT, EXIT_NONCOMPLIANT, EXIT_OK, InputError, printable
 from pyrules.loader import Document, Limits, load
 from pyrules.model import (
     Control,
@@ -34,10 +36,12 @@ from pyrules.model import (
 )
 from pyrules.schema import Problem, unanswered, validate_declaration
 from pyrules.standard import Standard
-from pyrules.waivers import WaiverFile, apply_waivers
 
 if TYPE_CHECKING:
+    from pyrules.attest import Signer
     from pyrules.profile import Profile
+    from pyrules.render import RenderContext
+    from pyrules.waivers import WaiverFile
 
 
 class InvalidDeclaration(InputError):
@@ -54,9 +58,13 @@ class InvalidDeclaration(InputError):
 
     @property
     def summary(self) -> str:
-        """The first problem, and how many more there are: one line for a report."""
-        more = len(self.lines) - 1
-        return self.lines[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
+        return one_line(self.lines)
+
+
+def one_line(problems: Sequence[str]) -> str:
+    """The first problem, and how many more there are: one line for a report."""
+    more = len(problems) - 1
+    return problems[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
 
 def default_engine() -> str:
@@ -210,6 +218,8 @@ class Checker:
         }
         if self.waivers is None:
             return build_report(self.standard, document, results, self.fail_on, **context)
+        from pyrules.waivers import apply_waivers  # only with a waiver file: start-up time
+
         today = self.today or self.reference or date.today()
         applied = apply_waivers(results, self.waivers.waivers, today)
         return build_report(
@@ -311,3 +321,66 @@ def build_report(
         waiver_file=waiver_file,
         waivers=list(waivers),
     )
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What checking one declaration file gave: its report, rendered in each format asked
+    for, or the located lines saying why it could not be checked."""
+
+    path: Path
+    document: Document | None = None
+    report: Report | None = None
+    rendered: dict[str, str] = field(default_factory=dict)  # format name -> text
+    problems: tuple[str, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        if self.report is None:
+            return EXIT_INPUT
+        return EXIT_OK if self.report.compliant else EXIT_NONCOMPLIANT
+
+    @property
+    def reason(self) -> str:
+        """Why it could not be checked, in one line ('' when it was)."""
+        return one_line(self.problems) if self.problems else ""
+
+
+def check_declaration(
+    checker: Checker,
+    path: Path,
+    formats: Mapping[str, RenderContext] | None = None,
+    *,
+    name: str | None = None,
+    signer: Signer | None = None,
+    attestation: Path | None = None,
+) -> FileCheck:
+    """Check one declaration file the way `pyrules check` does: load, validate, evaluate,
+    render each format of `formats` (its context gets the declaration's text), and with
+    `signer` write a signed attestation of the JSON report to `attestation`. A declaration
+    that cannot be checked is a `FileCheck` with problems, not an exception; only writing
+    the attestation raises (InputError). `name`: the declaration's name in the report
+    [default: the path as given]."""
+    try:
+        document = load(path, checker.limits)
+        if name is not None:
+            document = replace(document, name=name)
+        report = checker.check_document(document)
+    except InvalidDeclaration as exc:
+        return FileCheck(path, problems=tuple(exc.lines))
+    except InputError as exc:
+        return FileCheck(path, problems=(str(exc),))
+    except RecursionError:
+        return FileCheck(path, problems=(f"{path}: nested too deeply to process",))
+    rendered = {}
+    if formats:
+        from pyrules.render import renderer
+
+        for format_name, context in formats.items():
+            text = renderer(format_name)(report, replace(context, declaration_text=document.text))
+            rendered[format_name] = text
+    if signer is not None and attestation is not None:
+        from pyrules.attest import write_attestation
+
+        write_attestation(attestation, report, path.name, signer, rendered.get("json"))
+    return FileCheck(path, document, report, rendered)

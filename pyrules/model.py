@@ -6,10 +6,8 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
 
 # Re-exported: the report's vocabulary belongs with the report's model.
 from pyrules.levels import SEVERITIES as SEVERITIES
@@ -19,8 +17,23 @@ from pyrules.levels import Status as Status
 from pyrules.levels import severity_rank as severity_rank
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True, slots=True)
+class _Frozen:
+    """Immutable records, keyword-only, like the JSON objects they become. No validation at
+    construction: pyrules builds them from values it has checked, and `schema_export` (the
+    only importer of pydantic) validates a report read back from outside."""
+
+    # Read by pydantic in `schema_export` only: unknown fields are refused there and the
+    # schema says `additionalProperties: false`.
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+
+
+_record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+def _doc(description: str, **default: Any) -> Any:
+    """A field with its description for the JSON schema (and an optional default)."""
+    return field(metadata={"description": description}, **default)
 
 
 ReferenceState = Literal["confirmed", "unconfirmed"]
@@ -28,51 +41,54 @@ Basis = Literal["law", "law+threshold", "standard"]
 BASES: tuple[str, ...] = ("law", "law+threshold", "standard")
 
 
+@_record
 class Reference(_Frozen):
     """A legal or soft-law source a control implements, and what a review of it found."""
 
-    ref: str = Field(description="Link to the source text (the article itself where it has one).")
-    description: str = Field(description="Short citation, e.g. 'GDPR Art 33(1)'.")
-    state: ReferenceState | None = Field(
+    ref: str = _doc("Link to the source text (the article itself where it has one).")
+    description: str = _doc("Short citation, e.g. 'GDPR Art 33(1)'.")
+    state: ReferenceState | None = _doc(
         default=None,
         description="confirmed: the provision was read and says what the citation claims; "
         "unconfirmed: it could not be read. None: the standard does not say (lint refuses it).",
     )
-    words: str = Field(default="", description="The decisive words of the provision, quoted.")
-    read_in: str = Field(default="", description="Where the provision was read.")
-    note: str = Field(default="", description="Why it is unconfirmed, or what else was found.")
+    words: str = _doc(default="", description="The decisive words of the provision, quoted.")
+    read_in: str = _doc(default="", description="Where the provision was read.")
+    note: str = _doc(default="", description="Why it is unconfirmed, or what else was found.")
 
 
+@_record
 class Family(_Frozen):
-    id: str = Field(description="Family prefix of the control IDs, e.g. 'GOV'.")
+    id: str = _doc("Family prefix of the control IDs, e.g. 'GOV'.")
     title: str
     description: str = ""
 
 
+@_record
 class Control(_Frozen):
     """One EDHS control, read from the METADATA of its Rego policy."""
 
-    id: str = Field(description="Stable public ID, e.g. 'INC-01'.")
+    id: str = _doc("Stable public ID, e.g. 'INC-01'.")
     title: str
     description: str
     severity: Severity
-    family: str = Field(description="Family ID, e.g. 'INC'.")
-    aceeeo: list[str] = Field(description="ACEEEO recommendations (R1-R7) it implements.")
+    family: str = _doc("Family ID, e.g. 'INC'.")
+    aceeeo: list[str] = _doc("ACEEEO recommendations (R1-R7) it implements.")
     rationale: str
     applies_when: str
     remediation: str
     references: list[Reference]
-    basis: Basis | None = Field(
+    basis: Basis | None = _doc(
         default=None,
         description="law: the cited law requires what the control checks; law+threshold: the "
         "law requires the measure and the number or list is the standard's choice; standard: "
         "no legal duty was found. None: the standard does not say (lint refuses it).",
     )
-    basis_note: str = Field(default="", description="How the control goes beyond the law.")
-    package: str = Field(description="Rego package, e.g. 'edhs.inc.breach_notification'.")
-    source: str = Field(description="Policy file, relative to the standard's bundle root.")
-    line: int = Field(description="Line of the package statement in the policy file.")
-    parameters: list[str] = Field(
+    basis_note: str = _doc(default="", description="How the control goes beyond the law.")
+    package: str = _doc("Rego package, e.g. 'edhs.inc.breach_notification'.")
+    source: str = _doc("Policy file, relative to the standard's bundle root.")
+    line: int = _doc("Line of the package statement in the policy file.")
+    parameters: list[str] = _doc(
         default_factory=list, description="Names of the data.edhs.params entries it reads."
     )
 
@@ -89,36 +105,40 @@ class Module:
     annotation: dict[str, Any] | None  # the METADATA block right above `package`
 
 
+@_record
 class Location(_Frozen):
     """Where a finding sits in the declaration file."""
 
     file: str
     line: int
     column: int
-    pointer: str = Field(description="JSON pointer of the nearest field the file has.")
+    pointer: str = _doc("JSON pointer of the nearest field the file has.")
 
 
+@_record
 class Finding(_Frozen):
     message: str
-    path: str = Field(description="JSON pointer the policy reported.")
+    path: str = _doc("JSON pointer the policy reported.")
     location: Location | None = None
-    waived_by: str | None = Field(default=None, description="Justification of the waiver.")
+    waived_by: str | None = _doc(default=None, description="Justification of the waiver.")
 
 
+@_record
 class ControlResult(_Frozen):
     control_id: str
     title: str
     family: str
     severity: Severity
     status: Status
-    findings: list[Finding] = Field(default_factory=list)
-    error: str | None = Field(default=None, description="Why the control could not be evaluated.")
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = _doc(default=None, description="Why the control could not be evaluated.")
     remediation: str = ""
-    aceeeo: list[str] = Field(
+    aceeeo: list[str] = _doc(
         default_factory=list, description="ACEEEO recommendations (R1-R7) the control implements."
     )
 
 
+@_record
 class Digest(_Frozen):
     name: str
     sha256: str
@@ -127,6 +147,7 @@ class Digest(_Frozen):
 WaiverStatus = Literal["applied", "expired", "unused"]
 
 
+@_record
 class WaiverResult(_Frozen):
     """One entry of the waiver file and what it did in this run.
 
@@ -135,48 +156,52 @@ class WaiverResult(_Frozen):
     """
 
     control_id: str
-    path: str | None = Field(default=None, description="JSON pointer it is limited to, if any.")
+    path: str | None = _doc(default=None, description="JSON pointer it is limited to, if any.")
     justification: str
     approved_by: str
-    expires: str = Field(description="Last day the waiver is valid (YYYY-MM-DD).")
-    status: WaiverStatus = Field(
-        description="applied: it waived findings; expired: it is past its date and waived "
+    expires: str = _doc("Last day the waiver is valid (YYYY-MM-DD).")
+    status: WaiverStatus = _doc(
+        "applied: it waived findings; expired: it is past its date and waived "
         "nothing (the run fails); unused: it matched no finding."
     )
-    waived_findings: int = Field(description="How many findings it waived.")
-    location: Location = Field(description="Where the waiver is written in the waiver file.")
-    message: str = Field(description="One line saying what happened to the waiver.")
+    waived_findings: int = _doc("How many findings it waived.")
+    location: Location = _doc("Where the waiver is written in the waiver file.")
+    message: str = _doc("One line saying what happened to the waiver.")
 
 
+@_record
 class ParameterOverride(_Frozen):
     """A parameter the profile sets to another value than the standard's, so a reader sees
     every limit that differs, and why when it is looser."""
 
     name: str
-    standard: Any = Field(description="The standard's value (params/data.json).")
-    value: Any = Field(description="The value in force under the profile.")
-    loosens: bool = Field(description="True when the profile's value is less strict.")
-    reason: str | None = Field(default=None, description="Why; required when it loosens.")
+    standard: Any = _doc("The standard's value (params/data.json).")
+    value: Any = _doc("The value in force under the profile.")
+    loosens: bool = _doc("True when the profile's value is less strict.")
+    reason: str | None = _doc(default=None, description="Why; required when it loosens.")
 
 
+@_record
 class StandardInfo(_Frozen):
     name: Literal["EDHS"] = "EDHS"
     version: str
-    sha256: str = Field(description="Digest of the standard's bundle (policies, data, schema).")
+    sha256: str = _doc("Digest of the standard's bundle (policies, data, schema).")
 
 
+@_record
 class EngineInfo(_Frozen):
     """The engine that evaluated the policies: engines have differed on the same Rego."""
 
-    name: Literal["opa", "regopy", "opa-server"] = Field(
-        description="opa: OPA's own engine in process; regopy: rego-cpp; opa-server: an OPA "
+    name: Literal["opa", "regopy", "opa-server"] = _doc(
+        "opa: OPA's own engine in process; regopy: rego-cpp; opa-server: an OPA "
         "server (or pyrules serve) over its REST API."
     )
-    version: str | None = Field(
+    version: str | None = _doc(
         default=None, description="Its release, when the engine tells (an OPA server does not)."
     )
 
 
+@_record
 class Summary(_Frozen):
     """How many controls ended in each status."""
 
@@ -188,6 +213,7 @@ class Summary(_Frozen):
     errors: int
 
 
+@_record
 class Report(_Frozen):
     """The outcome of checking one declaration against one standard version."""
 
@@ -197,32 +223,31 @@ class Report(_Frozen):
     declaration: Digest
     platform: str | None = None
     profile: Digest | None = None
-    engine: EngineInfo = Field(description="The engine that evaluated the policies.")
-    reference_date: str | None = Field(
+    engine: EngineInfo = _doc("The engine that evaluated the policies.")
+    reference_date: str | None = _doc(
         default=None,
         description="The day age limits count back from (YYYY-MM-DD): --as-of, else the "
         "profile's as_of, else the day of the run.",
     )
-    parameters: list[ParameterOverride] = Field(
+    parameters: list[ParameterOverride] = _doc(
         default_factory=list, description="The parameters the profile overrides."
     )
-    not_assessed: dict[str, str] = Field(
-        default_factory=dict,
-        description="The controls the profile leaves out, by ID, each with the profile's "
+    not_assessed: dict[str, str] = _doc(
+        "The controls the profile leaves out, by ID, each with the profile's "
         "reason: they were never evaluated, so the verdict says nothing about them.",
+        default_factory=dict,
     )
     fail_on: Severity
-    compliant: bool = Field(
-        description="No control failed or errored at or above the fail-on severity, and no "
-        "waiver has expired."
+    compliant: bool = _doc(
+        "No control failed or errored at or above the fail-on severity, and no waiver has expired."
     )
     summary: Summary
     results: list[ControlResult]
-    waiver_file: Digest | None = Field(default=None, description="The waiver file applied, if any.")
-    waivers: list[WaiverResult] = Field(
+    waiver_file: Digest | None = _doc(default=None, description="The waiver file applied, if any.")
+    waivers: list[WaiverResult] = _doc(
         default_factory=list, description="Every waiver of the waiver file, in file order."
     )
-    generated_at: str | None = Field(
+    generated_at: str | None = _doc(
         default=None, description="Only when asked for: reports are deterministic by default."
     )
 

@@ -84,7 +84,18 @@ def _ecma_validator_class() -> type[Validator]:
                 if _matches(regex, key):
                     yield from validator.descend(value, subschema, path=key, schema_path=regex)
 
-    keywords = {"pattern": pattern, "patternProperties": pattern_properties}
+    any_enum = Draft202012Validator.VALIDATORS["enum"]
+
+    def enum(validator: Validator, enums: list[Any], instance: Any, schema: Any) -> Any:
+        # A string equals only a string: `in` gives jsonschema's answer without comparing
+        # it, in Python, with every entry of a long list (countries, categories).
+        if isinstance(instance, str) and isinstance(enums, list):
+            if instance not in enums:
+                yield ValidationError(f"{instance!r} is not one of {enums!r}")
+            return
+        yield from any_enum(validator, enums, instance, schema)
+
+    keywords = {"pattern": pattern, "patternProperties": pattern_properties, "enum": enum}
     return validators.extend(Draft202012Validator, keywords)
 
 

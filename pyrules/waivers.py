@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -157,12 +157,10 @@ def apply_waivers(
                 findings.append(finding)
                 continue
             waived[chosen] += 1
-            findings.append(finding.model_copy(update={"waived_by": waivers[chosen].justification}))
+            findings.append(replace(finding, waived_by=waivers[chosen].justification))
         all_waived = bool(findings) and all(f.waived_by for f in findings)
         new_results.append(
-            result.model_copy(
-                update={"findings": findings, "status": "waived" if all_waived else "fail"}
-            )
+            replace(result, findings=findings, status="waived" if all_waived else "fail")
         )
     outcomes = [_outcome(w, waived[i], covered[i], today) for i, w in enumerate(waivers)]
     return Applied(new_results, outcomes)

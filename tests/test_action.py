@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -60,6 +61,38 @@ def test_the_action_installs_its_release_by_name_and_never_splices_inputs_into_s
     assert '"$PYRULES_PIN"' in install["run"]
     for step in steps:
         assert "${{" not in step.get("run", ""), step["name"]
+
+
+def makefile_opa_install() -> list[str]:
+    """The arguments `make install` gives `pip install` for OPA's engine."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lines = [line for line in makefile.splitlines() if "opa-golib-python-bindings" in line]
+    assert len(lines) == 1, lines
+    words = shlex.split(lines[0])
+    return words[words.index("install") + 1 :]
+
+
+def test_the_action_installs_opa_s_engine_with_the_makefile_s_pip_line(tmp_path: Path) -> None:
+    steps = ACTION["runs"]["steps"]
+    names = [s.get("name") for s in steps]
+    engine = steps[names.index("Install OPA's engine")]
+    assert names.index("Install pyrules") < names.index("Install OPA's engine")
+    assert names.index("Install OPA's engine") < names.index("Check the declaration")
+    # Run the step with a `python` that records what it is asked to do.
+    record = tmp_path / "calls"
+    fake = tmp_path / "bin" / "python"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    script = tmp_path / "step.sh"
+    script.write_text(engine["run"], encoding="utf-8")
+    subprocess.run(["bash", "-eo", "pipefail", str(script)], env=env, check=True)
+    called = record.read_text(encoding="utf-8").splitlines()
+    assert called[:3] == ["-m", "pip", "install"]
+    options = [a for a in called[3:] if a != "--disable-pip-version-check"]
+    assert options == makefile_opa_install()
+    assert "--ignore-requires-python" in options
 
 
 def test_the_documented_workflow_is_valid_and_the_readme_has_the_same(tmp_path: Path) -> None:

@@ -83,3 +83,11 @@ def test_without_the_binding_engine_opa_exits_2_with_the_install_line(tmp_path: 
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1
         assert "pip install --ignore-requires-python 'opa-golib-python-bindings" in lines[0]
+
+
+def test_an_invalid_declaration_is_one_located_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("platform:\n  name: 3\n", encoding="utf-8")
+    result = pyrules("explain", "INC-01", bad)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"{bad}:") and len(result.stderr.splitlines()) == 1

@@ -364,10 +364,14 @@ def test_a_loopback_server_starts_without_a_warning(pyrules_server) -> None:
 
 
 def test_the_cli_offers_the_defaults_the_server_uses() -> None:
+    import click
+
     from pyrules import defaults, serve
     from pyrules.cli import main
 
-    options = {p.name: p.default for p in main.commands["serve"].params}
+    command = main.get_command(click.Context(main), "serve")
+    assert command is not None
+    options = {p.name: p.default for p in command.params}
     signature = inspect.signature(serve.serve).parameters
     assert options["addr"] == signature["addr"].default == defaults.SERVE_ADDR
     settings, writes = serve.Settings(), serve.WriteAccess("t" * 16)

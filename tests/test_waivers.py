@@ -7,6 +7,7 @@ covers; the CLI tests run the real examples with `--waivers` and `--today`.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -188,8 +189,8 @@ def test_a_waiver_that_matches_nothing_is_unused(tmp_path: Path) -> None:
 
 def test_errors_and_passes_are_never_waived(tmp_path: Path) -> None:
     waivers = loaded(tmp_path, waiver_entry("INC-01"))
-    error = failing("INC-01").model_copy(update={"status": "error", "error": "boom"})
-    passed = failing("INC-01").model_copy(update={"status": "pass"})
+    error = replace(failing("INC-01"), status="error", error="boom")
+    passed = replace(failing("INC-01"), status="pass")
     applied = apply_waivers([error, passed], waivers, date(2026, 6, 1))
     assert [r.status for r in applied.results] == ["error", "pass"]
     assert applied.waivers[0].status == "unused"

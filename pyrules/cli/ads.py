@@ -21,11 +21,9 @@ from pyrules.cli.base import (
     handles_input_errors,
     load_declaration,
     main,
-    make_limits,
     max_bytes_option,
-    profile_from,
     profile_option,
-    standard_from,
+    standard_inputs,
     standard_option,
     write_output,
 )
@@ -132,9 +130,7 @@ def audit_ads(
     require()
     from pyrules.schema import validate_declaration
 
-    standard = standard_from(standard_dir)
-    limits = make_limits(max_bytes)
-    profile = profile_from(profile_path, standard, limits)
+    standard, limits, profile = standard_inputs(standard_dir, profile_path, max_bytes)
     document = load_declaration(declaration_path, limits)
     problems = validate_declaration(document, standard)
     if problems:

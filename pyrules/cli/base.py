@@ -8,6 +8,7 @@ that do the work are imported inside commands, so `pyrules --help` stays fast.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -18,17 +19,22 @@ import click
 
 from pyrules import __version__
 from pyrules.engine import ENGINES
+
+# Re-exported: every command module reads the exit codes here.
+from pyrules.errors import EXIT_INPUT as EXIT_INPUT
+from pyrules.errors import EXIT_INTERNAL as EXIT_INTERNAL
+from pyrules.errors import EXIT_NONCOMPLIANT as EXIT_NONCOMPLIANT
+from pyrules.errors import EXIT_OK as EXIT_OK
 from pyrules.errors import InputError, printable
 from pyrules.levels import SEVERITIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# pydantic looks for plugins in every installed distribution's entry points when the first
-# model is built: 20-30 ms of each start in a full environment, and a plugin would see
-# (or change) how reports are validated. The CLI builds its reports without them.
+# pydantic (which reads a report back in `verify`; `check` never imports it) looks for
+# plugins in every installed distribution's entry points when it first validates: 20-30 ms
+# in a full environment, and a plugin would see (or change) how reports are validated.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN_PROBLEMS = 50
 
 
@@ -52,10 +58,40 @@ def handles_input_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# The module of pyrules.cli that defines each command: a run imports only its command's
+# module, so `pyrules check` does not pay for `ads` or `docs`. A command missing here
+# still runs (every module is then imported); a test keeps the table complete.
+COMMAND_MODULES = {
+    **dict.fromkeys(("check", "validate", "init", "explain"), "check"),
+    **dict.fromkeys(("assess", "keygen", "verify", "compare"), "assess"),
+    **dict.fromkeys(("ads", "audit-ads"), "ads"),
+    "diff": "diff",
+    **dict.fromkeys(("docs", "bundle", "serve"), "publish"),
+    **dict.fromkeys(("controls", "test", "lint"), "standard"),
+}
+CLI_MODULES = ("ads", "assess", "check", "diff", "publish", "standard")
+
+
+def load_commands(module: str | None = None) -> None:
+    """Import the module of pyrules.cli named (None: all of them): it registers its
+    commands on `main`."""
+    for name in (module,) if module else CLI_MODULES:
+        importlib.import_module(f"pyrules.cli.{name}")
+
+
 class Group(click.Group):
     """Every command's group: an error nobody foresaw is still one line, with its own exit
     code, so that it is never mistaken for a verdict (1) or a bad input (2).
-    PYRULES_DEBUG=1 shows the traceback."""
+    PYRULES_DEBUG=1 shows the traceback. Commands are imported when they are looked up."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            load_commands(COMMAND_MODULES.get(cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -215,6 +251,19 @@ def profile_from(path: Path | None, standard: Any, limits: Any) -> Any:
     from pyrules.profile import load_profile
 
     return load_profile(path, standard, limits)
+
+
+def standard_inputs(
+    location: Path | None,
+    profile_path: Path | None,
+    max_bytes: int | None,
+    verification_key: Path | None = None,
+) -> tuple[Any, Any, Any]:
+    """What every command that checks declarations starts from: the standard, the input
+    limits, and the profile (None without --profile)."""
+    standard = standard_from(location, verification_key)
+    limits = make_limits(max_bytes)
+    return standard, limits, profile_from(profile_path, standard, limits)
 
 
 def signer_from(key: Path | None) -> Any:

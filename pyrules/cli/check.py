@@ -24,11 +24,11 @@ from pyrules.cli.base import (
     main,
     make_limits,
     max_bytes_option,
-    profile_from,
     profile_option,
     signer_from,
     site_url_option,
     standard_from,
+    standard_inputs,
     standard_option,
     today_option,
     use_color,
@@ -116,18 +116,19 @@ def check(
 ) -> None:
     """Check DECLARATIONS against the standard (several only with the text format, as a
     pre-commit hook passes them)."""
-    from pyrules.evaluate import Checker, InvalidDeclaration
-    from pyrules.render import RenderContext, renderer
+    from pyrules.evaluate import Checker, check_declaration
+    from pyrules.render import RenderContext
 
     pairs = format_outputs(formats, outputs)
     if len(declarations) > 1 and pairs != [("text", None)]:
         raise InputError("several declarations need the text format on stdout; run check per file")
     attestation = attestation_path(sign_key, attestation, declarations, pairs)
-    standard = standard_from(standard_location(standard_dir, bundle), verification_key)
+    standard, limits, profile = standard_inputs(
+        standard_location(standard_dir, bundle), profile_path, max_bytes, verification_key
+    )
     from pyrules.about import resolve_site_url
 
     docs_url = resolve_site_url(site_url, standard.root)
-    limits = make_limits(max_bytes)
     waivers = None
     if waivers_path is not None:
         from pyrules.waivers import load_waivers
@@ -135,44 +136,42 @@ def check(
         waivers = load_waivers(waivers_path, [c.id for c in standard.controls], limits)
     checker = Checker.for_standard(
         standard,
-        profile=profile_from(profile_path, standard, limits),
+        profile=profile,
+        as_of=as_of.date() if as_of else None,
         engine=engine,
         opa_url=opa_url,
         fail_on=fail_on,
+        today=today.date() if today else None,
         limits=limits,
         waivers=waivers,
-        today=today.date() if today else None,
-        as_of=as_of.date() if as_of else None,
     )
     signer = signer_from(sign_key)
+    contexts = {  # only a report on stdout is coloured (several formats each have a file)
+        format_name: RenderContext(
+            use_color(color) if output is None and format_name == "text" else False,
+            docs_url=docs_url,
+            quiet=quiet,
+        )
+        for format_name, output in pairs
+    }
     exit_code = EXIT_OK
     for declaration in declarations:  # a pre-commit hook passes several: check them all
-        try:
-            document = load_declaration(declaration, limits)
-            report = checker.check_document(document)
-        except InvalidDeclaration as exc:
-            echo_problems(exc.lines, str(declaration))
-            exit_code = EXIT_INPUT
-            continue
-        except InputError as exc:
-            click.echo(str(exc), err=True)
+        checked = check_declaration(
+            checker, declaration, contexts, signer=signer, attestation=attestation
+        )
+        if checked.report is None:
+            echo_problems(list(checked.problems), str(declaration))
             exit_code = EXIT_INPUT
             continue
         for format_name, output in pairs:
-            coloured = use_color(color) if output is None and format_name == "text" else False
-            context = RenderContext(coloured, document.text, docs_url, quiet=quiet)
-            write_output(renderer(format_name)(report, context), output)
+            write_output(checked.rendered[format_name], output)
         written = [f"{output} ({format_name})" for format_name, output in pairs if output]
         if written and not quiet:
             from pyrules.render.text import headline
 
-            click.echo(f"{headline(report)}; report: {', '.join(written)}", err=True)
-        if signer is not None and attestation is not None:
-            from pyrules.attest import write_attestation
-
-            write_attestation(attestation, report, declaration.name, signer)
-        if not report.compliant and exit_code == EXIT_OK:
-            exit_code = EXIT_NONCOMPLIANT
+            click.echo(f"{headline(checked.report)}; report: {', '.join(written)}", err=True)
+        if exit_code == EXIT_OK:
+            exit_code = checked.exit_code
     sys.exit(exit_code)
 
 
@@ -304,18 +303,16 @@ def explain(
     from pyrules.explain import render
     from pyrules.schema import validate_declaration
 
-    standard = standard_from(standard_dir)
+    standard, limits, profile = standard_inputs(standard_dir, profile_path, max_bytes)
     control = next((c for c in standard.controls if c.id == control_id.upper()), None)
     if control is None:
         raise InputError(
             f"no control {control_id} in EDHS {standard.version}; see pyrules controls"
         )
-    limits = make_limits(max_bytes)
-    profile = profile_from(profile_path, standard, limits)
     document = load_declaration(declaration, limits)
     problems = validate_declaration(document, standard)
     if problems:
-        raise InvalidDeclaration(document, problems)
+        raise InvalidDeclaration.from_problems(document, problems)
     params = profile.params(standard.params) if profile else standard.params
     engine = InProcessEngine(standard.modules, params, standard.controls)
     explanation = explain_control(engine, control, document)

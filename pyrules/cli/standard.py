@@ -48,9 +48,10 @@ def controls(
     site = resolve_site_url(site_url, standard.root)
     if format_name == "json":
         import json
+        from dataclasses import asdict
 
         listed = [
-            {**c.model_dump(), "files": control_files(standard, c, site).as_dict()} for c in chosen
+            {**asdict(c), "files": control_files(standard, c, site).as_dict()} for c in chosen
         ]
         click.echo(json.dumps(listed, indent=2))
         return

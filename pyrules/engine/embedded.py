@@ -22,7 +22,6 @@ import json
 import os
 import queue
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -140,6 +139,7 @@ class EmbeddedEngine:
         self._runner = new_interpreter()
         query, points = all_controls_query(self.controls), entrypoints(self.controls)
         cache = (cache_dir or default_cache_dir()) / f"{self._key(params, query, points)}.rbb"
+        self.bundle_file = cache  # where its compiled bundle is cached
         self._bundle = self._load_cached(cache) or self._build(params, query, points, cache)
 
     def _key(self, params: dict[str, Any], query: str, points: list[str]) -> str:
@@ -315,6 +315,8 @@ def _digest_path(cache: Path) -> Path:
 def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Path) -> None:
     """The cache only saves time: a read-only or full disk must not fail a check. The
     bundle's digest is written beside it, last, so a half-written cache is never used."""
+    import tempfile  # only when the cache is filled: a few ms of every cold start
+
     temporary = None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import asdict
 from itertools import groupby
 
 from pyrules.model import ControlResult, Finding, Report, WaiverResult
@@ -65,7 +66,7 @@ def _suite(root: ET.Element, name: str, report: Report) -> ET.Element:
         ("profile", report.profile.name if report.profile else ""),
         ("profile.sha256", report.profile.sha256 if report.profile else ""),
         ("reference_date", report.reference_date or ""),
-        *((f"parameter.{p.name}", json.dumps(p.model_dump())) for p in report.parameters),
+        *((f"parameter.{p.name}", json.dumps(asdict(p))) for p in report.parameters),
     ):
         ET.SubElement(properties, "property", name=key, value=value)
     return suite

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -75,11 +76,11 @@ def render(report: Report, context: RenderContext) -> str:
                     "platform": report.platform,
                     "compliant": report.compliant,
                     "failOn": report.fail_on,
-                    "profile": report.profile.model_dump() if report.profile else None,
+                    "profile": asdict(report.profile) if report.profile else None,
                     "referenceDate": report.reference_date,
-                    "parameters": [p.model_dump() for p in report.parameters],
+                    "parameters": [asdict(p) for p in report.parameters],
                     "notAssessed": report.not_assessed,
-                    "waiverFile": report.waiver_file.model_dump() if report.waiver_file else None,
+                    "waiverFile": asdict(report.waiver_file) if report.waiver_file else None,
                 },
             }
         ],

@@ -6,6 +6,7 @@ import copy
 import json
 import threading
 import urllib.request
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ REFERENCE = load(ROOT / "tests" / "cases" / "reference.yaml").data
 def one_control(rule_body: str) -> tuple[list[Module], list[Control]]:
     source = f"package t.c\n\nimport rego.v1\n\ndefault applicable := true\n\n{rule_body}\n"
     module = Module(path="t/c.rego", source=source, package="t.c", package_line=1, annotation=None)
-    control = STANDARD.controls[0].model_copy(update={"id": "T-01", "package": "t.c"})
+    control = replace(STANDARD.controls[0], id="T-01", package="t.c")
     return [module], [control]
 
 

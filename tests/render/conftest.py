@@ -6,6 +6,7 @@ these tests keep working while controls are added to the standard.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -97,13 +98,9 @@ def with_error(noncompliant: Report) -> Report:
     """A report in which one control could not be evaluated (an engine error)."""
     results = list(noncompliant.results)
     index = next(i for i, r in enumerate(results) if r.status == "pass")
-    results[index] = results[index].model_copy(
-        update={"status": "error", "error": "undefined function foo.bar"}
-    )
-    summary = noncompliant.summary.model_copy(
-        update={"passed": noncompliant.summary.passed - 1, "errors": 1}
-    )
-    return noncompliant.model_copy(update={"results": results, "summary": summary})
+    results[index] = replace(results[index], status="error", error="undefined function foo.bar")
+    summary = replace(noncompliant.summary, passed=noncompliant.summary.passed - 1, errors=1)
+    return replace(noncompliant, results=results, summary=summary)
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +108,6 @@ def hostile(noncompliant: Report) -> Report:
     """A report whose finding text tries to inject markup into the output."""
     results = list(noncompliant.results)
     index = next(i for i, r in enumerate(results) if r.status == "fail")
-    finding = results[index].findings[0].model_copy(update={"message": HOSTILE})
-    results[index] = results[index].model_copy(update={"findings": [finding]})
-    return noncompliant.model_copy(update={"results": results, "platform": HOSTILE})
+    finding = replace(results[index].findings[0], message=HOSTILE)
+    results[index] = replace(results[index], findings=[finding])
+    return replace(noncompliant, results=results, platform=HOSTILE)

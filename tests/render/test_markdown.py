@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pyrules.model import Report
 from pyrules.render import RenderContext, control_url
 from pyrules.render.markdown import esc, render
@@ -76,9 +78,7 @@ def test_hostile_text_cannot_inject_markup(hostile: Report) -> None:
 def test_the_footer_names_versions_and_digests_including_a_profile(noncompliant: Report) -> None:
     from pyrules.model import Digest
 
-    profiled = noncompliant.model_copy(
-        update={"profile": Digest(name="national.yaml", sha256="ab" * 32)}
-    )
+    profiled = replace(noncompliant, profile=Digest(name="national.yaml", sha256="ab" * 32))
     footer = md(profiled).splitlines()[-1]
     assert footer.startswith("<sub>pyrules ")
     assert f"`{noncompliant.declaration.sha256[:12]}`" in footer

