@@ -36,7 +36,7 @@ def test_a_release_whose_controls_state_no_basis_still_renders(tmp_path: Path) -
     from pyrules.docs.generate import control_page_path, generate
 
     root = copy_standard(tmp_path / "old")
-    edit_policy(root, "edhs/inc/breach_notification.rego", "#   basis: law\n", "")
+    edit_policy(root, "edhs/inc/inc_01_breach_notification.rego", "#   basis: law\n", "")
     old = load_standard(root)
     assert old.control("INC-01").basis is None
     pages = generate(old, ROOT / "docs", root / "tests" / "cases", site_url="").pages
