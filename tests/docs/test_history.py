@@ -26,3 +26,19 @@ def test_earlier_releases_outside_a_repository_are_named_not_guessed(tmp_path: P
     assert [v.release.version for v in history.versions] == [standard.version]
     assert [r.version for r in history.unreadable] == [r.version for r in recorded[1:]]
     assert history.control("INC-01") is None
+
+
+def test_a_release_whose_controls_state_no_basis_still_renders(tmp_path: Path) -> None:
+    """Releases before 0.2.0 had no `basis`; `docs versions` builds them with today's
+    generator, so a control without one reads "not stated" instead of failing the build."""
+    from standard_edits import copy_standard, edit_policy
+
+    from pyrules.docs.generate import control_page_path, generate
+
+    root = copy_standard(tmp_path / "old")
+    edit_policy(root, "edhs/inc/inc_01_breach_notification.rego", "#   basis: law\n", "")
+    old = load_standard(root)
+    assert old.control("INC-01").basis is None
+    pages = generate(old, ROOT / "docs", root / "tests" / "cases", site_url="").pages
+    page = pages[control_page_path("INC-01")]
+    assert "not stated" in page and "does not state it" in page
