@@ -55,6 +55,7 @@ class RuleResult:
     examples: list[dict[str, Any]] = field(default_factory=list)
     evidence: str = ""  # "reached fewer than 2500 people"
     reason: str = ""  # why the rule was not checked
+    counted: str = ""  # what `checked` and `violating` count
 
     @property
     def share(self) -> float:
@@ -77,6 +78,7 @@ class RuleResult:
             "violating": self.violating,
             "share": round(self.share, 6),
             "evidence": self.sentence(),
+            "counted": self.counted,
             "examples": self.examples,
             "source": self.rule.where,
         }
@@ -89,6 +91,7 @@ class Audit:
     standard_version: str
     profile: str | None
     ads: int
+    rows: int  # more than `ads` when the layout has several rows per ad
     results: list[RuleResult]
 
     def to_json(self) -> dict[str, Any]:
@@ -99,6 +102,7 @@ class Audit:
             "standard_version": self.standard_version,
             "profile": self.profile,
             "ads": self.ads,
+            "rows": self.rows,
             "results": [r.to_json() for r in self.results],
         }
 
@@ -159,6 +163,7 @@ def audit(
                 claim_value=claim_of(declaration, rule.claim),
                 status="pass",
                 evidence=rule.violation.format(**{k: _text(v) for k, v in item.values.items()}),
+                counted=counted(export, rule),
             )
             missing = export.missing(rule.columns)
             if missing:
@@ -169,8 +174,8 @@ def audit(
             else:
                 checkable.append((item, result))
             results.append(result)
-        row = _scan(con, checkable, progress, export_path)
-        ads = row[0]
+        row = _scan(con, scan_sql(checkable, export.row_per), progress, export_path)
+        ads, rows = row[0], row[-1]
         for index, (_, result) in enumerate(checkable):
             result.checked, result.violating, examples = row[1 + 3 * index : 4 + 3 * index]
             result.examples = [_plain(e) for e in examples or []]
@@ -183,6 +188,7 @@ def audit(
         standard_version=standard.version,
         profile=profile.name if profile else None,
         ads=ads,
+        rows=rows,
         results=results,
     )
 
@@ -192,26 +198,69 @@ def _severity(standard: Standard, profile: Profile | None, control_id: str) -> s
     return profile.severity(control) if profile else control.severity
 
 
-def scan_sql(checkable: list[tuple[Compiled, Any]]) -> str:
+def counted(export: Export, rule: EvidenceRule) -> str:
+    """What a rule's counts count, said beside them: ads, or distinct ads over rows."""
+    checked = (
+        f"checked are those recording {', '.join(rule.columns)} and any that violate the "
+        "rule without them"
+    )
+    if export.row_per is None:
+        return f"ads, one row each; {checked}"
+    return (
+        f"distinct ads by {export.column_of('ad_id')}, their rows (one per {export.row_per}) "
+        f"merged, an ad violating when any of its rows does; {checked}"
+    )
+
+
+def scan_sql(checkable: list[tuple[Compiled, Any]], row_per: str | None = None) -> str:
     """One pass: the ad count, then per rule the ads checked, the violating ones and
-    examples. An ad is checked when it records every field the rule reads, or violates
-    it all the same (a missing label is a violation; a missing reach is no evidence)."""
+    examples, then the row count. An ad is checked when it records every field the rule
+    reads, or violates it all the same (a missing label is a violation; a missing reach
+    is no evidence). With several rows per ad (`row_per`), the rows are first grouped by
+    ad, each ad taking the verdicts of its rows together, so ads are counted, not rows."""
+    if row_per is not None:
+        return _grouped_scan_sql(checkable)
     parts = ["count(*)"]
     for item, _ in checkable:
-        columns = ", ".join(f"{c} := ads.{c}" for c in ("ad_id", *item.rule.columns))
-        condition = "FALSE" if item.condition is None else item.condition
-        recorded = " AND ".join(f"ads.{c} IS NOT NULL" for c in item.rule.columns) or "TRUE"
+        condition, recorded, example = _rule_sql(item)
         parts.append(f"count(*) FILTER (WHERE ({recorded}) OR ({condition}))")
         parts.append(f"count(*) FILTER (WHERE {condition})")
-        parts.append(
-            f"min_by(struct_pack({columns}), ads.ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})"
-        )
+        parts.append(f"min_by({example}, ads.ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})")
+    parts.append("count(*)")
     return f"SELECT {', '.join(parts)} FROM ads"
+
+
+def _grouped_scan_sql(checkable: list[tuple[Compiled, Any]]) -> str:
+    """scan_sql for several rows per ad; an ad's example is its smallest violating row."""
+    inner, outer = ["ads.ad_id AS ad_id", "count(*) AS n_rows"], ["count(*)"]
+    for index, (item, _) in enumerate(checkable):
+        condition, recorded, example = _rule_sql(item)
+        inner.append(f"bool_or(({recorded}) OR ({condition})) AS checked_{index}")
+        inner.append(f"bool_or({condition}) AS violating_{index}")
+        inner.append(f"min({example}) FILTER (WHERE {condition}) AS example_{index}")
+        outer.append(f"count(*) FILTER (WHERE checked_{index})")
+        outer.append(f"count(*) FILTER (WHERE violating_{index})")
+        outer.append(
+            f"min_by(example_{index}, ad_id, {MAX_EXAMPLES}) FILTER (WHERE violating_{index})"
+        )
+    outer.append("coalesce(sum(n_rows), 0)")
+    return (
+        f"SELECT {', '.join(outer)} FROM "
+        f"(SELECT {', '.join(inner)} FROM ads GROUP BY ads.ad_id) AS per_ad"
+    )
+
+
+def _rule_sql(item: Compiled) -> tuple[str, str, str]:
+    """The rule's violating condition, its recorded-fields condition, its example struct."""
+    condition = "FALSE" if item.condition is None else item.condition
+    recorded = " AND ".join(f"ads.{c} IS NOT NULL" for c in item.rule.columns) or "TRUE"
+    columns = ", ".join(f"{c} := ads.{c}" for c in ("ad_id", *item.rule.columns))
+    return condition, recorded, f"struct_pack({columns})"
 
 
 def _scan(
     con: duckdb.DuckDBPyConnection,
-    checkable: list[tuple[Compiled, Any]],
+    sql: str,
     progress: Callable[[float], None] | None,
     path: Path,
 ) -> tuple[Any, ...]:
@@ -222,7 +271,7 @@ def _scan(
 
     def run() -> None:
         try:
-            outcome["row"] = con.execute(scan_sql(checkable)).fetchone()
+            outcome["row"] = con.execute(sql).fetchone()
         except duckdb.Error as exc:
             outcome["error"] = exc
 

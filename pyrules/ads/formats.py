@@ -24,7 +24,8 @@ Layouts (field lists from the repositories' public documentation):
   region (`creative_id`, `advertiser_disclosed_name`, `advertiser_legal_name`,
   `advertiser_location`, `region_code`, `first_shown`, `last_shown`,
   `creative_page_url`). `times_shown_*` counts impressions, not people reached, so it is
-  not mapped to `audience_reached`.
+  not mapped to `audience_reached`. An ad has a row for each region it was shown in: the
+  audit counts distinct `creative_id`s, an ad violating a rule when any of its rows does.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ LAYOUTS: dict[str, dict[str, str]] = {
         "last_shown": "last_shown",
     },
 }
+# Layouts with several rows per ad: what one row of an ad stands for. The audit counts
+# each ad once, as violating a rule when any of its rows does.
+ROWS_PER_AD: dict[str, str] = {"google": "region"}
 READERS = {
     ".csv": "read_csv",
     ".jsonl": "read_json",
@@ -100,6 +104,11 @@ class Export:
     layout: str
     reader: str
     present: frozenset[str]  # ad-record fields the export has
+
+    @property
+    def row_per(self) -> str | None:
+        """What one row stands for when an ad has several (None: one row per ad)."""
+        return ROWS_PER_AD.get(self.layout)
 
     def missing(self, columns: tuple[str, ...]) -> list[str]:
         return [c for c in columns if c not in self.present]

@@ -19,6 +19,10 @@ Planted, by profile (per thousand ads):
 Ads of third-country sponsors shown in the 2026 campaign window fall in the blackout of
 any election from 2026-09-15 on whose blackout starts by 2026-06-01; those shown in 2025
 fall in none of the 2026 elections' blackouts.
+
+With `layout="google"` the same ads are written in the Google layout (see
+`pyrules.ads.formats`), one row per ad and region, each ad shown in one to three regions:
+the planted counts are of ads, and the record adds the number of rows.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ CAMPAIGN = ("2026-06-01", "2026-09-15")
 OFF_SEASON = ("2025-01-01", "2025-12-31")
 EU = ["BE", "IE", "NL", "FR", "DE", "HU", "EE", "PL"]
 THIRD = ["US", "CH", "GB", "RU", "CN", "TR"]
+LAYOUTS = ("edhs", "google")
 COPY_FORMATS = {"read_csv": "csv", "read_json": "json", "read_parquet": "parquet"}
 
 
@@ -97,6 +102,28 @@ FROM range($count) AS t(i)
 """
 
 
+def _regions(ad_id: str) -> str:
+    """How many regions (1-3) the ad was shown in, from its ID."""
+    return f"(1 + CAST(hash({ad_id}, $seed, 12) % 3 AS INTEGER))"
+
+
+def _google_sql(rows: str) -> str:
+    """The rows in the Google layout: one per ad and region, the ad's fields repeated."""
+    eu = "[" + ", ".join(f"'{c}'" for c in EU) + "]"
+    return f"""
+SELECT
+  ad_id AS creative_id,
+  content_url AS creative_page_url,
+  sponsor_name AS advertiser_disclosed_name,
+  payer_name AS advertiser_legal_name,
+  sponsor_country AS advertiser_location,
+  unnest({eu}[1:{_regions("ad_id")}]) AS region_code,
+  first_shown,
+  last_shown
+FROM ({rows})
+"""
+
+
 def _planted_sql(p: dict[str, int]) -> str:
     reach, label, notice, third = _band(1), _band(2), _band(3), _band(4)
     return f"""
@@ -107,34 +134,42 @@ SELECT
   count(*) FILTER (WHERE {label} < {p["label_null"]}),
   count(*) FILTER (WHERE {notice} < {p["notice_empty"]}),
   count(*) FILTER (WHERE {third} < {p["third_campaign"]}),
-  count(*) FILTER (WHERE {third} < {p["third_off_season"]})
+  count(*) FILTER (WHERE {third} < {p["third_off_season"]}),
+  coalesce(sum({_regions("'AD-' || lpad(CAST(i AS VARCHAR), 10, '0')")}), 0)
 FROM range($count) AS t(i)
 """
 
 
-def generate(out: Path, count: int, seed: int, profile: str) -> dict[str, Any]:
-    """Write `count` ad records to `out` (.parquet, .csv or .jsonl) and the planted record
-    next to it; returns the record."""
+def generate(
+    out: Path, count: int, seed: int, profile: str, layout: str = "edhs"
+) -> dict[str, Any]:
+    """Write `count` ad records to `out` (.parquet, .csv or .jsonl) in `layout` and the
+    planted record next to it; returns the record."""
     import duckdb
 
     if profile not in PROFILES:
         raise InputError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    if layout not in LAYOUTS:
+        raise InputError(f"the generator writes layouts {', '.join(LAYOUTS)}, not {layout!r}")
     kind = COPY_FORMATS[reader_for(out)]
     params = {"count": count, "seed": seed}
     p = PROFILES[profile]
     con = duckdb.connect()
     try:
         target = "'" + str(out).replace("'", "''") + "'"
-        con.execute(f"COPY ({_rows_sql(p)}) TO {target} (FORMAT {kind})", params)
+        rows = _rows_sql(p) if layout == "edhs" else _google_sql(_rows_sql(p))
+        con.execute(f"COPY ({rows}) TO {target} (FORMAT {kind})", params)
         row = con.execute(_planted_sql(p), params).fetchone()
     except duckdb.IOException as exc:
         raise InputError(f"{out}: cannot write ({str(exc).splitlines()[0]})") from None
     finally:
         con.close()
     assert row is not None
-    below_1000, below_2500, below_5000, label, notice, campaign, third = row
+    below_1000, below_2500, below_5000, label, notice, campaign, third, regions = row
     planted = {
         "count": count,
+        "layout": layout,
+        "rows": count if layout == "edhs" else regions,
         "seed": seed,
         "profile": profile,
         "audience_reached_below": {"1000": below_1000, "2500": below_2500, "5000": below_5000},

@@ -31,9 +31,17 @@ def example_text(example: dict[str, object]) -> str:
     return f"{example['ad_id']} ({values})"
 
 
+def ads_text(audit: Audit) -> str:
+    """'180,000 ads', or with several rows per ad '180,000 ads in 412,000 rows (one per ad
+    and region)': the counts are of ads either way."""
+    if audit.export.row_per is None:
+        return f"{audit.ads:,} ads"
+    return f"{audit.ads:,} ads in {audit.rows:,} rows (one per ad and {audit.export.row_per})"
+
+
 def text(audit: Audit) -> str:
     lines = [
-        f"{audit.export.path.name}: {audit.ads:,} ads ({audit.export.layout} layout) against "
+        f"{audit.export.path.name}: {ads_text(audit)} ({audit.export.layout} layout) against "
         f"{audit.declaration}, EDHS {audit.standard_version}"
         + (f", profile {audit.profile}" if audit.profile else ""),
         "",
@@ -41,6 +49,8 @@ def text(audit: Audit) -> str:
     for r in audit.results:
         lines.append(f"{MARK[r.status]:<11} {r.rule.control_id} [{r.severity}] {r.rule.title}")
         lines.append(f"            {claim_text(r)}; {r.sentence()}")
+        if r.status != "not_checked":
+            lines.append(f"            counted: {r.counted}")
         if r.examples:
             shown = "; ".join(example_text(e) for e in r.examples[:5])
             rest = len(r.examples) - 5
@@ -58,7 +68,7 @@ def json_text(audit: Audit) -> str:
 
 def markdown(audit: Audit) -> str:
     lines = [
-        f"## Evidence: {audit.export.path.name} ({audit.ads:,} ads)",
+        f"## Evidence: {audit.export.path.name} ({ads_text(audit)})",
         "",
         "| Control | Claim | Evidence | Status |",
         "| --- | --- | --- | --- |",
@@ -73,6 +83,7 @@ def html_section(audit: Audit, url: Callable[[str], str]) -> str:
     """The evidence section the HTML report includes: claim and evidence side by side."""
     return _template().render(
         audit=audit,
+        ads=ads_text(audit),
         contradicted=sum(r.status == "fail" for r in audit.results),
         claim=claim_text,
         example=example_text,

@@ -55,16 +55,24 @@ def ads() -> None:
     help="faulty plants violations of every evidence rule; realistic plants none at the "
     "standard's defaults.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["edhs", "google"]),
+    default="edhs",
+    show_default=True,
+    help="google: Google's layout, one row per ad and region (audit it with --layout google).",
+)
 @handles_input_errors
-def generate_command(out: Path, count: int, seed: int, profile: str) -> None:
-    """Write a synthetic export in the ad-record layout (no real data)."""
+def generate_command(out: Path, count: int, seed: int, profile: str, layout: str) -> None:
+    """Write a synthetic export in the ad-record layout, or Google's (no real data)."""
     from pyrules.ads import require
 
     require()
     from pyrules.ads.generate import generate, planted_path
 
-    generate(out, count, seed, profile)
-    click.echo(f"{out}: {count:,} ads ({profile}, seed {seed}); planted: {planted_path(out)}")
+    planted = generate(out, count, seed, profile, layout)
+    rows = f" in {planted['rows']:,} rows" if planted["rows"] != count else ""
+    click.echo(f"{out}: {count:,} ads{rows} ({profile}, seed {seed}); planted: {planted_path(out)}")
 
 
 @main.command("audit-ads")

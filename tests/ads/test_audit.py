@@ -259,6 +259,46 @@ def test_google_layout_checks_the_blackout(tmp_path: Path) -> None:
     assert by_control["TGT-03"]["status"] == "not_checked"  # impressions are not reach
 
 
+def test_google_layout_counts_ads_not_rows(tmp_path: Path) -> None:
+    export = tmp_path / "google.parquet"
+    planted = generate(export, COUNT, 7, "faulty", layout="google")
+    assert planted["rows"] > COUNT * 1.5  # one to three regions per ad
+    assert duckdb.execute(f"SELECT count(*) FROM '{export}'").fetchone()[0] == planted["rows"]
+    _, report = _audit(export, "--layout", "google")
+    assert (report["ads"], report["rows"]) == (COUNT, planted["rows"])
+    ads05 = next(r for r in report["results"] if r["control_id"] == "ADS-05")
+    assert ads05["checked"] == COUNT
+    assert ads05["violating"] == planted["third_country_sponsor_ads_in_campaign"] > 0
+    ids = [e["ad_id"] for e in ads05["examples"]]
+    assert ids == sorted(set(ids))  # each ad once, however many regions it ran in
+    assert ads05["counted"].startswith("distinct ads by creative_id")
+    assert ads05["evidence"].startswith(f"{ads05['violating']:,} of {COUNT:,} ads")
+
+
+def test_a_google_ad_violates_when_any_of_its_region_rows_does(tmp_path: Path) -> None:
+    export = tmp_path / "google.csv"
+    export.write_text(
+        "creative_id,advertiser_location,region_code,first_shown,last_shown\n"
+        "CR1,US,BE,2025-01-01,2025-02-01\n"
+        "CR1,US,FR,2026-07-01,2026-07-20\n"  # the same ad, in the blackout in France
+        "CR1,US,DE,2026-07-01,2026-07-20\n"
+        "CR2,US,IE,2025-01-01,2025-02-01\n"
+        "CR2,US,NL,2025-03-01,2025-03-02\n"
+    )
+    _, report = _audit(export, "--layout", "google")
+    assert (report["ads"], report["rows"]) == (2, 5)
+    ads05 = next(r for r in report["results"] if r["control_id"] == "ADS-05")
+    assert (ads05["checked"], ads05["violating"]) == (2, 1)
+    assert ads05["examples"] == [
+        {
+            "ad_id": "CR1",
+            "first_shown": "2026-07-01",
+            "last_shown": "2026-07-20",
+            "sponsor_country": "US",
+        }
+    ]
+
+
 def test_assess_puts_the_evidence_in_each_platform_report(
     tmp_path: Path, faulty: tuple[Path, dict]
 ) -> None:
