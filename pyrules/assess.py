@@ -119,6 +119,7 @@ class Outcome:
     html_text: str | None = None
     declaration: bytes | None = None  # the exact bytes assessed, kept in the round
     profile_only: tuple[str, ...] = ()  # failing controls that pass under the defaults
+    evidence: str = ""  # assess --ads-dir: what the ad repository shows, or why not read
 
     @property
     def verdict(self) -> str:
@@ -555,6 +556,7 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings, round_name: st
                     f"{w.control_id} {_waiver_state(w)}" for w in report.waiver_notices()
                 ),
                 top_findings=top_findings(report, TOP_FINDINGS),
+                evidence=outcome.evidence,
             )
         )
     return Matrix(

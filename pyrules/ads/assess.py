@@ -5,6 +5,7 @@ round is written (and signed) whole. `audit-ads --format json` gives the full au
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pyrules.ads.audit import Audit, audit
 from pyrules.ads.formats import READERS
-from pyrules.ads.render import report_context
+from pyrules.ads.render import report_context, unreadable_context
 from pyrules.errors import InputError
 from pyrules.levels import severity_rank
 
@@ -25,16 +26,17 @@ def find_export(ads_dir: Path, key: str) -> Path | None:
         ads_dir / f"{key}{suffix}" for suffix in READERS if (ads_dir / f"{key}{suffix}").is_file()
     ]
     if len(found) > 1:
-        raise InputError(
-            f"{ads_dir}: several exports for {key}: {', '.join(p.name for p in found)}"
-        )
+        names = ", ".join(p.name for p in found)
+        raise InputError(f"{ads_dir}{os.sep}{key}.*: several exports for {key}: {names}")
     return found[0] if found else None
 
 
 def audit_platforms(
     outcomes: Sequence[Outcome], settings: Settings, ads_dir: Path
-) -> tuple[list[Outcome], dict[str, Audit]]:
-    """The outcomes with evidence in their HTML, and each audited platform's audit."""
+) -> tuple[list[Outcome], dict[str, Audit | str]]:
+    """The outcomes with evidence in their HTML and the matrix, and for each platform with
+    an export its audit, or the one line saying why the export could not be read (the other
+    platforms go on, as they do past a declaration that cannot be assessed)."""
     from pyrules.ads import require
 
     if not ads_dir.is_dir():
@@ -45,20 +47,55 @@ def audit_platforms(
 
     updated, audits = [], {}
     for outcome in outcomes:
-        key = outcome.submission.key
-        export = find_export(ads_dir, key) if outcome.report is not None else None
-        if export is None:
-            updated.append(outcome)
-            continue
-        document = load(outcome.submission.path, settings.limits)
-        path = outcome.submission.path
-        result = audit(
-            export, "edhs", settings.standard, document.data, path.name, settings.profile
-        )
+        key, path = outcome.submission.key, outcome.submission.path
+        text = None
+        try:
+            export = find_export(ads_dir, key) if outcome.report is not None else None
+            if export is None:
+                updated.append(outcome)
+                continue
+            document = load(path, settings.limits)
+            text = document.text
+            result: Audit | str = audit(
+                export, "edhs", settings.standard, document.data, path.name, settings.profile
+            )
+        except InputError as exc:
+            result = "could not be read: " + _without_dirs(str(exc), ads_dir)
+        assert outcome.report is not None
         audits[key] = result
-        context = report_context(document.text, result)
-        updated.append(replace(outcome, html_text=renderer("html")(outcome.report, context)))
+        if isinstance(result, str):
+            context, evidence = unreadable_context(text, result), f"export {result}"
+        else:
+            context, evidence = report_context(text, result), summary(result, settings.fail_on)
+        html = renderer("html")(outcome.report, context)
+        updated.append(replace(outcome, html_text=html, evidence=f"ad repository {evidence}"))
     return updated, audits
+
+
+def _without_dirs(message: str, ads_dir: Path) -> str:
+    """The message naming the export by its file name: reports travel, folders do not."""
+    return message.replace(f"{ads_dir}{os.sep}", "")
+
+
+def summary(result: Audit, fail_on: str) -> str:
+    failing = contradicted(result, fail_on)
+    checked = sum(r.status != "not_checked" for r in result.results)
+    return f"contradicts {failing} of the {checked} claims checked against {result.ads:,} ads"
+
+
+def evidence_lines(audits: dict[str, Audit | str], fail_on: str) -> tuple[list[str], int]:
+    """What `assess` prints about the evidence, and the exit code it calls for: 1 when it
+    contradicts a claim at or above `fail_on`, 2 when an export could not be read."""
+    lines, code = [], 0
+    for key, result in sorted(audits.items()):
+        if isinstance(result, str):
+            lines.append(f"{key}: the ad repository export {result}")
+            code = 2
+            continue
+        failing = contradicted(result, fail_on)
+        lines.append(f"{key}: the ad repository contradicts {failing} claim(s); see its report")
+        code = max(code, 1 if failing else 0)
+    return lines, code
 
 
 def contradicted(result: Audit, fail_on: str) -> int:

@@ -89,6 +89,7 @@ def html_section(audit: Audit, url: Callable[[str], str]) -> str:
         example=example_text,
         mark=MARK,
         url=url,
+        unreadable=None,
     )
 
 
@@ -99,6 +100,15 @@ def report_context(declaration_text: str | None, audit: Audit) -> RenderContext:
     base = RenderContext(declaration_text=declaration_text)
     section = html_section(audit, lambda control_id: control_url(base, control_id))
     return replace(base, evidence_html=section)
+
+
+def unreadable_context(declaration_text: str | None, reason: str) -> RenderContext:
+    """The HTML report's context when the platform's export could not be read: the
+    section says so in one line instead of showing evidence."""
+    from pyrules.render import RenderContext
+
+    section = _template().render(audit=None, unreadable=reason)
+    return RenderContext(declaration_text=declaration_text, evidence_html=section)
 
 
 @cache

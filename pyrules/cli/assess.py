@@ -161,12 +161,12 @@ def assess(
         detail = f": {outcome.reason}" if outcome.reason else ""
         click.echo(f"{outcome.submission.path.name}: {outcome.verdict}{detail}")
     code = exit_code(outcomes)
-    for key, result in sorted(audits.items()):
-        from pyrules.ads.assess import contradicted
+    if audits:
+        from pyrules.ads.assess import evidence_lines
 
-        failing = contradicted(result, fail_on)
-        click.echo(f"{key}: the ad repository contradicts {failing} claim(s); see its report")
-        code = max(code, 1 if failing else 0)
+        lines, evidence_code = evidence_lines(audits, fail_on)
+        click.echo("\n".join(lines))
+        code = max(code, evidence_code)
     click.echo(f"{matrix.totals()}; round {matrix.round} in {out_dir / matrix.round}")
     sys.exit(code)
 

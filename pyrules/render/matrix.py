@@ -121,6 +121,7 @@ class PlatformColumn:
     score: float | None = None
     waiver_notes: tuple[str, ...] = ()  # expired and unused waivers, with their dates
     top_findings: tuple[str, ...] = ()  # the most serious findings, one sentence each
+    evidence: str = ""  # assess --ads-dir: what the ad repository shows, or why not read
 
     @property
     def assessed(self) -> bool:
@@ -391,6 +392,9 @@ def render_markdown(matrix: Matrix) -> str:
     lines.append("| **Verdict** | | " + " | ".join(verdicts) + " |")
     scores = [score_text(p.score) for p in matrix.platforms]
     lines.append("| **Score** | | " + " | ".join(scores) + " |")
+    if any(p.evidence for p in matrix.platforms):
+        evidence = [esc(p.evidence) or "—" for p in matrix.platforms]
+        lines.append("| **Evidence** | | " + " | ".join(evidence) + " |")
     for control in matrix.controls:
         cells = [_cell_markdown(p.cells.get(control.id)) for p in matrix.platforms]
         row = f"| {control.id} {esc(control.title)} | {control.severity} | "
@@ -441,6 +445,8 @@ def render_summary(matrix: Matrix) -> str:
             lines += [f"- {esc(sentence)}" for sentence in p.top_findings]
         else:
             lines.append("- No control fails.")
+        if p.evidence:
+            lines.append(f"- Evidence: the {esc(p.evidence)}.")
         lines.append("")
     lines += _unassessed(matrix)
     lines += _changes(matrix)

@@ -318,3 +318,37 @@ def test_assess_puts_the_evidence_in_each_platform_report(
     assert f"{planted:,} of {COUNT:,} ads" in page
     [boreal] = out.glob("*/reports/boreal-forum.html")
     assert 'id="evidence"' not in boreal.read_text()
+
+
+def test_assess_goes_on_past_a_broken_export(tmp_path: Path, faulty: tuple[Path, dict]) -> None:
+    submissions, ads, out = tmp_path / "in", tmp_path / "ads", tmp_path / "out"
+    submissions.mkdir()
+    ads.mkdir()
+    for name in ("aurora-social", "boreal-forum"):
+        (submissions / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
+    (ads / "aurora-social.parquet").write_bytes(faulty[0].read_bytes())
+    (ads / "boreal-forum.parquet").write_bytes(faulty[0].read_bytes()[: 2**16])  # truncated
+    done = pyrules("assess", submissions, "--out", out, "--ads-dir", ads, "--jobs", "1")
+    assert done.returncode == 2, done.stderr  # as for a declaration that cannot be assessed
+    assert "aurora-social: the ad repository contradicts 4 claim(s)" in done.stdout
+    [line] = [x for x in done.stdout.splitlines() if x.startswith("boreal-forum: the ad")]
+    assert line.startswith(
+        "boreal-forum: the ad repository export could not be read: boreal-forum.parquet: "
+    )
+    assert str(ads) not in line  # reports name the export, not the folder it was in
+    [aurora] = out.glob("*/reports/aurora-social.html")
+    assert "reached fewer than 2500 people" in aurora.read_text()
+    [boreal] = out.glob("*/reports/boreal-forum.html")
+    page = boreal.read_text()
+    assert "ad repository export could not be read: boreal-forum.parquet: " in page
+    assert "What the repository shows" not in page
+    [matrix] = out.glob("*/matrix.md")
+    evidence_row = next(x for x in matrix.read_text().splitlines() if "**Evidence**" in x)
+    assert "ad repository contradicts 4 of the 4 claims checked against 20,000 ads" in (
+        evidence_row
+    )
+    assert "ad repository export could not be read: boreal-forum.parquet" in evidence_row
+    [summary] = out.glob("*/summary.md")
+    assert "Evidence: the ad repository export could not be read" in summary.read_text()
+    [html] = out.glob("*/matrix.html")
+    assert "Evidence: the ad repository export could not be read" in html.read_text()
