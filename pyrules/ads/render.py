@@ -90,6 +90,7 @@ def html_section(audit: Audit, url: Callable[[str], str]) -> str:
         mark=MARK,
         url=url,
         unreadable=None,
+        upper_first=lambda text: text[:1].upper() + text[1:],
     )
 
 
@@ -125,4 +126,6 @@ def _value(value: object) -> str:
         return str(value).lower()
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if value == "":
+        return '""'
     return "null" if value is None else str(value)

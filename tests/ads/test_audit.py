@@ -214,7 +214,7 @@ def test_the_html_report_shows_claim_beside_evidence(
     assert done.returncode == 1, done.stderr
     page = out.read_text()
     assert '<h2 id="evidence">Claims against evidence</h2>' in page
-    assert "the declaration states political_ads.targeting.minimum_audience_size: 2500" in page
+    assert "The declaration states political_ads.targeting.minimum_audience_size: 2500" in page
     assert "reached fewer than 2500 people" in page
     plain = pyrules("check", AURORA, "--format", "html")
     assert 'id="evidence"' not in plain.stdout  # the section only when there is evidence
