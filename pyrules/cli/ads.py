@@ -218,6 +218,7 @@ def _progress_bar(show: bool) -> Iterator[Callable[[float], None] | None]:
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,  # redrawn when DuckDB reports progress, not ten times a second
     ) as bar:
         task = bar.add_task("scan", total=100)
-        yield lambda percent: bar.update(task, completed=percent)
+        yield lambda percent: bar.update(task, completed=percent, refresh=True)
