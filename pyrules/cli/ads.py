@@ -175,12 +175,15 @@ def audit_ads(
 def _sql_listing(standard: Any, params: dict[str, Any], declaration: Any, dialect: str) -> str:
     from pyrules.ads.audit import compile_all
 
-    lines = [f"-- EDHS {standard.version} evidence rules, {dialect}; table ads, one row per ad"]
+    lines = [
+        f"-- EDHS {standard.version} evidence rules, {dialect}; table ads with the ad-record "
+        "columns; each ad counts once, however many rows (regions) it has"
+    ]
     for item in compile_all(standard, params, declaration, dialect):
         rule = item.rule
         lines.append(f"-- {rule.control_id} {rule.name}: {rule.title}")
         condition = "FALSE" if item.condition is None else item.condition
-        lines.append(f"SELECT count(*) AS violating FROM ads WHERE {condition};")
+        lines.append(f"SELECT count(DISTINCT ad_id) AS violating FROM ads WHERE {condition};")
     return "\n".join(lines) + "\n"
 
 
