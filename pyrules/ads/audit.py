@@ -176,7 +176,8 @@ def audit(
                 checkable.append((item, result))
             results.append(result)
         row = _scan(con, scan_sql(checkable, export.row_per), progress, export_path)
-        ads, rows = row[0], row[-1]
+        ads = row[0]
+        rows = row[-1] if export.row_per else ads
         for index, (_, result) in enumerate(checkable):
             result.checked, result.violating, examples = row[1 + 3 * index : 4 + 3 * index]
             result.examples = [_plain(e) for e in examples or []]
@@ -215,10 +216,10 @@ def counted(export: Export, rule: EvidenceRule) -> str:
 
 def scan_sql(checkable: list[tuple[Compiled, Any]], row_per: str | None = None) -> str:
     """One pass: the ad count, then per rule the ads checked, the violating ones and
-    examples, then the row count. An ad is checked when it records every field the rule
-    reads, or violates it all the same (a missing label is a violation; a missing reach
-    is no evidence). With several rows per ad (`row_per`), the rows are first grouped by
-    ad, each ad taking the verdicts of its rows together, so ads are counted, not rows."""
+    examples. An ad is checked when it records every field the rule reads, or violates it
+    all the same (a missing label is a violation; a missing reach is no evidence). With
+    several rows per ad (`row_per`), the rows are first grouped by ad, each ad taking the
+    verdicts of its rows together, so ads are counted, not rows; the row count comes last."""
     if row_per is not None:
         return _grouped_scan_sql(checkable)
     parts = ["count(*)"]
@@ -227,7 +228,6 @@ def scan_sql(checkable: list[tuple[Compiled, Any]], row_per: str | None = None) 
         parts.append(f"count(*) FILTER (WHERE ({recorded}) OR ({condition}))")
         parts.append(f"count(*) FILTER (WHERE {condition})")
         parts.append(f"min_by({example}, ads.ad_id, {MAX_EXAMPLES}) FILTER (WHERE {condition})")
-    parts.append("count(*)")
     return f"SELECT {', '.join(parts)} FROM ads"
 
 
