@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pyrules.ads.rules import evidence_rules
 from pyrules.lint import lint
 from pyrules.standard import load_standard
@@ -59,3 +61,29 @@ def test_an_evidence_rule_for_an_unknown_control_is_a_lint_error(tmp_path: Path)
     assert problems == [
         "policies/edhs/evidence/secure_link.rego:8: evidence_for names ADS-99, which is no control"
     ]
+
+
+def test_the_shared_lib_is_compiled_in_only_for_a_rule_that_imports_it(tmp_path: Path) -> None:
+    from opa_bindings import OpaError
+
+    from pyrules.ads.rules import compile_rule, new_engine
+
+    engine = new_engine(load_standard(), {})
+    try:  # OPA compiles every module it holds on each query: no lib, a third of the time
+        with pytest.raises(OpaError, match=r"undefined function data\.edhs\.lib\.text"):
+            engine.eval_query("x = data.edhs.lib.text(1)")
+    finally:
+        engine.close()
+    source = RULE.replace("import rego.v1\n", "import rego.v1\n\nimport data.edhs.lib\n").replace(
+        'not startswith(input.ads.transparency_notice_url, "https://")',
+        "input.ads.transparency_notice_url == lib.text(null)",
+    )
+    standard = load_standard(_standard_with(tmp_path, source))
+    [rule] = [r for r in evidence_rules(standard) if r.name == "secure_link"]
+    engine = new_engine(standard, standard.params)
+    try:
+        assert engine.eval_query("x = data.edhs.lib.text(1)") == [{"x": "1"}]
+        condition = compile_rule(engine, rule, {}, "postgresql")
+    finally:
+        engine.close()
+    assert condition == "ads.transparency_notice_url = E'not stated'"
