@@ -144,16 +144,21 @@ def audit(
     progress: Callable[[float], None] | None = None,
 ) -> Audit:
     """Audit the export under the profile's parameters and severities (or the standard's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import duckdb
 
     params = profile.params(standard.params) if profile else standard.params
-    compiled = compile_all(standard, params, declaration, "postgresql")
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
-    if progress is not None:  # DuckDB tracks a query's progress only with its bar on
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
     try:
-        export = open_export(con, export_path, layout)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # OPA compiles in Go, without the GIL: DuckDB reads the export's columns meanwhile
+            compiling = pool.submit(compile_all, standard, params, declaration, "postgresql")
+            export = open_export(con, export_path, layout)
+            compiled = compiling.result()
+        if progress is not None:  # DuckDB tracks a query's progress only with its bar on
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
         results = []
         checkable: list[tuple[Compiled, RuleResult]] = []
         for item in compiled:
