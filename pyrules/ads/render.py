@@ -32,16 +32,16 @@ def example_text(example: dict[str, object]) -> str:
 
 
 def ads_text(audit: Audit) -> str:
-    """'180,000 ads', or with several rows per ad '180,000 ads in 412,000 rows (one per ad
+    """'180,000 ads', or with several rows per ad '180,000 ads (412,000 rows, one per ad
     and region)': the counts are of ads either way."""
     if audit.export.row_per is None:
         return f"{audit.ads:,} ads"
-    return f"{audit.ads:,} ads in {audit.rows:,} rows (one per ad and {audit.export.row_per})"
+    return f"{audit.ads:,} ads ({audit.rows:,} rows, one per ad and {audit.export.row_per})"
 
 
 def text(audit: Audit) -> str:
     lines = [
-        f"{audit.export.path.name}: {ads_text(audit)} ({audit.export.layout} layout) against "
+        f"{audit.export.path.name} ({audit.export.layout} layout): {ads_text(audit)} against "
         f"{audit.declaration}, EDHS {audit.standard_version}"
         + (f", profile {audit.profile}" if audit.profile else ""),
         "",
@@ -68,13 +68,14 @@ def json_text(audit: Audit) -> str:
 
 def markdown(audit: Audit) -> str:
     lines = [
-        f"## Evidence: {audit.export.path.name} ({ads_text(audit)})",
+        f"## Evidence: {audit.export.path.name}, {ads_text(audit)}",
         "",
         "| Control | Claim | Evidence | Status |",
         "| --- | --- | --- | --- |",
     ]
     for r in audit.results:
-        cells = [r.rule.control_id, claim_text(r), r.sentence(), MARK[r.status]]
+        evidence = r.sentence() + (f" (counted: {r.counted})" if r.status != "not_checked" else "")
+        cells = [r.rule.control_id, claim_text(r), evidence, MARK[r.status]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
