@@ -12,7 +12,13 @@ import duckdb
 import pytest
 
 from pyrules.ads.formats import field_types
-from pyrules.ads.rules import compile_rule, evidence_rules, new_engine, violates
+from pyrules.ads.rules import (
+    compile_rule,
+    evidence_rules,
+    new_engine,
+    violates,
+    without_null_guards,
+)
 from pyrules.loader import load
 from pyrules.standard import load_standard
 
@@ -82,4 +88,38 @@ def test_sql_and_rego_agree_with_the_expected_verdict(rule_name: str, case: dict
     expected = case["violates"]
     assert (by_rego, by_duckdb, by_sqlite) == (expected, expected, expected), (
         f"{rule.where} on {case['ad']}: Rego {by_rego}, DuckDB {by_duckdb}, SQLite {by_sqlite}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("(ads.r IS NOT NULL AND ads.r < '2500')", "(ads.r < '2500')"),
+        ("(ads.c IS NOT NULL AND NOT ads.c IN ('AT'))", "(NOT ads.c IN ('AT'))"),
+        # kept: nothing else in the AND tests the column, so the guard decides
+        ("(ads.x IS NOT NULL AND ads.y = 1)", "(ads.x IS NOT NULL AND ads.y = 1)"),
+        ("ads.x IS NOT NULL", "ads.x IS NOT NULL"),
+        # kept: the other test is inside an OR, which a NULL column does not make NULL
+        ("(ads.x IS NOT NULL AND (ads.x < 1 OR ads.y = 2))", None),
+        # kept: a negated group turns NULL into something else
+        ("(ads.x IS NOT NULL AND NOT (ads.x < 1))", None),
+        # each disjunct on its own; a quoted ' AND ' or '' is text, not SQL
+        (
+            "((ads.c IS NOT NULL AND ads.c = 'a''s AND ads.c IS NOT NULL') OR (ads.d IS NULL))",
+            "((ads.c = 'a''s AND ads.c IS NOT NULL') OR (ads.d IS NULL))",
+        ),
+    ],
+)
+def test_null_guards_are_dropped_only_where_sql_needs_none(
+    condition: str, expected: str | None
+) -> None:
+    assert without_null_guards(condition) == (expected or condition)
+    lite = sqlite3.connect(":memory:")
+    lite.execute("CREATE TABLE ads (r INTEGER, c TEXT, x INTEGER, y INTEGER, d TEXT)")
+    values = [None, 0, 1, 2, 5000, "AT", "a's AND ads.c IS NOT NULL", "b"]
+    rows = [(v, v, v, w, w) for v in values for w in values]
+    lite.executemany("INSERT INTO ads VALUES (?, ?, ?, ?, ?)", rows)
+    count = "SELECT count(*) FROM ads WHERE {}"
+    assert lite.execute(count.format(without_null_guards(condition))).fetchone() == (
+        lite.execute(count.format(condition)).fetchone()
     )
