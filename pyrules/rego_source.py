@@ -86,12 +86,17 @@ def parameter_reads(source: str) -> set[str]:
     return set(PARAM_REF.findall(source))
 
 
+def named_paths(source: str) -> dict[str, FieldPath]:
+    """The paths a policy names once at its top, `field := ["a", "b"]`, by name."""
+    return {name: _items(items) for name, items in NAMED_PATH.findall(source)}
+
+
 def field_reads(source: str) -> set[FieldPath]:
     """The declaration paths a Rego source reads or reports on."""
     found: set[FieldPath] = set()
     aliases: dict[str, FieldPath] = {"input": ()}
-    for name, items in NAMED_PATH.findall(source):
-        aliases[f"lib.value({name})"] = _items(items)
+    for name, path in named_paths(source).items():
+        aliases[f"lib.value({name})"] = path
     for name, base, items in CONCAT.findall(source):
         if f"lib.value({base})" in aliases:
             path = (*aliases[f"lib.value({base})"], *_items(items))
