@@ -2,7 +2,8 @@
 
 1,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
 clients, each on its own kept-alive connection. Prints throughput and p50/p99 latency;
-the check fails only if a request failed (or could not be sent within the time budget).
+the check fails only if a request failed: no answer within the time budget, not HTTP 200,
+or verdicts other than `pyrules check --format json` gives for the same declaration.
 Then the server's peak memory (VmHWM): after the load, and after the largest body it
 accepts (--max-body of strings, on a decision that is not validated) and the hostile
 body of issue 18 (1 MiB of integers, refused).
@@ -60,18 +61,60 @@ def start_server(engine: str) -> tuple[subprocess.Popen[str], int]:
             time.sleep(0.1)
 
 
-def bodies() -> list[bytes]:
-    examples = sorted(
+def examples() -> list[Path]:
+    return sorted(
         p
         for p in (ROOT / "examples" / "declarations").glob("*.yaml")
         if not p.name.endswith(".expected.yaml")
     )
-    return [json.dumps({"input": load(p).data}).encode() for p in examples]
+
+
+def bodies() -> list[bytes]:
+    return [json.dumps({"input": load(p).data}).encode() for p in examples()]
+
+
+Verdicts = dict[str, tuple[str, list[tuple[str, str]]]]
+
+
+def expected_verdicts(engine: str) -> list[Verdicts]:
+    """What `pyrules check --format json` says of each example on the same engine: each
+    control's status and findings, the oracle every answer of the server is held to."""
+    expected = []
+    for path in examples():
+        result = subprocess.run(
+            [sys.executable, "-m", "pyrules", "check", str(path), "--format", "json",
+             "--engine", engine],
+            capture_output=True, text=True, check=False, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        report = json.loads(result.stdout)
+        expected.append(
+            {
+                r["control_id"]: (
+                    r["status"],
+                    sorted((f["path"], f["message"]) for f in r["findings"]),
+                )
+                for r in report["results"]
+            }
+        )
+    return expected
+
+
+def served_verdicts(answer: bytes) -> Verdicts:
+    """The server's `{ID: {applicable, deny}}` as statuses and findings, as check words them
+    (a control that does not apply reports no findings)."""
+    verdicts: Verdicts = {}
+    for control_id, verdict in json.loads(answer)["result"].items():
+        if not verdict["applicable"]:
+            verdicts[control_id] = ("not_applicable", [])
+            continue
+        findings = sorted((f["path"], f["msg"]) for f in verdict["deny"])
+        verdicts[control_id] = ("fail" if findings else "pass", findings)
+    return verdicts
 
 
 def serve_load(engine: str) -> bool:
     """Run the load check on one engine; True when every request got a full answer."""
-    payloads = bodies()
+    payloads, expected = bodies(), expected_verdicts(engine)
     process, port = start_server(engine)
     tickets = itertools.count()
     latencies: list[float] = []
@@ -86,7 +129,8 @@ def serve_load(engine: str) -> bool:
                 with lock:
                     failures.append("not sent within the time budget")
                 continue
-            body = payloads[ticket % len(payloads)]
+            which = ticket % len(payloads)
+            body = payloads[which]
             start = time.perf_counter()
             try:
                 connection.request(
@@ -94,9 +138,13 @@ def serve_load(engine: str) -> bool:
                 )
                 response = connection.getresponse()
                 answer = response.read()
-                ok = response.status == 200 and len(json.loads(answer)["result"]) == 60
-                problem = None if ok else f"HTTP {response.status}: {answer[:120]!r}"
-            except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
+                if response.status != 200:
+                    problem = f"HTTP {response.status}: {answer[:120]!r}"
+                elif served_verdicts(answer) != expected[which]:
+                    problem = f"HTTP 200 with verdicts other than check's for example {which}"
+                else:
+                    problem = None
+            except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
