@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -112,8 +113,8 @@ def served_verdicts(answer: bytes) -> Verdicts:
     return verdicts
 
 
-def serve_load(engine: str) -> bool:
-    """Run the load check on one engine; True when every request got a full answer."""
+def serve_load(engine: str) -> float | None:
+    """Run the load check on one engine: decisions/s, or None when a request failed."""
     payloads, expected = bodies(), expected_verdicts(engine)
     process, port = start_server(engine)
     tickets = itertools.count()
@@ -157,6 +158,7 @@ def serve_load(engine: str) -> bool:
         connection.close()
 
     began = time.perf_counter()
+    main_before, workers_before = cpu_seconds(process.pid)
     try:
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for thread in threads:
@@ -164,6 +166,7 @@ def serve_load(engine: str) -> bool:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        main_after, workers_after = cpu_seconds(process.pid)
         after_load = peak_mib(process.pid)
         statuses = [post(port, path, body) for path, body in large_bodies()]
         after_large = peak_mib(process.pid)
@@ -174,10 +177,14 @@ def serve_load(engine: str) -> bool:
         except subprocess.TimeoutExpired:
             process.kill()
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    rate = len(latencies) / wall
     print(
         f"(d) serve load, {engine:6s}: {REQUESTS} decisions from {CLIENTS} clients in "
-        f"{wall:.1f} s -> {len(latencies) / wall:.0f} decisions/s; p50 {cuts[49] * 1000:.1f} ms, "
-        f"p99 {cuts[98] * 1000:.1f} ms (target < 30 ms); {len(failures)} failed"
+        f"{wall:.1f} s -> {rate:.0f} decisions/s; p50 {cuts[49] * 1000:.1f} ms, "
+        f"p99 {cuts[98] * 1000:.1f} ms (target < 30 ms); {len(failures)} failed; CPU per "
+        f"decision: server {(main_after - main_before) / REQUESTS * 1000:.1f} ms, workers "
+        f"{(workers_after - workers_before) / REQUESTS * 1000:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     for problem in sorted(set(failures))[:5]:
         print(f"    failed: {problem}")
@@ -186,15 +193,37 @@ def serve_load(engine: str) -> bool:
         f"after the largest accepted body ({SERVE_MAX_BODY // 2**20} MiB, HTTP {statuses[0]}) "
         f"and 1 MiB of integers (HTTP {statuses[1]})"
     )
-    return not failures and statuses == [200, 400]
+    return rate if not failures and statuses == [200, 400] else None
+
+
+def processes(pid: int) -> list[int]:
+    """The server and its worker processes (Linux /proc)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return [pid, *children]
 
 
 def peak_mib(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The peak resident memory (VmHWM) of the server and its workers, added up: an upper
+    bound of what they held at once."""
+    total = 0.0
+    for member in processes(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of the server process and of its workers so far: per
+    decision, a cost that a busy machine inflates far less than latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    times = []
+    for member in processes(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        times.append((int(fields[11]) + int(fields[12])) / tick)
+    return times[0], sum(times[1:])
 
 
 def large_bodies() -> list[tuple[str, bytes]]:
@@ -218,5 +247,14 @@ def post(port: int, path: str, body: bytes) -> int:
         connection.close()
 
 
+def side_by_side(engines: list[str]) -> bool:
+    """Every engine in turn, then their decisions/s against each other; False on a failure."""
+    rates = {engine: serve_load(engine) for engine in engines}
+    if len(engines) == 2 and None not in rates.values():
+        first, second = (rates[e] or 0.0 for e in engines)
+        print(f"(d) serve: {engines[0]} / {engines[1]} decisions/s = {first / second:.1f}x")
+    return None not in rates.values()
+
+
 if __name__ == "__main__":
-    sys.exit(0 if all([serve_load(e) for e in sys.argv[1:] or ["opa", "regopy"]]) else 1)
+    sys.exit(0 if side_by_side(sys.argv[1:] or ["opa", "regopy"]) else 1)
