@@ -80,7 +80,7 @@ _UNSURE = object()
 
 def _quick_json(raw: bytes, limits: Limits) -> Any:
     """json.loads where it gives what the loader gives; _UNSURE wherever it might not."""
-    if _SURROGATE_ESCAPE.search(raw):
+    if len(WRAP) + len(raw) + 2 > limits.max_bytes or _SURROGATE_ESCAPE.search(raw):
         return _UNSURE  # perhaps half a surrogate pair: the loader checks each
     bare = _STRING.sub(b'""', raw)  # the JSON around its strings
     opens = bare.count(b"[") + bare.count(b"{")
