@@ -1,5 +1,5 @@
-"""`pyrules serve`: a subset of OPA's REST API, answered by a pool of OPA engines in process
-(the default when installed; `pyrules.engine.pool`) or by regopy (`--engine regopy`).
+"""`pyrules serve`: a subset of OPA's REST API, answered by OPA's engine (the default when
+installed) or by regopy (`--engine regopy`), in worker processes.
 
 It starts with the standard loaded (every module under its bundle path as policy id, the
 parameters at `data.edhs.params`) plus the generated `pyrules/all.rego` module, so
@@ -11,9 +11,9 @@ Endpoints, with OPA's shapes and error bodies (`{"code", "message", "errors"}`):
 `GET|POST /v1/data/{path}` (decisions; `result` omitted when undefined);
 `PUT|PATCH|DELETE /v1/data/{path}` (PATCH takes OPA's JSON Patch: add, remove, replace).
 
-Hostile requests (issue 18): a body is parsed by the declaration loader with its limits
-(size `--max-body`, nesting, `--max-nodes` values, strict UTF-8 without lone surrogates)
-before anything else sees it; a decision that evaluates any EDHS control (a path above, at
+Hostile requests (issue 18): a body is read with the declaration loader's limits (size
+`--max-body`, nesting, `--max-nodes` values, strict UTF-8 without lone surrogates) before
+anything else sees it; a decision that evaluates any EDHS control (a path above, at
 or below a control's package, or `pyrules/all`) needs an input valid against the
 declaration schema, else 400 with every located problem and no verdicts; at most
 `--max-concurrent` requests are past their headers at once; every refused request gets
