@@ -12,6 +12,7 @@ set it in production.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pyrules.engine.opa import AGGREGATE_PACKAGE, AGGREGATE_RULE
 from pyrules.errors import InputError, StandardError
 from pyrules.loader import Document, Limits, LoadError, loads
 from pyrules.schema import declaration_problems
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
     from pyrules.standard import Standard
 
 TEST_CRASH = "PYRULES_SERVE_TEST_CRASH"
+# Prepared (compiled, on regopy) when a worker starts, so the first verdicts do not wait.
+WARM_QUERY = f"result := data.{AGGREGATE_PACKAGE}.{AGGREGATE_RULE}"
 MAX_QUERIES = 256  # distinct queries an engine keeps prepared before it is rebuilt
 WRAP = b'{"value":'  # the loader reads a mapping: any JSON value is parsed inside one
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -45,7 +49,8 @@ _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 class Ask:
     """One decision request: `data.<segments>` on the input in `source` (a POST body, or
     the `input` query parameter of a GET, or None); `guarded`: the path reaches an EDHS
-    control, so the input must be a valid declaration. No segments: only load the state."""
+    control, so the input must be a valid declaration. No segments: only load the state
+    and prepare the query for every control's verdict (`WARM_QUERY`)."""
 
     segments: list[str] | None
     source: bytes | None = None
@@ -185,7 +190,9 @@ class Decider:
     def answer(self, state: State, ask: Ask) -> Answer:
         try:
             if ask.segments is None:
-                self.evaluator.decide(state, "result := true", None, False)
+                self.evaluator.decide(state, "result := true", None, False)  # loads them all
+                with contextlib.suppress(ApiError):  # without an input, a control may fail
+                    self.evaluator.decide(state, WARM_QUERY, None, False)
                 return Answer(204, b"")
             return Answer(200, to_json(self._decide(state, ask), ask.pretty))
         except ApiError as exc:
