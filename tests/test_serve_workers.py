@@ -87,6 +87,22 @@ def test_a_policy_that_overflows_rego_cpps_stack_costs_one_request(start_server)
     assert any("SIGSEGV" in line for line in server.stderr)
 
 
+def test_a_policy_that_crashes_the_compiler_is_refused_and_the_server_goes_on(
+    start_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write is compiled first in a child process; had it crashed there, compiling it
+    # again in the server would end the server.
+    marker = f"crash-{secrets.token_hex(8)}"
+    monkeypatch.setenv(TEST_CRASH, marker)  # the hook: the compiling child aborts
+    server = start_server()
+    policy = f"package boom\n\nimport rego.v1\n\n# {marker}\nv := 1\n".encode()
+    status, body = call(server.url, "PUT", "/v1/policies/boom.rego", raw=policy)
+    assert status == 400, body
+    assert "compiling crashed the engine (signal 6)" in body["errors"][0]["message"]
+    assert call(server.url, "GET", "/v1/policies/boom.rego")[0] == 404
+    assert verdicts_of(server.url, reference())["INC-01"] == {"applicable": True, "deny": []}
+
+
 def test_the_pool_reloads_a_worker_when_the_state_changes() -> None:
     pool = WorkerPool(worker_main, ("regopy", None, Limits()), 1, timeout=60)
     try:

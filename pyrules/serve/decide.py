@@ -6,8 +6,9 @@ the fuzz suite run it in process.
 
 TEST HOOK, for tests only: when the environment variable PYRULES_SERVE_TEST_CRASH holds a
 string, a worker asked to decide on a request whose bytes contain that string aborts
-(`os.abort()`), as a native crash of rego-cpp or of the Go runtime would end it. Never
-set it in production.
+(`os.abort()`), as a native crash of rego-cpp or of the Go runtime would end it; so does
+the child that times a compile after a write (`store.compile_child`) when a policy holds
+it. Never set it in production.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pyrules.errors import InputError, StandardError
 from pyrules.loader import Document, Limits, LoadError, loads
 from pyrules.schema import declaration_problems
 from pyrules.serve.api import ApiError, data_ref, evaluation_error, to_json
-from pyrules.serve.store import State, build_bundle
+from pyrules.serve.store import TEST_CRASH, State, build_bundle
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from pyrules.engine.pool import WorkerPool
     from pyrules.standard import Standard
 
-TEST_CRASH = "PYRULES_SERVE_TEST_CRASH"
 # Prepared (compiled, on regopy) when a worker starts, so the first verdicts do not wait.
 WARM_QUERY = f"result := data.{AGGREGATE_PACKAGE}.{AGGREGATE_RULE}"
 MAX_QUERIES = 256  # distinct queries an engine keeps prepared before it is rebuilt

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import sys
 import threading
@@ -22,6 +23,7 @@ from pyrules.rego_source import PACKAGE_LINE
 from pyrules.serve.api import ApiError, array_index, not_found, split_path
 from pyrules.standard import Standard
 
+TEST_CRASH = "PYRULES_SERVE_TEST_CRASH"  # tests only: see pyrules.serve.decide
 ERROR_HEAD = re.compile(r"\(error ([0-9]+):")
 ERRORMSG_HEAD = re.compile(r"\(errormsg ([0-9]+):")
 
@@ -281,17 +283,31 @@ def _compile_within(modules: dict[str, str], data: dict[str, Any], seconds: floa
               "message": f"compiling took longer than {seconds:g} s (--compile-timeout)"}],
         ) from None  # fmt: skip
     except OSError:
-        pass  # the child died early: the compile here says why
+        pass  # the child died early: the compile here says why, unless a signal ended it
     finally:
         child.kill()
         child.wait()
         child.stdout.close()
+    if child.returncode < 0:  # the compiler crashed: compiling here would end the server
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            "error(s) occurred while compiling module(s)",
+            [{"code": "rego_compile_error",
+              "message": f"compiling crashed the engine (signal {-child.returncode})"}],
+        )  # fmt: skip
 
 
 def compile_child() -> None:
-    """The child of _compile_within: say it is ready, then compile what stdin holds."""
+    """The child of _compile_within: say it is ready, then compile what stdin holds (or
+    abort, as a crash of the compiler would, under the test hook of `pyrules.serve.decide`
+    when a policy holds its string)."""
     print("ready", flush=True)
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    text = sys.stdin.buffer.read().decode("utf-8")
+    crash = os.environ.get(TEST_CRASH)
+    if crash and crash in text:
+        os.abort()
+    request = json.loads(text)
     errors = check(request["modules"], request["data"])
     raise SystemExit(1 if errors else 0)
 
