@@ -196,7 +196,9 @@ def test_the_quick_reading_gives_what_the_loader_gives(raw: bytes) -> None:
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(), inner, max_size=5)
+    ),
     max_leaves=40,
 )
 
