@@ -2,7 +2,8 @@
 
 1,000 decisions (every EDHS control for one example declaration each) from 8 concurrent
 clients, each on its own kept-alive connection. Prints throughput and p50/p99 latency;
-the check fails only if a request failed (or could not be sent within the time budget).
+the check fails only if a request failed: no answer within the time budget, not HTTP 200,
+or verdicts other than `pyrules check --format json` gives for the same declaration.
 Then the server's peak memory (VmHWM): after the load, and after the largest body it
 accepts (--max-body of strings, on a decision that is not validated) and the hostile
 body of issue 18 (1 MiB of integers, refused).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -60,18 +62,60 @@ def start_server(engine: str) -> tuple[subprocess.Popen[str], int]:
             time.sleep(0.1)
 
 
-def bodies() -> list[bytes]:
-    examples = sorted(
+def examples() -> list[Path]:
+    return sorted(
         p
         for p in (ROOT / "examples" / "declarations").glob("*.yaml")
         if not p.name.endswith(".expected.yaml")
     )
-    return [json.dumps({"input": load(p).data}).encode() for p in examples]
 
 
-def serve_load(engine: str) -> bool:
-    """Run the load check on one engine; True when every request got a full answer."""
-    payloads = bodies()
+def bodies() -> list[bytes]:
+    return [json.dumps({"input": load(p).data}).encode() for p in examples()]
+
+
+Verdicts = dict[str, tuple[str, list[tuple[str, str]]]]
+
+
+def expected_verdicts(engine: str) -> list[Verdicts]:
+    """What `pyrules check --format json` says of each example on the same engine: each
+    control's status and findings, the oracle every answer of the server is held to."""
+    expected = []
+    for path in examples():
+        result = subprocess.run(
+            [sys.executable, "-m", "pyrules", "check", str(path), "--format", "json",
+             "--engine", engine],
+            capture_output=True, text=True, check=False, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        report = json.loads(result.stdout)
+        expected.append(
+            {
+                r["control_id"]: (
+                    r["status"],
+                    sorted((f["path"], f["message"]) for f in r["findings"]),
+                )
+                for r in report["results"]
+            }
+        )
+    return expected
+
+
+def served_verdicts(answer: bytes) -> Verdicts:
+    """The server's `{ID: {applicable, deny}}` as statuses and findings, as check words them
+    (a control that does not apply reports no findings)."""
+    verdicts: Verdicts = {}
+    for control_id, verdict in json.loads(answer)["result"].items():
+        if not verdict["applicable"]:
+            verdicts[control_id] = ("not_applicable", [])
+            continue
+        findings = sorted((f["path"], f["msg"]) for f in verdict["deny"])
+        verdicts[control_id] = ("fail" if findings else "pass", findings)
+    return verdicts
+
+
+def serve_load(engine: str) -> float | None:
+    """Run the load check on one engine: decisions/s, or None when a request failed."""
+    payloads, expected = bodies(), expected_verdicts(engine)
     process, port = start_server(engine)
     tickets = itertools.count()
     latencies: list[float] = []
@@ -86,7 +130,8 @@ def serve_load(engine: str) -> bool:
                 with lock:
                     failures.append("not sent within the time budget")
                 continue
-            body = payloads[ticket % len(payloads)]
+            which = ticket % len(payloads)
+            body = payloads[which]
             start = time.perf_counter()
             try:
                 connection.request(
@@ -94,9 +139,13 @@ def serve_load(engine: str) -> bool:
                 )
                 response = connection.getresponse()
                 answer = response.read()
-                ok = response.status == 200 and len(json.loads(answer)["result"]) == 60
-                problem = None if ok else f"HTTP {response.status}: {answer[:120]!r}"
-            except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
+                if response.status != 200:
+                    problem = f"HTTP {response.status}: {answer[:120]!r}"
+                elif served_verdicts(answer) != expected[which]:
+                    problem = f"HTTP 200 with verdicts other than check's for example {which}"
+                else:
+                    problem = None
+            except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
@@ -109,6 +158,7 @@ def serve_load(engine: str) -> bool:
         connection.close()
 
     began = time.perf_counter()
+    main_before, workers_before = cpu_seconds(process.pid)
     try:
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for thread in threads:
@@ -116,6 +166,7 @@ def serve_load(engine: str) -> bool:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        main_after, workers_after = cpu_seconds(process.pid)
         after_load = peak_mib(process.pid)
         statuses = [post(port, path, body) for path, body in large_bodies()]
         after_large = peak_mib(process.pid)
@@ -126,10 +177,14 @@ def serve_load(engine: str) -> bool:
         except subprocess.TimeoutExpired:
             process.kill()
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    rate = len(latencies) / wall
     print(
         f"(d) serve load, {engine:6s}: {REQUESTS} decisions from {CLIENTS} clients in "
-        f"{wall:.1f} s -> {len(latencies) / wall:.0f} decisions/s; p50 {cuts[49] * 1000:.1f} ms, "
-        f"p99 {cuts[98] * 1000:.1f} ms (target < 30 ms); {len(failures)} failed"
+        f"{wall:.1f} s -> {rate:.0f} decisions/s; p50 {cuts[49] * 1000:.1f} ms, "
+        f"p99 {cuts[98] * 1000:.1f} ms (target < 30 ms); {len(failures)} failed; CPU per "
+        f"decision: server {(main_after - main_before) / REQUESTS * 1000:.1f} ms, workers "
+        f"{(workers_after - workers_before) / REQUESTS * 1000:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     for problem in sorted(set(failures))[:5]:
         print(f"    failed: {problem}")
@@ -138,15 +193,37 @@ def serve_load(engine: str) -> bool:
         f"after the largest accepted body ({SERVE_MAX_BODY // 2**20} MiB, HTTP {statuses[0]}) "
         f"and 1 MiB of integers (HTTP {statuses[1]})"
     )
-    return not failures and statuses == [200, 400]
+    return rate if not failures and statuses == [200, 400] else None
+
+
+def processes(pid: int) -> list[int]:
+    """The server and its worker processes (Linux /proc)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return [pid, *children]
 
 
 def peak_mib(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The peak resident memory (VmHWM) of the server and its workers, added up: an upper
+    bound of what they held at once."""
+    total = 0.0
+    for member in processes(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of the server process and of its workers so far: per
+    decision, a cost that a busy machine inflates far less than latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    times = []
+    for member in processes(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        times.append((int(fields[11]) + int(fields[12])) / tick)
+    return times[0], sum(times[1:])
 
 
 def large_bodies() -> list[tuple[str, bytes]]:
@@ -170,5 +247,14 @@ def post(port: int, path: str, body: bytes) -> int:
         connection.close()
 
 
+def side_by_side(engines: list[str]) -> bool:
+    """Every engine in turn, then their decisions/s against each other; False on a failure."""
+    rates = {engine: serve_load(engine) for engine in engines}
+    if len(engines) == 2 and None not in rates.values():
+        first, second = (rates[e] or 0.0 for e in engines)
+        print(f"(d) serve: {engines[0]} / {engines[1]} decisions/s = {first / second:.1f}x")
+    return None not in rates.values()
+
+
 if __name__ == "__main__":
-    sys.exit(0 if all([serve_load(e) for e in sys.argv[1:] or ["opa", "regopy"]]) else 1)
+    sys.exit(0 if side_by_side(sys.argv[1:] or ["opa", "regopy"]) else 1)

@@ -260,7 +260,7 @@ def _limit_option(name: str, default: int, help_text: str) -> Callable[[F], F]:
 @click.option(
     "--engine",
     type=click.Choice(["opa", "regopy"]),
-    help="Decide with a pool of OPA engines in process, or with regopy "
+    help="Decide with OPA's engine or with regopy, in worker processes (one per core) "
     "[default: opa when installed].",
 )
 @handles_input_errors

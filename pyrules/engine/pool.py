@@ -1,87 +1,138 @@
-"""A pool of OPA engines in process for `pyrules serve`: each evaluation has an engine to
-itself, so as many decisions run at once as there are engines (ctypes releases the GIL
-while Go evaluates) and no engine is shared between threads.
+"""A pool of worker processes that evaluate for `pyrules serve`, so that an engine that
+crashes (a native stack overflow in rego-cpp, an abort, a fatal error of the Go runtime)
+ends one worker, not the server: the request it was on gets an error, a new worker takes
+its place, the others go on.
 
-Each engine remembers which policies and data it was loaded with (the store's own objects,
-replaced on every write) and reloads when they change; it also reloads after
-`MAX_QUERIES` distinct queries, since the binding keeps every prepared query it has seen.
+Workers are started with the *spawn* method: never forked, since the Go runtime of OPA's
+engine must not be forked once started. Each gets messages `(state or None, job)`; the
+state (policies and data, with a `version`) travels only when the worker's copy is older.
 """
 
 from __future__ import annotations
 
-import os
+import multiprocessing
 import queue
+import signal
 import threading
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from opa_bindings import OpaEngine
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
-MAX_QUERIES = 256
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
 
 
-class EvaluationFailed(Exception):
-    """The query could not be evaluated (or the policies not loaded): OPA's message."""
+class WorkerDied(Exception):
+    """The worker ended, or was stopped, before it answered: `reason` for the client,
+    `detail` (how the worker ended) for the log."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason} ({detail})")
+        self.reason, self.detail = reason, detail
 
 
 @dataclass
-class _Loaded:
-    engine: OpaEngine
-    modules: dict[str, str] | None = None
-    data: dict[str, Any] | None = None
-    queries: set[str] = field(default_factory=set)
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    version: int | None = None  # of the state it holds
 
 
-class EnginePool:
-    def __init__(self, size: int | None = None) -> None:
-        self.size = size or os.cpu_count() or 1
-        self._idle: queue.LifoQueue[_Loaded] = queue.LifoQueue()
-        self._created = 0
+class WorkerPool:
+    def __init__(
+        self, target: Callable[..., None], args: tuple[Any, ...], size: int, timeout: float
+    ) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._target, self._args, self.size, self.timeout = target, args, size, timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()  # FIFO: a new worker waits its turn
+        self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        for _ in range(size):
+            self._idle.put(self._start())
 
-    def _take(self) -> _Loaded:
-        from pyrules.engine.inprocess import new_engine
+    def _start(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=self._target, args=(theirs, *self._args))
+        process.daemon = True
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        with self._lock:
+            self._all.append(worker)
+        return worker
 
+    def call(self, state: Versioned, job: Any) -> Any:
+        """The worker's answer to the job on this state; WorkerDied when it crashed or took
+        longer than the timeout. A worker that did not answer (for any reason) is stopped
+        and a new one takes its place, so no answer can reach the wrong request."""
+        worker = self._idle.get()
         try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                create = self._created < self.size
-                self._created += create
-            return _Loaded(new_engine()) if create else self._idle.get()
-
-    def decide(
-        self, modules: dict[str, str], data: dict[str, Any], query: str, value: Any, has_input: bool
-    ) -> tuple[bool, Any]:
-        """(defined, value) of `result` in the query, on the policies and data given."""
-        from opa_bindings import OpaError
-
-        loaded = self._take()
-        try:
-            stale = loaded.modules is not modules or loaded.data is not data
-            if stale or (query not in loaded.queries and len(loaded.queries) >= MAX_QUERIES):
-                self._reload(loaded, modules, data)
-            loaded.queries.add(query)
-            rows = loaded.engine.eval_query(query, value if has_input else None)
-        except OpaError as exc:
-            raise EvaluationFailed(" ".join(exc.message.split())) from None
+            return self._ask(worker, state, job)
+        except BaseException:
+            worker = self._replace(worker)
+            raise
         finally:
-            self._idle.put(loaded)
-        if len(rows) != 1 or "result" not in rows[0]:
-            return False, None
-        return True, rows[0]["result"]
+            self._idle.put(worker)
 
-    @staticmethod
-    def _reload(loaded: _Loaded, modules: dict[str, str], data: dict[str, Any]) -> None:
-        """A new engine with these policies and data; if loading fails, the engine stays
-        marked unloaded, so the next decision tries again."""
-        from pyrules.engine.inprocess import new_engine
+    def _ask(self, worker: _Worker, state: Versioned, job: Any) -> Any:
+        try:
+            worker.connection.send((state if worker.version != state.version else None, job))
+            worker.version = state.version
+            if worker.connection.poll(self.timeout):
+                return worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(5)
+            raise WorkerDied("the engine crashed", _ending(worker.process)) from None
+        reason = f"the evaluation took longer than {self.timeout:g} s"
+        raise WorkerDied(reason, "the worker was stopped")
 
-        loaded.engine.close()
-        loaded.engine, loaded.modules, loaded.data = new_engine(), None, None
-        loaded.queries.clear()
-        for path, source in modules.items():
-            loaded.engine.add_policy(path, source)
-        loaded.engine.add_data(data)
-        loaded.modules, loaded.data = modules, data
+    def warm(self, state: Versioned, job: Any) -> list[Any]:
+        """Every worker's answer to `job`, asked of all at once (to load the state and
+        start each engine before the first request); WorkerDied if one ends."""
+        workers = [self._idle.get() for _ in range(self.size)]
+        try:
+            for worker in workers:
+                worker.connection.send((state, job))
+                worker.version = state.version
+            return [worker.connection.recv() for worker in workers]
+        except (EOFError, OSError):
+            raise WorkerDied("the engine crashed", "while loading the policies") from None
+        finally:
+            for worker in workers:
+                self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.connection.close()
+        with self._lock:
+            self._all.remove(worker)
+        return self._start()
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.connection.close()  # the worker reads EOF and returns
+        for worker in workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(5)
+
+
+def _ending(process: BaseProcess) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"the worker ended with {signal.Signals(-code).name}"
+        except ValueError:
+            return f"the worker ended with signal {-code}"
+    return f"the worker ended with exit code {code}"

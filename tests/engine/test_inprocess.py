@@ -1,10 +1,9 @@
-"""OPA's engine in process: its errors, long strings, the serving pool, serve on both engines."""
+"""OPA's engine in process: its errors, long strings, serve on both engines."""
 
 from __future__ import annotations
 
 import copy
 import json
-import threading
 import urllib.request
 from dataclasses import replace
 from typing import Any
@@ -78,40 +77,6 @@ def test_the_params_document_is_loaded_whole() -> None:
     )
     result = InProcessEngine(modules, params, controls).evaluate({})["T-01"]
     assert [f.msg for f in result.deny] == ['{"nested":[1,2]}']
-
-
-def test_the_pool_reloads_when_the_policies_change_and_serves_threads() -> None:
-    from pyrules.engine.pool import EnginePool, EvaluationFailed
-
-    pool = EnginePool(size=2)
-    first = {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 2\n"}
-    assert pool.decide(first, {}, "result := data.p.v", {"x": 2}, True) == (True, 4)
-    second = {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 3\n"}
-    assert pool.decide(second, {}, "result := data.p.v", {"x": 2}, True) == (True, 6)
-    assert pool.decide(second, {}, "result := data.p.w", {"x": 2}, True) == (False, None)
-    with pytest.raises(EvaluationFailed, match="to_number"):
-        pool.decide(
-            {"q.rego": 'package q\n\nv := to_number("many")\n'},
-            {},
-            "result := data.q.v",
-            None,
-            False,
-        )
-    answers: list[Any] = []
-
-    def ask(n: int) -> None:
-        for _ in range(20):
-            answers.append(
-                pool.decide(second, {}, "result := data.p.v", {"x": n}, True) == (True, 3 * n)
-            )
-
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert answers == [True] * 120
-    assert pool._created <= 2
 
 
 def verdicts(url: str, declaration: dict[str, Any]) -> Any:
