@@ -374,7 +374,7 @@ class Runner:
         from pyrules.bundle import build_bundle
         from pyrules.cli import main
         from pyrules.evaluate import Checker
-        from pyrules.serve import PolicyStore, Settings, create_app
+        from pyrules.serve import PolicyStore, ServeSettings, create_app
         from pyrules.standard import load_standard
 
         self.work, self.main, self.cli = work, main, CliRunner()
@@ -384,7 +384,7 @@ class Runner:
         self.public = generate_key(self.key)
         report = Checker.for_standard(standard).check_file(REFERENCE)
         self.envelope = json.loads(attest(report, "reference.yaml", Signer.from_file(self.key)))
-        self.app = create_app(PolicyStore.from_standard(standard), Settings(standard=standard))
+        self.app = create_app(PolicyStore.from_standard(standard), ServeSettings(standard=standard))
 
     def run(self, case: Case) -> list[str]:
         if case.category == "http":

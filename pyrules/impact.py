@@ -38,7 +38,7 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SideVerdict:
     """One side's verdict on one declaration: a report, or why there is none."""
 
     report: Report | None
@@ -58,8 +58,8 @@ class Outcome:
 class PlatformImpact:
     name: str  # the declaration's file name
     platform: str
-    old: Outcome
-    new: Outcome
+    old: SideVerdict
+    new: SideVerdict
     changes: tuple[StatusChange, ...]
 
 
@@ -112,7 +112,7 @@ def assess_impact(old: Side, new: Side, paths: Sequence[Path], limits: Limits) -
         try:
             document = load(submission.path, limits)
         except InputError as exc:  # listed, as assess lists it; the others are compared
-            unread = Outcome(None, str(exc))
+            unread = SideVerdict(None, str(exc))
             platforms.append(
                 PlatformImpact(submission.path.name, submission.path.stem, unread, unread, ())
             )
@@ -132,11 +132,11 @@ def assess_impact(old: Side, new: Side, paths: Sequence[Path], limits: Limits) -
     return Impact(old.label, new.label, tuple(platforms))
 
 
-def _outcome(side: Side, other: Standard, document: Document) -> Outcome:
+def _outcome(side: Side, other: Standard, document: Document) -> SideVerdict:
     try:
-        return Outcome(side.checker.check_document(restated(document, side.standard, other)))
+        return SideVerdict(side.checker.check_document(restated(document, side.standard, other)))
     except InvalidDeclaration as exc:
-        return Outcome(None, exc.summary)
+        return SideVerdict(None, exc.summary)
 
 
 def restated(document: Document, standard: Standard, other: Standard) -> Document:
@@ -151,7 +151,7 @@ def restated(document: Document, standard: Standard, other: Standard) -> Documen
 
 
 def _changes(
-    old: Standard, new: Standard, before: Outcome, after: Outcome
+    old: Standard, new: Standard, before: SideVerdict, after: SideVerdict
 ) -> tuple[StatusChange, ...]:
     if before.report is None or after.report is None:
         return ()

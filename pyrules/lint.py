@@ -39,7 +39,7 @@ CONDITIONS = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class LintProblem:
     where: str
     message: str
 
@@ -47,8 +47,8 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Problem]:
-    problems: list[Problem] = []
+def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[LintProblem]:
+    problems: list[LintProblem] = []
     problems += _catalogue_problems(standard, catalogue) if catalogue else []
     problems += _case_problems(standard, cases_dir)
     problems += _file_name_problems(standard)
@@ -62,26 +62,26 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Pr
     return problems
 
 
-def semver_problems(old: Standard, new: Standard) -> list[Problem]:
+def semver_problems(old: Standard, new: Standard) -> list[LintProblem]:
     """The diff's version problems as lint problems, located at the version's line."""
     from pyrules.diff import diff_standards, version_problems
 
     return [
-        Problem("policies/.manifest:1", problem)
+        LintProblem("policies/.manifest:1", problem)
         for problem in version_problems(diff_standards(old, new))
     ]
 
 
-def _evidence_problems(standard: Standard) -> Iterator[Problem]:
+def _evidence_problems(standard: Standard) -> Iterator[LintProblem]:
     """Evidence rules (policies/edhs/evidence/) are no controls: their METADATA and their
     compilation to SQL are checked instead."""
     from pyrules.ads.rules import lint_problems  # OPA's engine: only when there are some
 
     for where, message in lint_problems(standard):
-        yield Problem(where, message)
+        yield LintProblem(where, message)
 
 
-def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem]:
+def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[LintProblem]:
     try:
         text = catalogue.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -93,44 +93,48 @@ def _catalogue_problems(standard: Standard, catalogue: Path) -> Iterator[Problem
         where = f"policies/{control.source}:{control.line}"
         entry = entries.get(control.id)
         if entry is None:
-            yield Problem(where, f"{control.id} is not in the catalogue")
+            yield LintProblem(where, f"{control.id} is not in the catalogue")
             continue
         if entry["severity"] != control.severity:
-            yield Problem(
+            yield LintProblem(
                 where, f"severity {control.severity}; the catalogue says {entry['severity']}"
             )
         if entry["aceeeo"].split(", ") != control.aceeeo:
-            yield Problem(where, f"ACEEEO {control.aceeeo}; the catalogue says {entry['aceeeo']}")
+            yield LintProblem(
+                where, f"ACEEEO {control.aceeeo}; the catalogue says {entry['aceeeo']}"
+            )
         expected = CONDITIONS.get(entry["condition"])
         if expected and control.applies_when != expected:
-            yield Problem(where, f"applies_when should be {expected!r}")
+            yield LintProblem(where, f"applies_when should be {expected!r}")
         if entry["title"].strip() != control.title:
-            yield Problem(where, f"title differs from the catalogue: {entry['title']!r}")
+            yield LintProblem(where, f"title differs from the catalogue: {entry['title']!r}")
     for missing in sorted(set(entries) - ids):
         line = text.count("\n", 0, entries[missing].start()) + 1
-        yield Problem(f"{catalogue.name}:{line}", f"{missing} has no policy")
+        yield LintProblem(f"{catalogue.name}:{line}", f"{missing} has no policy")
     for mark in VERIFY_MARK.finditer(text):
         line = text.count("\n", 0, mark.start()) + 1
-        yield Problem(
+        yield LintProblem(
             f"{catalogue}:{line}",
             f"{' '.join(mark.group(0).split())!r}: state what is unconfirmed in the policy",
         )
 
 
-def _basis_problems(standard: Standard) -> Iterator[Problem]:
+def _basis_problems(standard: Standard) -> Iterator[LintProblem]:
     for control in standard.controls:
         where = f"policies/{control.source}:{control.line}"
         if control.basis is None:
-            yield Problem(where, f"{control.id} has no custom.basis (law, law+threshold, standard)")
+            yield LintProblem(
+                where, f"{control.id} has no custom.basis (law, law+threshold, standard)"
+            )
         elif control.basis != "law" and not control.basis_note:
-            yield Problem(
+            yield LintProblem(
                 where,
                 f"{control.id} is {control.basis}: say in custom.basis_note how it goes "
                 "beyond the law",
             )
 
 
-def _citation_problems(standard: Standard) -> Iterator[Problem]:
+def _citation_problems(standard: Standard) -> Iterator[LintProblem]:
     """Every reference links to its source and says whether it was confirmed; no text still
     carries a 'verify' mark."""
     for control in standard.controls:
@@ -141,29 +145,29 @@ def _citation_problems(standard: Standard) -> Iterator[Problem]:
             cited = ref.description or ref.ref
             texts += [ref.description, ref.words, ref.note]
             if not LINK.match(ref.ref):
-                yield Problem(where, f"reference {cited!r} has no http(s) link")
+                yield LintProblem(where, f"reference {cited!r} has no http(s) link")
             if ref.state is None:
-                yield Problem(
+                yield LintProblem(
                     where,
                     f"reference {cited!r} has no state in custom.references "
                     "(confirmed or unconfirmed)",
                 )
             elif ref.state == "confirmed" and not (ref.words and ref.read_in):
-                yield Problem(
+                yield LintProblem(
                     where,
                     f"reference {cited!r} is confirmed: give the decisive words and "
                     "where they were read (words, read_in)",
                 )
             elif ref.state == "unconfirmed" and not ref.note:
-                yield Problem(where, f"reference {cited!r} is unconfirmed: say why (note)")
+                yield LintProblem(where, f"reference {cited!r} is unconfirmed: say why (note)")
         for text in texts:
             for mark in VERIFY_MARK.finditer(text):
-                yield Problem(
+                yield LintProblem(
                     where, f"{mark.group(0)!r}: record the reference's state instead of a mark"
                 )
 
 
-def _about_problems(standard: Standard) -> Iterator[Problem]:
+def _about_problems(standard: Standard) -> Iterator[LintProblem]:
     """standard/about.yaml (what the home page and the citation say) is valid; `check`
     reads only its site_url, so lint is where a mistake in the rest shows."""
     from pyrules.about import ABOUT, load_about
@@ -174,41 +178,45 @@ def _about_problems(standard: Standard) -> Iterator[Problem]:
         load_about(standard.root)
     except InputError as exc:
         where, _, message = str(exc).partition(": ")
-        yield Problem(where, message)
+        yield LintProblem(where, message)
 
 
-def _parameter_description_problems(standard: Standard) -> Iterator[Problem]:
+def _parameter_description_problems(standard: Standard) -> Iterator[LintProblem]:
     schema = standard.params_schema_path.relative_to(standard.root).as_posix()
     for name, description in standard.parameter_descriptions.items():
         if not description:
-            yield Problem(f"{schema}:1", f"parameter {name} has no description")
+            yield LintProblem(f"{schema}:1", f"parameter {name} has no description")
     properties = standard.params_schema.get("properties") or {}
     for name in sorted(set(properties) - set(standard.params)):
-        yield Problem(f"{schema}:1", f"describes parameter {name}, which params/data.json lacks")
+        yield LintProblem(
+            f"{schema}:1", f"describes parameter {name}, which params/data.json lacks"
+        )
     if standard.params_schema:
         import jsonschema
 
         validator = jsonschema.Draft202012Validator(standard.params_schema)
         for error in sorted(validator.iter_errors(standard.params), key=str):
             at = "/".join(str(p) for p in error.absolute_path) or "(root)"
-            yield Problem("policies/edhs/params/data.json:1", f"{at}: {error.message}")
+            yield LintProblem("policies/edhs/params/data.json:1", f"{at}: {error.message}")
 
 
-def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[Problem]:
+def _case_problems(standard: Standard, cases_dir: Path) -> Iterator[LintProblem]:
     for control in standard.controls:
         path = cases_dir / f"{control.id}.yaml"
         if not path.is_file():
-            yield Problem(f"policies/{control.source}:{control.line}", f"no test cases ({path})")
+            yield LintProblem(
+                f"policies/{control.source}:{control.line}", f"no test cases ({path})"
+            )
             continue
         cases = load(path).data.get("cases") or []
         expects = {c.get("expect") for c in cases if isinstance(c, dict)}
         for needed in ("pass", "fail"):
             if needed not in expects:
-                yield Problem(f"{path}:1", f"no '{needed}' case for {control.id}")
+                yield LintProblem(f"{path}:1", f"no '{needed}' case for {control.id}")
         if control.applies_when != "Always." and "not_applicable" not in expects:
-            yield Problem(f"{path}:1", f"no 'not_applicable' case for {control.id}")
+            yield LintProblem(f"{path}:1", f"no 'not_applicable' case for {control.id}")
         if not any(isinstance(c, dict) and c.get("schema") is False for c in cases):
-            yield Problem(
+            yield LintProblem(
                 f"{path}:1",
                 f"no 'schema: false' case for {control.id}: show that the policy does not "
                 "pass an input that skips the schema",
@@ -222,22 +230,22 @@ def policy_file_name(control_id: str, name: str) -> str:
     return f"{family}/{control_id.lower().replace('-', '_')}_{name}.rego"
 
 
-def _file_name_problems(standard: Standard) -> Iterator[Problem]:
+def _file_name_problems(standard: Standard) -> Iterator[LintProblem]:
     for control in standard.controls:
         stem = control.source.rsplit("/", 1)[-1].removesuffix(".rego")
         expected = "edhs/" + policy_file_name(control.id, ID_PREFIX.sub("", stem))
         if control.source != expected:
-            yield Problem(
+            yield LintProblem(
                 f"policies/{control.source}:{control.line}",
                 f"{control.id} belongs in policies/{expected}: a control's file is named by its ID",
             )
 
 
-def _message_problems(standard: Standard) -> Iterator[Problem]:
+def _message_problems(standard: Standard) -> Iterator[LintProblem]:
     for module in _control_modules(standard):
         for number, line in enumerate(module.source.splitlines(), 1):
             if "sprintf(" in line and not line.lstrip().startswith("#"):
-                yield Problem(
+                yield LintProblem(
                     f"policies/{module.path}:{number}",
                     "build messages with lib.message, not sprintf",
                 )
@@ -248,7 +256,7 @@ def _control_modules(standard: Standard) -> list[Module]:
     return [m for m in standard.modules if m.package in packages]
 
 
-def _reference_problems(standard: Standard) -> Iterator[Problem]:
+def _reference_problems(standard: Standard) -> Iterator[LintProblem]:
     fields = schema_fields(standard.schema)
     read: set[FieldPath] = set()
     for module in standard.modules:
@@ -256,26 +264,28 @@ def _reference_problems(standard: Standard) -> Iterator[Problem]:
         read |= module_reads
         for path in sorted(module_reads):
             if path and path[0] in {k[0] for k in fields} and path not in fields:
-                yield Problem(
+                yield LintProblem(
                     f"policies/{module.path}:{_line_of(module.source, path[-1])}",
                     f"reads {'.'.join(path)}, which the declaration schema does not have",
                 )
         for param in sorted(parameter_reads(module.source)):
             if param not in standard.params:
-                yield Problem(
+                yield LintProblem(
                     f"policies/{module.path}:{_line_of(module.source, param)}",
                     f"reads parameter {param}, which params/data.json does not define",
                 )
     used_params = set().union(*(parameter_reads(m.source) for m in standard.modules))
     # The assessment document is read whole by the lib (object.get), and set by pyrules.
     for param in sorted(set(standard.params) - used_params - {ASSESSMENT_PARAM}):
-        yield Problem("policies/edhs/params/data.json:1", f"parameter {param} is read by no policy")
+        yield LintProblem(
+            "policies/edhs/params/data.json:1", f"parameter {param} is read by no policy"
+        )
     read_prefixes = {path[:n] for path in read | READ_BY_PYRULES for n in range(1, len(path) + 1)}
     for path, node in sorted(fields.items()):
         if path[-1] == "*" or not _is_leaf(node) or _informational(fields, path):
             continue  # list items are read with their list
         if path not in read_prefixes:
-            yield Problem(
+            yield LintProblem(
                 "schemas/declaration.schema.json:1",
                 f"field {'.'.join(path)} is read by no control; read it or mark it x-informational",
             )

@@ -58,7 +58,7 @@ class Case:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CaseOutcome:
     case: Case
     ok: bool
     detail: str = ""
@@ -189,53 +189,53 @@ class CaseRunner:
             )
         return self._engines[key]
 
-    def run(self, reference: Document, cases: Iterable[Case]) -> list[Outcome]:
+    def run(self, reference: Document, cases: Iterable[Case]) -> list[CaseOutcome]:
         ordered = list(cases)
         groups: dict[str, list[int]] = {}
         for index, case in enumerate(ordered):
             groups.setdefault(case.setting, []).append(index)
-        outcomes: dict[int, Outcome] = {}
+        outcomes: dict[int, CaseOutcome] = {}
         for indexes in groups.values():
             for index in indexes:
                 outcomes[index] = self.run_one(reference, ordered[index])
         return [outcomes[index] for index in range(len(ordered))]
 
-    def run_one(self, reference: Document, case: Case) -> Outcome:
+    def run_one(self, reference: Document, case: Case) -> CaseOutcome:
         if not self.standard.has_control(case.control_id):
-            return Outcome(case, False, f"no control {case.control_id} in the standard")
+            return CaseOutcome(case, False, f"no control {case.control_id} in the standard")
         try:
             declaration = apply_changes(reference.data, case)
             engine = self.engine(case)
         except (KeyError, IndexError, ValueError, TypeError) as exc:
-            return Outcome(case, False, f"the change cannot be applied: {exc!r}")
+            return CaseOutcome(case, False, f"the change cannot be applied: {exc!r}")
         except InputError as exc:
-            return Outcome(case, False, str(exc))
+            return CaseOutcome(case, False, str(exc))
         problems = schema_problems(declaration, self.standard.schema)
         if problems and case.schema:
             first = problems[0]
-            return Outcome(
+            return CaseOutcome(
                 case, False, f"the changed declaration is invalid: {first.pointer}: {first.message}"
             )
         if not case.schema and not problems:
-            return Outcome(case, False, "schema: false, but the declaration is valid")
+            return CaseOutcome(case, False, "schema: false, but the declaration is valid")
         try:
             raw = engine.evaluate(declaration)[case.control_id]
         except InputError as exc:
             if not case.schema and getattr(exc, "refused_input", False):
                 # A server that validates its input (pyrules serve) refuses a declaration
                 # that breaks the schema: no verdict, so nothing passed. That is the point.
-                return Outcome(case, True)
+                return CaseOutcome(case, True)
             raise
         status = status_of(raw)
         if status != case.expect:
             reason = raw.error or "; ".join(f.msg for f in raw.deny) or "no findings"
-            return Outcome(case, False, f"expected {case.expect}, got {status} ({reason})")
+            return CaseOutcome(case, False, f"expected {case.expect}, got {status} ({reason})")
         paths = [f.path for f in raw.deny]
         if case.findings is not None and not same_findings(case.findings, paths):
-            return Outcome(
+            return CaseOutcome(
                 case, False, f"expected findings at {sorted(case.findings)}, got {sorted(paths)}"
             )
-        return Outcome(case, True)
+        return CaseOutcome(case, True)
 
 
 def same_findings(expected: Iterable[str], actual: Iterable[str]) -> bool:

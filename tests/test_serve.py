@@ -374,7 +374,7 @@ def test_the_cli_offers_the_defaults_the_server_uses() -> None:
     options = {p.name: p.default for p in command.params}
     signature = inspect.signature(serve.serve).parameters
     assert options["addr"] == signature["addr"].default == defaults.SERVE_ADDR
-    settings, writes = serve.Settings(), serve.WriteAccess("t" * 16)
+    settings, writes = serve.ServeSettings(), serve.WriteAccess("t" * 16)
     assert options["max_body"] == settings.max_body == defaults.SERVE_MAX_BODY
     assert options["max_nodes"] == settings.max_nodes == defaults.SERVE_MAX_NODES
     assert options["max_concurrent"] == settings.max_concurrent == defaults.SERVE_MAX_CONCURRENT

@@ -67,9 +67,9 @@ COMMAND_MODULES = {
     **dict.fromkeys(("ads", "audit-ads"), "ads"),
     "diff": "diff",
     **dict.fromkeys(("docs", "bundle", "serve"), "publish"),
-    **dict.fromkeys(("controls", "test", "lint"), "standard"),
+    **dict.fromkeys(("controls", "test", "lint"), "controls"),
 }
-CLI_MODULES = ("ads", "assess", "check", "diff", "publish", "standard")
+CLI_MODULES = ("ads", "assess", "check", "controls", "diff", "publish")
 
 
 def load_commands(module: str | None = None) -> None:

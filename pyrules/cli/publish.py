@@ -282,7 +282,7 @@ def serve(
     400 listing every problem). Policy and data writes are off unless --allow-writes is
     given with --token-file; keep the server on 127.0.0.1 or behind a TLS gateway.
     """
-    from pyrules.serve import Settings, WriteAccess, read_token
+    from pyrules.serve import ServeSettings, WriteAccess, read_token
     from pyrules.serve import serve as run_server
 
     if token_file is not None and not allow_writes:
@@ -292,5 +292,5 @@ def serve(
         if token_file is None:
             raise InputError("--allow-writes needs --token-file FILE holding the bearer token")
         writes = WriteAccess(read_token(token_file), max_policy_bytes, compile_timeout)
-    settings = Settings(max_body, max_nodes, max_concurrent, writes)
+    settings = ServeSettings(max_body, max_nodes, max_concurrent, writes)
     run_server(standard_from(standard_dir), addr, settings, engine)

@@ -57,13 +57,13 @@ import sys
 from pyrules import defaults
 from pyrules.errors import InputError
 from pyrules.serve.api import ASCII_DIGITS
-from pyrules.serve.app import Settings, WriteAccess, create_app, read_token
+from pyrules.serve.app import ServeSettings, WriteAccess, create_app, read_token
 from pyrules.serve.store import PolicyStore, compile_child
 from pyrules.standard import Standard
 
 __all__ = [
     "PolicyStore",
-    "Settings",
+    "ServeSettings",
     "WriteAccess",
     "compile_child",
     "create_app",
@@ -131,7 +131,7 @@ def startup_lines(version: str, host: str, port: int) -> list[str]:
 def serve(
     standard: Standard,
     addr: str = defaults.SERVE_ADDR,
-    settings: Settings | None = None,
+    settings: ServeSettings | None = None,
     engine: str | None = None,
 ) -> None:
     """Run until interrupted; the first line on stderr names the address (port 0 = any), a
@@ -153,7 +153,7 @@ def serve(
         new_engine()  # a missing binding is one line now, not a 500 later
     sock = listen(addr)
     store = PolicyStore.from_standard(standard)
-    settings = dataclasses.replace(settings or Settings(), standard=standard)
+    settings = dataclasses.replace(settings or ServeSettings(), standard=standard)
     if settings.writes is not None:
         store.compile_seconds = settings.writes.compile_seconds
     workers = max(1, min(os.cpu_count() or 1, settings.max_concurrent))

@@ -38,7 +38,7 @@ class WriteAccess:
 
 
 @dataclasses.dataclass
-class Settings:
+class ServeSettings:
     max_body: int = defaults.SERVE_MAX_BODY
     max_nodes: int = defaults.SERVE_MAX_NODES
     max_concurrent: int = defaults.SERVE_MAX_CONCURRENT
@@ -118,7 +118,7 @@ class ServeApp:
     """OPA's REST API (the subset in the package's docstring) over a policy store, with
     decisions made by `decisions` (worker processes in `pyrules serve`)."""
 
-    def __init__(self, store: PolicyStore, settings: Settings, decisions: Decisions) -> None:
+    def __init__(self, store: PolicyStore, settings: ServeSettings, decisions: Decisions) -> None:
         self.store, self.settings, self.decisions = store, settings, decisions
         # At most max_concurrent requests past their headers (bodies read, parsed,
         # evaluated); the others wait for their turn with nothing read.
@@ -279,10 +279,10 @@ class ServeApp:
 
 
 def create_app(
-    store: PolicyStore, settings: Settings | None = None, decisions: Decisions | None = None
+    store: PolicyStore, settings: ServeSettings | None = None, decisions: Decisions | None = None
 ) -> Any:
     """The ASGI application; without `decisions`, regopy decides in this process."""
-    settings = settings or Settings()
+    settings = settings or ServeSettings()
     if decisions is None:
         decisions = InProcess(Decider("regopy", settings.standard, settings.limits))
     return ServeApp(store, settings, decisions).asgi()

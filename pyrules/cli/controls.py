@@ -1,4 +1,7 @@
-"""Commands for the standard itself: list its controls, run its test cases, lint it."""
+"""Commands for the standard's controls: list them, run their test cases, lint them.
+
+Named apart from `pyrules.standard`, which loads a standard.
+"""
 
 from __future__ import annotations
 
