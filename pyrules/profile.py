@@ -62,7 +62,7 @@ from functools import cache
 from typing import Any
 
 from pyrules.errors import InputError, quote
-from pyrules.loader import Document, Limits
+from pyrules.loader import Document, Limits, json_type
 from pyrules.model import Control, Digest, ParameterOverride, Severity, severity_rank
 from pyrules.params_direction import VERSION, direction
 from pyrules.standard import Standard, compatibility_key
@@ -254,23 +254,6 @@ def _compact(ids: list[str], standard: Standard) -> str:
         f"every {family} control" if len(members) == whole[family] else ", ".join(members)
         for family, members in by_family.items()
     )
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a parsed JSON value (a bool is not an integer)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
 
 
 def _fits(value: Any, default: Any) -> bool:

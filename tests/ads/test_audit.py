@@ -299,15 +299,21 @@ def test_a_google_ad_violates_when_any_of_its_region_rows_does(tmp_path: Path) -
     ]
 
 
-def test_assess_puts_the_evidence_in_each_platform_report(
-    tmp_path: Path, faulty: tuple[Path, dict]
-) -> None:
+def two_platforms(tmp_path: Path, aurora_export: Path) -> tuple[Path, Path, Path]:
+    """Two example submissions, an ad export for aurora-social only, and an output folder."""
     submissions, ads, out = tmp_path / "in", tmp_path / "ads", tmp_path / "out"
     submissions.mkdir()
     ads.mkdir()
     for name in ("aurora-social", "boreal-forum"):
         (submissions / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
-    (ads / "aurora-social.parquet").write_bytes(faulty[0].read_bytes())
+    (ads / "aurora-social.parquet").write_bytes(aurora_export.read_bytes())
+    return submissions, ads, out
+
+
+def test_assess_puts_the_evidence_in_each_platform_report(
+    tmp_path: Path, faulty: tuple[Path, dict]
+) -> None:
+    submissions, ads, out = two_platforms(tmp_path, faulty[0])
     done = pyrules("assess", submissions, "--out", out, "--ads-dir", ads, "--jobs", "1")
     assert done.returncode == 1, done.stderr
     assert "aurora-social: the ad repository contradicts 4 claim(s)" in done.stdout
@@ -321,12 +327,7 @@ def test_assess_puts_the_evidence_in_each_platform_report(
 
 
 def test_assess_goes_on_past_a_broken_export(tmp_path: Path, faulty: tuple[Path, dict]) -> None:
-    submissions, ads, out = tmp_path / "in", tmp_path / "ads", tmp_path / "out"
-    submissions.mkdir()
-    ads.mkdir()
-    for name in ("aurora-social", "boreal-forum"):
-        (submissions / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text())
-    (ads / "aurora-social.parquet").write_bytes(faulty[0].read_bytes())
+    submissions, ads, out = two_platforms(tmp_path, faulty[0])
     (ads / "boreal-forum.parquet").write_bytes(faulty[0].read_bytes()[: 2**16])  # truncated
     done = pyrules("assess", submissions, "--out", out, "--ads-dir", ads, "--jobs", "1")
     assert done.returncode == 2, done.stderr  # as for a declaration that cannot be assessed
