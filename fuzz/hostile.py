@@ -4,7 +4,8 @@ A seeded generator makes declarations (byte flips and truncations of YAML and JS
 wrong type at a leaf, huge and odd numbers, long strings, Unicode edge cases and bad
 encodings, deep nesting, YAML aliases, merge keys, tags and multiple documents, odd dates,
 sections removed or duplicated, odd top levels), profiles, waiver files, bundles,
-attestations and HTTP requests to `pyrules serve`. Each input is run in process (click's
+attestations, signed assessment rounds (`verify ROUND_DIR`, `compare`) and HTTP requests
+to `pyrules serve`. Each input is run in process (click's
 CliRunner, the ASGI application called directly), in batches, each batch in a child
 process: a batch whose process crashes or hangs is split in two and run again, down to the
 one input that does it. Reported, and failing the run: crashes, hangs, exit code 3,
@@ -28,7 +29,8 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,7 @@ WEIGHTS = {
     "byte-flip": 8, "truncation": 6, "wrong-type": 10, "odd-number": 7, "long-string": 6,
     "unicode": 6, "bad-encoding": 4, "deep-nesting": 4, "yaml-feature": 6, "odd-date": 4,
     "sections": 5, "odd-top-level": 3, "profile": 7, "waivers": 7, "bundle": 5,
-    "attestation": 6, "http": 6,
+    "attestation": 6, "http": 6, "round": 5,
 }  # fmt: skip
 
 
@@ -308,6 +310,34 @@ def attestation_case(rng: random.Random) -> Case:
     return Case("attestation", "a.intoto.json", json.dumps(rng.choice(edits)).encode(), UNKNOWN)
 
 
+ROUND_POINTERS = ["subject", "subject/0", "subject/0/name", "subject/0/digest",
+                  "subject/0/digest/sha256", "predicate", "predicate/round", "predicate/standard",
+                  "predicate/profile", "predicate/verdicts", "predicate/verdicts/0",
+                  "predicate/verdicts/0/score", "predicate/verdicts/0/file", "_type"]  # fmt: skip
+ODD_VALUES = [5, None, True, "x", "", [], {}, [5], ["x"], {"name": 1}, "\\ud800", "../x",
+              "/etc/passwd", "a" * 5000, "0" * 64, 1e308, -1]  # fmt: skip
+RECORD_KEYS = ["platforms", "sequence", "name", "profile", "files", "previous", "signed", "x"]
+
+
+def round_case(rng: random.Random) -> Case:
+    """A change to a correctly signed round: to its statement (signed again, so only the
+    shape is wrong), its envelope or bytes (`verify ROUND_DIR`), a file of it, or its
+    record (`verify` must then fail, and `compare` read it)."""
+    edits = [
+        {"statement": rng.choice(ROUND_POINTERS), "value": rng.choice(ODD_VALUES)},
+        {"statement": rng.choice(ROUND_POINTERS), "value": rng.choice(ODD_VALUES)},
+        {"envelope": rng.choice(["payloadType", "payload", "signatures"]),
+         "value": rng.choice(ODD_VALUES)},
+        {"flip": rng.randrange(10, 3000)},
+        {"truncate": rng.randrange(0, 3000)},
+        {"record": rng.choice(RECORD_KEYS), "value": rng.choice(ODD_VALUES)},
+        {"file": rng.choice(["add", "remove", "change", "fifo", "dir"])},
+    ]  # fmt: skip
+    edit = rng.choice(edits)
+    tampered = "record" in edit or "file" in edit  # a file of the round no longer matches
+    return Case("round", "round", json.dumps(edit).encode(), True if tampered else UNKNOWN)
+
+
 HTTP_PATHS = ["/v1/data/pyrules/all/verdicts", "/v1/data/edhs/inc/breach_notification/deny",
               "/v1/data", "/v1/data/edhs/params", "/v1/data/99999999999999999999999",
               "/v1/data/edhs/params/accepted_mfa_types/18446744073709551617", "/v1/data/a%22b",
@@ -356,6 +386,8 @@ def case_at(count: int, seed: int, index: int) -> Case:
         return bundle_case(rng)
     if category == "attestation":
         return attestation_case(rng)
+    if category == "round":
+        return round_case(rng)
     if category == "http":
         return http_case(rng, reference())
     return declaration_case(category, rng, reference())
@@ -389,6 +421,8 @@ class Runner:
     def run(self, case: Case) -> list[str]:
         if case.category == "http":
             return self.http(case)
+        if case.category == "round":
+            return self.odd_round(json.loads(case.data), case)
         if case.category == "bundle":
             path = self.work / "edhs.tar.gz"
             path.write_bytes(apply_bundle_edit(self.bundle, json.loads(case.data)))
@@ -428,6 +462,8 @@ class Runner:
             problems.append(f"exit 2 without one located line each: {err.strip()[:300]!r}")
         if case.invalid and code in (0, 1) and args[0] == "check":
             problems.append(f"a verdict (exit {code}) on an input that breaks the schema")
+        if case.invalid and code == 0 and args[0] == "verify":
+            problems.append("verified a round whose files no longer match its attestation")
         return [f"{args[0]}: {p}" for p in problems]
 
     def odd_attestation(self, edit: dict[str, Any]) -> str:
@@ -453,6 +489,73 @@ class Runner:
             node = node[part]
         node[last] = edit["value"]
         return json.dumps(envelope(_canonical(statement), Signer.from_file(self.key)))
+
+    @functools.cached_property
+    def signed_round(self) -> Path:
+        """A round of two platforms, signed with the batch's key (made once per batch)."""
+        from pyrules.assess import Settings, collect, run, write_outputs
+        from pyrules.attest import Signer
+        from pyrules.standard import load_standard
+
+        settings = Settings(load_standard(), as_of=date(2026, 9, 15))
+        outcomes = run(collect([REFERENCE, KESTREL]), settings)
+        signer = Signer.from_file(self.key)
+        write_outputs(outcomes, settings, self.work / "archive", signer, round_name="r")
+        return self.work / "archive" / "r"
+
+    def odd_round(self, edit: dict[str, Any], case: Case) -> list[str]:
+        import base64
+        import os
+        import shutil
+
+        from pyrules.attest import Signer, envelope
+
+        folder = self.work / "archive" / "case"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(self.signed_round, folder)
+        attestation, record = folder / "round.intoto.json", folder / "round.json"
+        value = "\ud800" if edit.get("value") == "\\ud800" else edit.get("value")
+        text = attestation.read_text(encoding="utf-8")
+        if "flip" in edit:
+            index = edit["flip"] % len(text)
+            attestation.write_text(text[:index] + chr(ord(text[index]) ^ 1) + text[index + 1 :])
+        elif "truncate" in edit:
+            attestation.write_text(text[: edit["truncate"]])
+        elif "envelope" in edit:
+            data = json.loads(text)
+            data[edit["envelope"]] = value
+            attestation.write_text(json.dumps(data), errors="surrogatepass")
+        elif "statement" in edit:
+            statement = json.loads(base64.b64decode(json.loads(text)["payload"]))
+            *parents, last = edit["statement"].split("/")
+            node = statement
+            for part in parents:
+                node = node[int(part) if isinstance(node, list) else part]
+            node[int(last) if isinstance(node, list) else last] = value
+            payload = json.dumps(statement).encode()  # \ud800 stays an escape: JSON, not UTF-8
+            signed = envelope(payload, Signer.from_file(self.key))
+            attestation.write_text(json.dumps(signed), errors="surrogatepass")
+        elif "record" in edit:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            data[edit["record"]] = value
+            record.write_text(json.dumps(data), errors="surrogatepass")
+        elif edit["file"] == "add":
+            (folder / "reports" / "extra\x1b[2J.html").write_text("<p>slipped in</p>")
+        elif edit["file"] == "remove":
+            (folder / "matrix.csv").unlink()
+        elif edit["file"] == "change":
+            (folder / "summary.md").write_text("# All compliant\n")
+        elif edit["file"] == "fifo":
+            (folder / "matrix.md").unlink()
+            os.mkfifo(folder / "matrix.md")
+        else:
+            (folder / "summary.md").unlink()
+            (folder / "summary.md").mkdir()
+        problems = self.cli_run(case, ["verify", str(folder), "--key", str(self.public)])
+        if "record" in edit:
+            both = ["compare", str(self.signed_round), str(folder)]
+            problems += self.cli_run(replace(case, invalid=UNKNOWN), both)
+        return problems
 
     def http(self, case: Case) -> list[str]:
         import asyncio

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError, printable
+from pyrules.errors import InputError, printable, quote
 from pyrules.model import Report
 
 if TYPE_CHECKING:
@@ -111,6 +111,65 @@ STATEMENT_SHAPE: dict[str, Any] = {
                 "report_sha256": _TEXT,
                 "standard": {"type": "object"},
                 "profile": {"type": ["object", "null"]},
+            },
+        },
+    },
+}  # fmt: skip
+
+
+_DIGEST: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+# What verify prints of a round stays a few lines: a name, a reason, at most these lengths.
+_NAME_TEXT: dict[str, Any] = {"type": "string", "maxLength": 1000}
+_OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"], "maxLength": 2000}
+# A round statement as attest_round writes it: every field verify_round and round_lines
+# read, so a statement of another shape (even a correctly signed one) is refused in one line.
+ROUND_STATEMENT_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["_type", "subject", "predicateType", "predicate"],
+    "properties": {
+        "_type": {"const": STATEMENT_TYPE},
+        "predicateType": {"const": ROUND_PREDICATE_TYPE},
+        "subject": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "digest"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 4096},
+                    "digest": {"type": "object", "required": ["sha256"],
+                               "properties": {"sha256": _DIGEST}},
+                },
+            },
+        },
+        "predicate": {
+            "type": "object",
+            "required": ["round", "reference_date", "standard", "profile", "fail_on", "verdicts"],
+            "properties": {
+                "round": _NAME_TEXT,
+                "reference_date": _NAME_TEXT,
+                "standard": {"type": "object", "required": ["version", "bundle_sha256"],
+                             "properties": {"version": _NAME_TEXT, "bundle_sha256": _NAME_TEXT}},
+                "profile": {
+                    "type": ["object", "null"],
+                    "required": ["name", "sha256"],
+                    "properties": {"name": _NAME_TEXT, "sha256": _NAME_TEXT},
+                },
+                "fail_on": _NAME_TEXT,
+                "verdicts": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["file", "verdict"],
+                        "properties": {
+                            "file": _NAME_TEXT,
+                            "platform": _OPTIONAL_TEXT,
+                            "verdict": _NAME_TEXT,
+                            "score": {"type": ["number", "null"]},
+                            "reason": _OPTIONAL_TEXT,
+                            "declaration_sha256": _OPTIONAL_TEXT,
+                        },
+                    },
+                },
             },
         },
     },
@@ -420,7 +479,7 @@ def verified_payload(data: dict[str, Any], public_key: Ed25519PublicKey) -> tupl
         raise VerificationFailed(_why_unsigned(data, payload, expected_keyid))
     if data["payloadType"] != PAYLOAD_TYPE:
         raise VerificationFailed(
-            f"the payload type is {data['payloadType']!r}, not {PAYLOAD_TYPE!r}"
+            f"the payload type is {quote(data['payloadType'])}, not {quote(PAYLOAD_TYPE)}"
         )
     return payload, expected_keyid
 
@@ -442,7 +501,7 @@ def _why_unsigned(data: dict[str, Any], payload: bytes, expected_keyid: str) -> 
             f"not by this public key (keyid {expected_keyid[:16]})"
         )
     if data["payloadType"] != PAYLOAD_TYPE:
-        return f"the payload type has been altered (it is {data['payloadType']!r})"
+        return f"the payload type has been altered (it is {quote(data['payloadType'])})"
     if not _consistent(payload):
         return "the payload has been altered since it was signed: the signature does not match it"
     return "the signature has been altered: it does not verify against the payload"
@@ -560,38 +619,38 @@ def verify_round(folder: Path, public_key: Ed25519PublicKey) -> RoundCheck:
     try:
         statement_data = json.loads(payload.decode("utf-8"))
         subjects = _round_subjects(statement_data)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise VerificationFailed(
             f"the signed payload is not an EDHS round statement: {exc}"
         ) from None
     present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
-    present.pop(ATTESTATION)
+    present.pop(ATTESTATION, None)
     problems = []
     for name in sorted(subjects.keys() | present.keys()):
+        # a name on disk may hold bytes that are not UTF-8; a signed one, control characters
+        shown = printable(os.fsencode(name).decode("utf-8", "backslashreplace"))
         if name not in present:
-            problems.append(f"{name}: missing (the round's attestation lists it)")
+            problems.append(f"{shown}: missing (the round's attestation lists it)")
         elif name not in subjects:
-            problems.append(f"{name}: added (not in the round's attestation)")
-        elif hashlib.sha256(present[name].read_bytes()).hexdigest() != subjects[name]:
-            problems.append(f"{name}: changed (its SHA-256 differs from the attested one)")
+            problems.append(f"{shown}: added (not in the round's attestation)")
+        elif hashlib.sha256(_read(present[name])).hexdigest() != subjects[name]:
+            problems.append(f"{shown}: changed (its SHA-256 differs from the attested one)")
     return RoundCheck(expected_keyid, statement_data["predicate"], problems)
 
 
 def _round_subjects(data: Any) -> dict[str, str]:
-    """Subject name -> SHA-256 of an in-toto Statement v1 of the round predicate type."""
-    if not isinstance(data, dict) or data.get("_type") != STATEMENT_TYPE:
-        raise ValueError(f"_type is not {STATEMENT_TYPE}")
-    if data.get("predicateType") != ROUND_PREDICATE_TYPE:
-        raise ValueError(f"predicateType is {data.get('predicateType')!r}")
-    if not isinstance(data.get("predicate"), dict):
-        raise ValueError("it has no predicate")
+    """Subject name -> SHA-256 of an in-toto Statement v1 of the round predicate type;
+    ValueError naming the first place that is not as attest_round writes it."""
+    problem = shape_problem(data, ROUND_STATEMENT_SHAPE)
+    if problem is not None:
+        raise ValueError(problem)
     subjects = {}
     for subject in data["subject"]:
         name, digest = subject["name"], subject["digest"]["sha256"]
-        if not isinstance(name, str) or not isinstance(digest, str) or name in subjects:
-            raise ValueError("every subject needs a unique name and a sha256 digest")
+        if name in subjects:
+            raise ValueError(f"subject {quote(name)} is listed twice")
         if name.startswith("/") or ".." in name.split("/"):
-            raise ValueError(f"subject {name!r} is not a path inside the round")
+            raise ValueError(f"subject {quote(name)} is not a path inside the round")
         subjects[name] = digest
     return subjects
 
@@ -613,12 +672,12 @@ def round_lines(check: RoundCheck, folder: Path) -> list[str]:
         )
         + f"; failing on {predicate.get('fail_on')} and above",
     ]
-    for verdict in predicate.get("verdicts", []):
+    for verdict in predicate["verdicts"]:
         score = verdict.get("score")
         detail = f": {verdict['reason']}" if verdict.get("reason") else ""
         lines.append(
-            f"{verdict.get('file')}: {verdict.get('verdict')}"
+            f"{verdict['file']}: {verdict['verdict']}"
             + (f", score {score:.1f}" if isinstance(score, int | float) else "")
             + detail
         )
-    return lines
+    return [printable(line) for line in lines]  # names come from the signed payload

@@ -91,18 +91,73 @@ class RoundRecord:
         return {v: sum(1 for p in self.platforms if p.verdict == v) for v in verdicts}
 
 
+_TEXT: dict[str, Any] = {"type": "string"}
+_OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+_SCORE: dict[str, Any] = {"type": ["number", "null"]}
+# round.json as RoundRecord.to_json writes it, checked before any field is read: the
+# index, compare and the next round read records that may have been edited by hand.
+RECORD_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "sequence", "previous", "reference_date", "standard_version",
+                 "standard_sha256", "profile", "fail_on", "tool_version", "generated_at",
+                 "signed", "platforms"],
+    "properties": {
+        "name": {"type": "string", "pattern": _NAME.pattern},
+        "sequence": {"type": "integer", "minimum": 1, "maximum": 2**31},
+        "previous": _OPTIONAL_TEXT,
+        "reference_date": _TEXT,
+        "standard_version": _TEXT,
+        "standard_sha256": _TEXT,
+        "profile": {"type": ["object", "null"], "additionalProperties": _TEXT},
+        "fail_on": _TEXT,
+        "tool_version": _TEXT,
+        "generated_at": _OPTIONAL_TEXT,
+        "signed": {"type": "boolean"},
+        "platforms": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["key", "file", "name", "verdict", "reason", "score",
+                             "declaration_sha256", "controls"],
+                "properties": {
+                    "key": _TEXT,
+                    "file": _TEXT,
+                    "name": _TEXT,
+                    "verdict": {"enum": ["compliant", "not compliant", "could not be assessed"]},
+                    "reason": _OPTIONAL_TEXT,
+                    "score": _SCORE,
+                    "declaration_sha256": _OPTIONAL_TEXT,
+                    "controls": {"type": "object", "additionalProperties": _TEXT},
+                },
+            },
+        },
+        "files": {"type": "array", "items": _TEXT},
+    },
+}  # fmt: skip
+
+
 def read_record(folder: Path) -> RoundRecord:
-    """A round's record; anything else is an input error naming the file."""
+    """A round's record; anything else is an input error naming the file and the place."""
+    from pyrules.attest import MAX_FILE_BYTES, shape_problem
+    from pyrules.loader import read_regular
+
     path = folder / RECORD
+    if not path.exists():
+        raise InputError(f"{folder}: not an assessment round (it has no {RECORD})")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return RoundRecord.from_dict(data)
-    except FileNotFoundError:
-        raise InputError(f"{folder}: not an assessment round (it has no {RECORD})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except (ValueError, TypeError, KeyError) as exc:
-        raise InputError(f"{path}: not a round record written by pyrules ({exc})") from None
+        data = json.loads(read_regular(path, MAX_FILE_BYTES).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text, so not a round record") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a round record") from None
+    problem = shape_problem(data, RECORD_SHAPE)
+    if problem is not None:
+        raise InputError(f"{path}: not a round record written by pyrules: {problem}")
+    return RoundRecord.from_dict(data)
 
 
 def check_name(name: str) -> str:

@@ -371,3 +371,72 @@ def test_the_score_weighs_applicable_controls_by_severity() -> None:
     assert score([("critical", "pass"), ("low", "fail"), ("high", "not_applicable")]) == 80.0
     assert score([("high", "waived"), ("medium", "pass"), ("low", "error")]) == 33.3
     assert score([("high", "not_applicable")]) is None
+
+
+# A signed round statement of another shape, each re-signed with the round's own key: the
+# signature holds, so only the shape check stands between it and an internal error.
+ODD_STATEMENTS = [
+    ("subject", [5]),
+    ("subject", "reports/x.json"),
+    ("subject/0/digest", "abc"),
+    ("subject/0/digest/sha256", ["0" * 64]),
+    ("subject/0/name", ""),
+    ("predicate", []),
+    ("predicate/standard", ["EDHS"]),
+    ("predicate/profile", "Ruritania"),
+    ("predicate/verdicts", "compliant"),
+    ("predicate/verdicts/0", 5),
+    ("predicate/verdicts/0/score", "100"),
+    ("predicateType", "https://in-toto.io/attestation/other"),
+]
+
+
+def test_a_round_of_another_shape_is_refused_in_one_line(
+    submissions: Path, tmp_path: Path, key: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from pyrules.attest import Signer, _canonical, envelope
+    from pyrules.cli import main
+
+    archive = tmp_path / "archive"
+    run_ = pyrules("assess", submissions, "--out", archive, "--round", "r", "--sign", key)
+    assert run_.returncode == 1, run_.stderr
+    attestation = archive / "r" / "round.intoto.json"
+    signed = json.loads(attestation.read_text())
+    signer = Signer.from_file(key)
+
+    def verify() -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["verify", str(archive / "r"), "--key", f"{key}.pub"])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.exit_code, result.stderr
+
+    for pointer, value in ODD_STATEMENTS:
+        statement = json.loads(base64.b64decode(signed["payload"]))
+        *parents, last = pointer.split("/")
+        node = statement
+        for part in parents:
+            node = node[int(part) if isinstance(node, list) else part]
+        node[int(last) if isinstance(node, list) else last] = value
+        attestation.write_text(json.dumps(envelope(_canonical(statement), signer)))
+        code, stderr = verify()
+        assert code == 1, (pointer, stderr)
+        assert stderr.count("\n") == 1 and "not an EDHS round statement" in stderr, stderr
+    for text in ('{"payloadType":"\\ud800","payload":"","signatures":[{"sig":""}]}', "[]", "{"):
+        attestation.write_text(text)
+        code, stderr = verify()
+        assert code == 2 and stderr.count("\n") == 1, (text, stderr)
+    attestation.write_text(json.dumps(signed))
+    assert verify()[0] == 0
+
+    record = archive / "r" / "round.json"
+    good = json.loads(record.read_text())
+    for edit_ in ({"platforms": "x"}, {"platforms": [{"controls": []}]}, {"sequence": "1"},
+                  {"extra": 1}, {"profile": ["x"]}):  # fmt: skip
+        record.write_text(json.dumps({**good, **edit_}))
+        result = CliRunner().invoke(main, ["compare", str(archive / "r"), str(archive / "r")])
+        assert result.exit_code == 2, (edit_, result.output)
+        assert (
+            result.stderr.startswith(f"{record}: not a round record")
+            and result.stderr.count("\n") == 1
+        ), result.stderr
