@@ -34,14 +34,18 @@ Decisions:
   broken) "could not be assessed": the matrix and summary give the one-line reason and
   the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any
   is not compliant, else 0.
-- An evaluation that kills its worker process (a native crash in the engine) makes only
-  that submission "could not be assessed" ("could not be evaluated: the engine crashed");
-  the rest are assessed again in a fresh pool, one at a time until the culprit is found.
-  Small batches assessed in-process have no such shield; there, the engine's queries run
-  on a large native stack (see pyrules.engine.embedded), which removes the one known crash.
-- The standard's policies are compiled once in this process (which also fills the
-  on-disk bundle cache), then each worker process loads the compiled bundle once in its
-  initializer. Small batches run in-process: starting workers costs more than it saves.
+- Every evaluation runs in a spawned worker process (OPA's engine: two threads in each),
+  even for one submission, so that a native crash in the engine (rego-cpp's SIGSEGV, a
+  fatal error of Go's runtime) kills a worker, not the run: that submission "could not
+  be assessed" ("could not be evaluated: the engine crashed") and the rest are assessed
+  again in a fresh pool, one at a time until the culprit is found. Workers are spawned,
+  never forked, since Go's runtime must not be forked once it runs. The environment
+  variable PYRULES_TEST_ABORT_ON (test-only) names a file whose worker aborts, so the
+  tests crash a worker for real; a submission cannot set it.
+- Each worker builds its checkers once (a standard that does not compile, or a missing
+  engine, is then an input error raised in the run, not a crash). With several regopy
+  workers, the policies are compiled once in this process first: they load the compiled
+  bundle from the on-disk cache.
 - Outputs are deterministic: sorted by output name, no timestamp unless asked, and the
   files are written with `\\n` line ends.
 """
@@ -60,13 +64,15 @@ from urllib.parse import quote
 
 from pyrules import rounds
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, InvalidDeclaration, is_blocking
+from pyrules.evaluate import Checker, InvalidDeclaration, default_engine, is_blocking
 from pyrules.loader import Document, Limits, LoadError, load
 from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
 from pyrules.rounds import Plan, RoundPlatform, RoundRecord, check_archive
 from pyrules.standard import Standard
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from pyrules.attest import Signer
     from pyrules.profile import Profile
     from pyrules.render.matrix import Cell, Matrix
@@ -80,7 +86,6 @@ SKIPPED_SUFFIXES = (
     ".intoto.json",
 )
 WAIVERS_SUFFIX = ".waivers.yaml"
-POOL_THRESHOLD = 4  # up to this many declarations, evaluate in-process
 REPORTS_DIR = "reports"  # each platform's files, apart from the matrix's
 DECLARATIONS_DIR = "declarations"  # a copy of each declaration assessed, as received
 
@@ -100,12 +105,13 @@ class Settings:
     standard: Standard
     profile: Profile | None = None
     fail_on: Severity = "low"
-    today: date | None = None
-    as_of: date | None = None  # the reference date [default: the profile's, else today]
+    today: date | None = None  # only the date waivers expire against [default: as_of]
+    as_of: date | None = None  # the reference date, also the round's [default: see below]
     limits: Limits = field(default_factory=Limits)
     waivers_dir: Path | None = None
     generated_at: str | None = None
     engine: str | None = None  # opa (in process) or regopy; None: opa when installed
+    docs_url: str | None = None  # where reports link; None: the standard's site_url
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,8 @@ def assess_one(
     from pyrules.attest import report_json
     from pyrules.render import RenderContext, renderer
 
-    html_text = renderer("html")(report, RenderContext(declaration_text=document.text))
+    context = RenderContext(declaration_text=document.text, docs_url=settings.docs_url or "")
+    html_text = renderer("html")(report, context)
     return Outcome(
         submission,
         report,
@@ -287,18 +294,57 @@ def assess_one(
     )
 
 
-_worker: tuple[Checker, Settings, Checker | None] | None = None
+CRASHED = "could not be evaluated: the engine crashed"
+THREADS_PER_WORKER = 2  # OPA: while one thread waits on Go, the other does Python work
+# Test-only: a worker aborts (a real native crash) before assessing the submission of this
+# file name. Only whoever runs pyrules sets the environment; no submission can.
+ABORT_ON = "PYRULES_TEST_ABORT_ON"
+
+
+class _Worker:
+    """One worker process: its settings, and checkers (so engines) per thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        import threading
+
+        self.settings = settings
+        self.own = threading.local()
+        self.threads: ThreadPoolExecutor | None = None
+
+    def assess(self, submission: Submission) -> Outcome:
+        if os.environ.get(ABORT_ON) == submission.path.name:
+            os.abort()
+        if not hasattr(self.own, "checkers"):
+            self.own.checkers = (
+                build_checker(self.settings),
+                build_defaults_checker(self.settings),
+            )
+        checker, defaults = self.own.checkers
+        return assess_one(checker, self.settings, submission, defaults)
+
+    def assess_batch(self, batch: Sequence[Submission]) -> list[Outcome]:
+        """OPA's engine in threads (ctypes releases the GIL while Go evaluates); regopy
+        holds the GIL while it evaluates, so there one at a time."""
+        if len(batch) == 1 or self.settings.engine != "opa":
+            return [self.assess(submission) for submission in batch]
+        if self.threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.threads = ThreadPoolExecutor(THREADS_PER_WORKER)
+        return list(self.threads.map(self.assess, batch))
+
+
+_worker: _Worker | None = None
 
 
 def _init_worker(settings: Settings) -> None:
-    """Load the compiled bundle once per worker process (from the on-disk cache)."""
     global _worker
-    _worker = (build_checker(settings), settings, build_defaults_checker(settings))
+    _worker = _Worker(settings)
 
 
-def _assess_in_worker(submission: Submission) -> Outcome:
+def _assess_in_worker(batch: Sequence[Submission]) -> list[Outcome]:
     assert _worker is not None, "the worker initializer did not run"
-    return assess_one(_worker[0], _worker[1], submission, _worker[2])
+    return _worker.assess_batch(batch)
 
 
 def run(
@@ -307,26 +353,34 @@ def run(
     jobs: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Assess every submission, in worker processes when it pays; results keep the order."""
-    checker = build_checker(settings)  # compiles (or loads) the bundle, fills the cache
-    defaults = build_defaults_checker(settings)
+    """Assess every submission in spawned worker processes; results keep the order.
+
+    Even one submission is evaluated in a worker: a native crash of the engine (rego-cpp's
+    SIGSEGV, a fatal error of Go's runtime) then ends that worker, not the run. After a
+    crash, one worker takes one submission at a time, in order, until the next crash: the
+    first submission left without an outcome is the one that crashed it, and the others
+    go on in a fresh pool. Workers are spawned, never forked: OPA's Go runtime must not be
+    forked once it runs."""
+    from pyrules.about import resolve_site_url
+
+    settings = replace(
+        settings,
+        engine=settings.engine or default_engine(),
+        docs_url=resolve_site_url(None, settings.standard.root)
+        if settings.docs_url is None
+        else settings.docs_url,
+    )
+    workers = max(1, min(jobs, len(submissions)))
+    if settings.engine == "regopy" and workers > 1:
+        # Compiled once here and cached on disk, for every worker to load.
+        build_checker(settings)
+        build_defaults_checker(settings)
+    batch = max(1, min(16, len(submissions) // (workers * 4)))
     outcomes: list[Outcome] = []
-    if jobs <= 1 or len(submissions) <= POOL_THRESHOLD:
-        for submission in submissions:
-            outcomes.append(assess_one(checker, settings, submission, defaults))
-            if on_done:
-                on_done(outcomes[-1])
-        return outcomes
-    workers = min(jobs, len(submissions))
-    if checker.engine.name == "opa":
-        return _run_in_threads(submissions, settings, (checker, defaults), workers, on_done)
-    chunk = max(1, min(16, len(submissions) // (workers * 8)))
     remaining, hunting = list(submissions), False
     while remaining:
-        # After a crash, one worker takes one submission at a time, in order: the first
-        # one left without an outcome is then the one whose evaluation killed the worker.
         done = _in_pool(
-            remaining, settings, 1 if hunting else workers, 1 if hunting else chunk, on_done
+            remaining, settings, 1 if hunting else workers, 1 if hunting else batch, on_done
         )
         outcomes.extend(done)
         remaining = remaining[len(done) :]
@@ -339,22 +393,20 @@ def run(
     return outcomes
 
 
-CRASHED = "could not be evaluated: the engine crashed"
-
-
 def _in_pool(
     submissions: Sequence[Submission],
     settings: Settings,
     workers: int,
-    chunk: int,
+    batch: int,
     on_done: Callable[[Outcome], None] | None,
 ) -> list[Outcome]:
-    """The outcomes, in order, up to the first submission lost when a worker process died
-    (a native crash in the engine takes its whole process); the caller goes on from there."""
+    """The outcomes, in order, up to the first batch lost when a worker process died (a
+    native crash in the engine takes its whole process); the caller goes on from there."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    batches = [submissions[i : i + batch] for i in range(0, len(submissions), batch)]
     outcomes: list[Outcome] = []
     with (
         ProcessPoolExecutor(
@@ -365,43 +417,11 @@ def _in_pool(
         ) as pool,
         suppress(BrokenProcessPool),
     ):
-        for outcome in pool.map(_assess_in_worker, submissions, chunksize=chunk):
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
-    return outcomes
-
-
-def _run_in_threads(
-    submissions: Sequence[Submission],
-    settings: Settings,
-    checkers: tuple[Checker, Checker | None],
-    workers: int,
-    on_done: Callable[[Outcome], None] | None,
-) -> list[Outcome]:
-    """OPA's engine: threads, each with its own checkers (so its own engines). The Go
-    runtime must never be forked once it runs, and ctypes releases the GIL while Go
-    evaluates."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    own = threading.local()
-    spare, lock = [checkers], threading.Lock()
-
-    def assess(submission: Submission) -> Outcome:
-        if not hasattr(own, "checkers"):
-            with lock:
-                reused = spare.pop() if spare else None
-            own.checkers = reused or (build_checker(settings), build_defaults_checker(settings))
-        checker, defaults = own.checkers
-        return assess_one(checker, settings, submission, defaults)
-
-    outcomes: list[Outcome] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for outcome in pool.map(assess, submissions):
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
+        for done in pool.map(_assess_in_worker, batches):
+            for outcome in done:
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
     return outcomes
 
 
@@ -441,9 +461,13 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
 
 
 def reference_date(settings: Settings) -> str:
-    """The round's date: --today when given (the waivers' date, as before), else the date
-    every report counts ages from (--as-of, else the profile's as_of), else today."""
-    return (settings.today or settings.as_of or date.today()).isoformat()
+    """The round's one date: the reference date every report of it counts ages from
+    (--as-of, else PYRULES_AS_OF, else the profile's as_of, else today). It names the round
+    by default and is what round.json, the matrix and the summary state. --today only
+    moves the date waivers expire against, and never dates the round."""
+    from pyrules.evaluate import choose_reference_date
+
+    return (settings.as_of or choose_reference_date(None, settings.profile)).isoformat()
 
 
 def _waiver_state(waiver: WaiverResult) -> str:

@@ -337,7 +337,7 @@ def report_json(report: Report) -> str:
     predicate, so a report file can be checked byte for byte."""
     from pyrules.render import RenderContext, renderer
 
-    return renderer("json")(report, RenderContext())
+    return renderer("json")(report, RenderContext(docs_url=""))  # JSON links to nothing
 
 
 def statement(report: Report, subject_name: str, report_text: str | None = None) -> dict[str, Any]:

@@ -76,21 +76,21 @@ def test_a_broken_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_assess_a_folder_with_a_broken_submission(submissions: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = pyrules("assess", submissions, "--out", out, "--jobs", "1", "--today", "2026-05-01")
+    result = pyrules("assess", submissions, "--out", out, "--jobs", "1", "--as-of", "2026-09-15")
     assert result.returncode == 2, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "aurora-social.yaml: compliant"
     assert lines[2].startswith("broken.yaml: could not be assessed: broken.yaml:2:1:")
     assert lines[3] == "kestrel-video.yaml: not compliant"
     assert "4 declarations: 2 compliant, 1 not compliant, 1 could not be assessed" in lines[-1]
-    assert lines[-1].endswith(f"round 2026-05-01-1 in {out / '2026-05-01-1'}")
+    assert lines[-1].endswith(f"round 2026-09-15-1 in {out / '2026-09-15-1'}")
     names = ("aurora-social", "boreal-forum", "kestrel-video")
     assert sorted(tree(out)) == sorted(
         ["index.html", "index.json"]
-        + [f"2026-05-01-1/{n}" for n in ("matrix.html", "matrix.csv", "matrix.md",
+        + [f"2026-09-15-1/{n}" for n in ("matrix.html", "matrix.csv", "matrix.md",
                                           "matrix.xlsx", "summary.md", "round.json")]
-        + [f"2026-05-01-1/reports/{n}.{ext}" for n in names for ext in ("json", "html")]
-        + [f"2026-05-01-1/declarations/{n}.yaml" for n in names]
+        + [f"2026-09-15-1/reports/{n}.{ext}" for n in names for ext in ("json", "html")]
+        + [f"2026-09-15-1/declarations/{n}.yaml" for n in names]
     )  # fmt: skip
 
 
@@ -241,3 +241,33 @@ def test_the_cli_starts_without_heavy_imports() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("engine", ["opa", "regopy"])
+def test_a_crashed_engine_loses_one_submission_even_in_a_small_run(
+    tmp_path: Path, engine: str
+) -> None:
+    """Two submissions, one worker: the worker evaluating kestrel-video.yaml aborts (the
+    test-only hook); the run still writes its round, names the crash, and exits 2."""
+    import os
+
+    if engine == "opa":
+        pytest.importorskip("opa_bindings")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", "assess", AURORA, KESTREL, "--out", out, "--jobs", "1",
+         "--engine", engine, "--round", "r"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "PYRULES_TEST_ABORT_ON": KESTREL.name},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "aurora-social.yaml: compliant",
+        "kestrel-video.yaml: could not be assessed: kestrel-video.yaml: could not be "
+        "evaluated: the engine crashed",
+    ]
+    assert "Traceback" not in result.stderr
+    record = json.loads((out / "r" / "round.json").read_text())
+    assert [p["verdict"] for p in record["platforms"]] == ["compliant", "could not be assessed"]
+    assert "the engine crashed" in (out / "r" / "matrix.html").read_text()
+    assert (out / "r" / "reports" / "aurora-social.json").is_file()

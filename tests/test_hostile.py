@@ -168,7 +168,10 @@ def test_a_trailing_newline_breaks_other_schemas_patterns(name: str, document: d
     assert not schema_problems(fixed, schema)
 
 
-def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # one worker, as small runs had none (issue 18)
+def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(
+    tmp_path: Path, jobs: int
+) -> None:
     """A standard whose policy runs a regex over a text too long even for the large stack
     kills the worker evaluating it; only that submission is lost, with the reason."""
     import shutil
@@ -196,7 +199,7 @@ def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(tmp_path: Pat
 
     # regopy: OPA's Go engine (the default when installed) has no such regex stack
     settings = Settings(load_standard(standard), engine="regopy")
-    outcomes = run(collect([folder]), settings, jobs=2)
+    outcomes = run(collect([folder]), settings, jobs=jobs)
     reasons = {o.submission.path.name: o.reason for o in outcomes}
     assert reasons.pop("c.yaml") == f"c.yaml: {CRASHED}"
     assert reasons == dict.fromkeys(("a.yaml", "b.yaml", "d.yaml", "e.yaml", "f.yaml"))

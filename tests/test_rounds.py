@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "declarations"
 RURITANIA = ROOT / "examples" / "profiles" / "ruritania.yaml"
 NAMES = ["aurora-social", "boreal-forum", "kestrel-video"]
-DAY = "2026-05-01"
+DAY = "2026-09-15"  # the reference date, which names the round
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +78,11 @@ def second_round(submissions: Path) -> None:
 
 def test_two_rounds_are_kept_indexed_and_compared(submissions: Path, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    first = pyrules("assess", submissions, "--out", archive, "--today", DAY)
+    first = pyrules("assess", submissions, "--out", archive, "--as-of", DAY)
     assert first.returncode == 1, first.stderr
     kept = tree(archive / f"{DAY}-1")
     second_round(submissions)
-    second = pyrules("assess", submissions, "--out", archive, "--today", DAY)
+    second = pyrules("assess", submissions, "--out", archive, "--as-of", DAY)
     assert second.returncode == 1, second.stderr
     assert second.stdout.splitlines()[-1].endswith(f"round {DAY}-2 in {archive / f'{DAY}-2'}")
     assert tree(archive / f"{DAY}-1") == kept  # the first round is untouched
@@ -178,9 +178,27 @@ def test_default_names_are_the_reference_date_and_a_counter(
     outcomes = run(collect([submissions / "aurora-social.yaml"]), Settings(standard))
     names = []
     for day in (date(2026, 5, 1), date(2026, 5, 1), date(2026, 6, 2)):
-        settings = Settings(standard, today=day)
+        settings = Settings(standard, as_of=day)
         names.append(write_outputs(outcomes, settings, archive).round)
     assert names == ["2026-05-01-1", "2026-05-01-2", "2026-06-02-1"]
+
+
+def test_a_round_has_one_date_its_reference_date(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    """--today moves only the date waivers expire against: the round, its record, matrix
+    and summary all state the reference date its reports count ages from."""
+    from datetime import date
+
+    settings = Settings(standard, today=date(2026, 5, 1), as_of=date(2026, 9, 15))
+    outcomes = run(collect([submissions / "aurora-social.yaml"]), settings)
+    assert outcomes[0].report is not None and outcomes[0].report.as_of == date(2026, 9, 15)
+    table = write_outputs(outcomes, settings, tmp_path / "archive")
+    assert table.round == "2026-09-15-1"
+    folder = tmp_path / "archive" / table.round
+    assert json.loads((folder / "round.json").read_text())["reference_date"] == "2026-09-15"
+    assert "reference date 2026-09-15" in (folder / "summary.md").read_text()
+    assert "2026-05-01" not in (folder / "summary.md").read_text()
 
 
 def test_verify_a_signed_round_and_name_what_was_altered(
@@ -353,11 +371,11 @@ def test_the_summary_reads_like_a_briefing_note(
     from datetime import date
 
     profile = load_profile(RURITANIA, standard)
-    settings = Settings(standard, profile=profile, today=date(2026, 5, 1))
+    settings = Settings(standard, profile=profile, as_of=date(2026, 9, 15))
     write_outputs(run(collect([submissions]), settings), settings, tmp_path / "a", round_name="r")
     summary = (tmp_path / "a" / "r" / "summary.md").read_text()
     header = summary.splitlines()[2]
-    assert "round `r`" in header and "reference date 2026-05-01" in header
+    assert "round `r`" in header and "reference date 2026-09-15" in header
     assert "profile Ruritania 2026 general election" in header
     kestrel = summary[summary.index("**Kestrel Video** (not compliant, score ") :]
     sentences = [line for line in kestrel.splitlines() if line.startswith("- ")][:3]

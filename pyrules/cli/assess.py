@@ -12,28 +12,22 @@ import click
 from pyrules.cli.base import (
     EXIT_NONCOMPLIANT,
     PathType,
-    as_of_option,
+    assessment_options,
     dir_option,
-    fail_on_option,
     file_option,
     handles_input_errors,
     main,
     make_limits,
-    max_bytes_option,
     profile_from,
-    profile_option,
     signer_from,
     standard_from,
-    standard_option,
-    today_option,
 )
 from pyrules.errors import InputError
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=PathType(path_type=Path))
-@standard_option
-@profile_option
+@assessment_options("opa", "regopy")
 @dir_option(
     "--out",
     "out_dir",
@@ -64,11 +58,9 @@ from pyrules.errors import InputError
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes [default: the number of CPU cores].",
+    help="Worker processes (each submission is evaluated in one, so that an engine crash "
+    "loses only that submission) [default: the number of CPU cores].",
 )
-@fail_on_option
-@today_option
-@as_of_option
 @file_option(
     "--sign",
     "sign_key",
@@ -80,7 +72,6 @@ from pyrules.errors import InputError
     is_flag=True,
     help="Record the time of the run in the reports (they are then no longer reproducible).",
 )
-@max_bytes_option
 @dir_option(
     "--ads-dir",
     help_text="Ad-repository exports, <declaration name>.parquet/.csv/.jsonl: audit each "
@@ -104,6 +95,7 @@ def assess(
     timestamp: bool,
     max_bytes: int | None,
     ads_dir: Path | None,
+    engine: str | None,
 ) -> None:
     """Assess every declaration in INPUTS (directories or files) into a new round of the
     archive --out: a matrix, a summary and each platform's reports."""
@@ -144,6 +136,7 @@ def assess(
         limits=limits,
         waivers_dir=waivers_dir,
         generated_at=generated_at,
+        engine=engine,
     )
     # Refuse a name in use before spending the time to assess.
     rounds.plan(out_dir, round_name, reference_date(settings), replace=replace)

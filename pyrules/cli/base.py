@@ -231,12 +231,47 @@ def engine_options(command: F) -> F:
         "--opa-url",
         help=f"OPA server (or pyrules serve) for --engine opa-server [default: {DEFAULT_OPA_URL}].",
     )(chosen)
-    return click.option(  # type: ignore[no-any-return]
+    return engine_option(*ENGINES)(with_url)
+
+
+ENGINE_HELP = {
+    "opa": "OPA's engine in process",
+    "regopy": "rego-cpp",
+    "opa-server": "an OPA server at --opa-url",
+}
+
+
+def engine_option(*choices: str) -> Callable[[F], F]:
+    """--engine, one definition for every command that evaluates; `choices` are the
+    engines the command can use (assess has no server engine)."""
+    described = "; ".join(f"{name}: {ENGINE_HELP[name]}" for name in choices)
+    return click.option(
         "--engine",
-        type=click.Choice(ENGINES),
-        help="opa: OPA's engine in process; regopy: rego-cpp; opa-server: an OPA server at "
-        "--opa-url [default: opa when installed, else regopy].",
-    )(with_url)
+        type=click.Choice(choices),
+        help=f"{described} [default: opa when installed, else regopy].",
+    )
+
+
+def assessment_options(*engines: str) -> Callable[[F], F]:
+    """What decides a verdict, for a command that assesses without --engine's server
+    spelling: --standard, --profile, --fail-on, --today, --as-of, --max-bytes, --engine."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(
+            (
+                standard_option,
+                profile_option,
+                fail_on_option,
+                today_option,
+                as_of_option,
+                max_bytes_option,
+                engine_option(*engines),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 def make_limits(max_bytes: int | None) -> Any:
