@@ -161,6 +161,8 @@ class EmbeddedEngine:
             bundle = self._runner.load_bundle(str(cache), regopy.BundleFormat.Binary)
         except RegoError:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(cache)  # recently used: pruning keeps it
         return bundle if bundle.ok() else None
 
     def _build(
@@ -312,6 +314,25 @@ def _digest_path(cache: Path) -> Path:
     return cache.with_name(cache.name + ".sha256")
 
 
+# Each reference date, profile or standard version compiles a bundle of its own (about
+# 0.5 MB): the newest CACHE_KEEP are kept, about 8 MB, and a load counts as a use.
+CACHE_KEEP = 16
+
+
+def prune_cache(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used bundles (and their digests) from
+    `folder`; what another process removes meanwhile is no error."""
+    bundles = []
+    for path in folder.glob("*.rbb"):
+        with contextlib.suppress(OSError):
+            bundles.append((path.stat().st_mtime, path.name, path))
+    bundles.sort(reverse=True)
+    for _, _, path in bundles[keep:]:
+        for stale in (path, _digest_path(path)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Path) -> None:
     """The cache only saves time: a read-only or full disk must not fail a check. The
     bundle's digest is written beside it, last, so a half-written cache is never used."""
@@ -327,6 +348,7 @@ def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Pat
         os.replace(temporary, cache)
         temporary = None
         _digest_path(cache).write_text(digest + "\n", encoding="ascii")
+        prune_cache(cache.parent, CACHE_KEEP)
     except (OSError, RegoError):
         if temporary is not None:
             with contextlib.suppress(OSError):

@@ -164,6 +164,31 @@ def test_a_compiled_bundle_is_cached_and_a_corrupt_cache_is_ignored(tmp_path) ->
     assert len(list(tmp_path.glob("*.rbb"))) == 2
 
 
+def test_the_bundle_cache_keeps_only_the_most_recently_used(tmp_path, monkeypatch) -> None:
+    """Every distinct --as-of compiles a bundle of its own: the cache must not grow forever."""
+    import os
+
+    from pyrules.engine import embedded
+
+    monkeypatch.setattr(embedded, "CACHE_KEEP", 3)
+    modules = [Module("p0.rego", GOOD, "tst.good", 1, None)]
+
+    def build(limit: int) -> EmbeddedEngine:
+        return EmbeddedEngine(modules, {"limit": limit}, [control("tst.good")], cache_dir=tmp_path)
+
+    files = {}
+    for limit in (1, 2, 3):
+        before = set(tmp_path.glob("*.rbb"))
+        build(limit)
+        (files[limit],) = set(tmp_path.glob("*.rbb")) - before
+        os.utime(files[limit], (100 * limit, 100 * limit))  # 1 used longest ago
+    assert build(1).evaluate({"n": 5})["TST-01"].deny  # loaded from the cache: used now
+    build(4)  # a fourth bundle: the least recently used one (2) goes, with its digest
+    left = {p.name for p in tmp_path.iterdir()}
+    assert len(left) == 6 and files[2].name not in left and f"{files[2].name}.sha256" not in left
+    assert {files[1].name, files[3].name} <= left
+
+
 @pytest.mark.parametrize("n", [2**64 + 1, 2**63, 10**400])
 def test_an_integer_beyond_64_bits_never_wraps_into_a_pass(n: int) -> None:
     """rego-cpp wraps integers past 64 bits (2**64 + 1 would become 1): never a pass."""
