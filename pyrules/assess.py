@@ -59,7 +59,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from pyrules import rounds
@@ -90,8 +90,7 @@ REPORTS_DIR = "reports"  # each platform's files, apart from the matrix's
 DECLARATIONS_DIR = "declarations"  # a copy of each declaration assessed, as received
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(NamedTuple):
     """One declaration to assess and the name its outputs get."""
 
     key: str
@@ -205,16 +204,13 @@ def output_name(path: Path) -> str:
     return name
 
 
+# The settings that decide a verdict: every checker of a run is built from them alike.
+CHECKER_SETTINGS = ("profile", "fail_on", "limits", "today", "engine", "as_of")
+
+
 def build_checker(settings: Settings) -> Checker:
-    return Checker.for_standard(
-        settings.standard,
-        profile=settings.profile,
-        fail_on=settings.fail_on,
-        limits=settings.limits,
-        today=settings.today,
-        engine=settings.engine,
-        as_of=settings.as_of,
-    )
+    chosen = {name: getattr(settings, name) for name in CHECKER_SETTINGS}
+    return Checker.for_standard(settings.standard, **chosen)
 
 
 def build_defaults_checker(settings: Settings) -> Checker | None:
@@ -602,6 +598,10 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings, round_name: st
     )
 
 
+# What round.json records of each platform as the matrix shows it.
+AS_MATRIX_SHOWS = ("key", "file", "name", "verdict", "reason", "score")
+
+
 def round_record(
     table: Matrix, outcomes: Sequence[Outcome], plan: Plan, signed: bool, files: Sequence[str]
 ) -> RoundRecord:
@@ -624,12 +624,7 @@ def round_record(
         signed=signed,
         platforms=[
             RoundPlatform(
-                key=p.key,
-                file=p.file,
-                name=p.name,
-                verdict=p.verdict,
-                reason=p.reason,
-                score=p.score,
+                **{name: getattr(p, name) for name in AS_MATRIX_SHOWS},
                 declaration_sha256=digests.get(p.key),
                 controls=dict(sorted(p.statuses.items())),
             )

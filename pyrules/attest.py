@@ -83,97 +83,90 @@ ENVELOPE_SHAPE: dict[str, Any] = {
         },
     },
 }  # fmt: skip
-STATEMENT_SHAPE: dict[str, Any] = {
+# An in-toto subject: a file's name (a path inside a round) and its SHA-256.
+_SUBJECT: dict[str, Any] = {
     "type": "object",
-    "required": ["_type", "subject", "predicateType", "predicate"],
+    "required": ["name", "digest"],
     "properties": {
-        "_type": {"const": STATEMENT_TYPE},
-        "predicateType": {"const": PREDICATE_TYPE},
-        "subject": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["name", "digest"],
-                "properties": {
-                    "name": _TEXT,
-                    "digest": {"type": "object", "required": ["sha256"],
-                               "properties": {"sha256": _TEXT}},
-                },
-            },
-        },
-        "predicate": {
-            "type": "object",
-            "required": ["report", "report_sha256"],
-            "properties": {
-                "report": {"type": "object"},
-                "report_sha256": _TEXT,
-                "standard": {"type": "object"},
-                "profile": {"type": ["object", "null"]},
-            },
-        },
+        "name": {"type": "string", "minLength": 1, "maxLength": 4096},
+        "digest": {"type": "object", "required": ["sha256"],
+                   "properties": {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}},
     },
 }  # fmt: skip
 
 
-_DIGEST: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+def _statement_shape(
+    predicate_type: str, subjects: dict[str, Any], predicate: dict[str, Any]
+) -> dict[str, Any]:
+    """An in-toto Statement v1 of one predicate type."""
+    return {
+        "type": "object",
+        "required": ["_type", "subject", "predicateType", "predicate"],
+        "properties": {
+            "_type": {"const": STATEMENT_TYPE},
+            "predicateType": {"const": predicate_type},
+            "subject": {"type": "array", "items": _SUBJECT, **subjects},
+            "predicate": predicate,
+        },
+    }
+
+
+STATEMENT_SHAPE = _statement_shape(
+    PREDICATE_TYPE,
+    {"minItems": 1, "maxItems": 1},  # the declaration
+    {
+        "type": "object",
+        "required": ["report", "report_sha256"],
+        "properties": {
+            "report": {"type": "object"},
+            "report_sha256": _TEXT,
+            "standard": {"type": "object"},
+            "profile": {"type": ["object", "null"]},
+        },
+    },
+)
+
+
 # What verify prints of a round stays a few lines: a name, a reason, at most these lengths.
 _NAME_TEXT: dict[str, Any] = {"type": "string", "maxLength": 1000}
 _OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"], "maxLength": 2000}
 # A round statement as attest_round writes it: every field verify_round and round_lines
 # read, so a statement of another shape (even a correctly signed one) is refused in one line.
-ROUND_STATEMENT_SHAPE: dict[str, Any] = {
-    "type": "object",
-    "required": ["_type", "subject", "predicateType", "predicate"],
-    "properties": {
-        "_type": {"const": STATEMENT_TYPE},
-        "predicateType": {"const": ROUND_PREDICATE_TYPE},
-        "subject": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "digest"],
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": 4096},
-                    "digest": {"type": "object", "required": ["sha256"],
-                               "properties": {"sha256": _DIGEST}},
-                },
+ROUND_STATEMENT_SHAPE = _statement_shape(
+    ROUND_PREDICATE_TYPE,
+    {},  # every file of the round
+    {
+        "type": "object",
+        "required": ["round", "reference_date", "standard", "profile", "fail_on", "verdicts"],
+        "properties": {
+            "round": _NAME_TEXT,
+            "reference_date": _NAME_TEXT,
+            "standard": {"type": "object", "required": ["version", "bundle_sha256"],
+                         "properties": {"version": _NAME_TEXT, "bundle_sha256": _NAME_TEXT}},
+            "profile": {
+                "type": ["object", "null"],
+                "required": ["name", "sha256"],
+                "properties": {"name": _NAME_TEXT, "sha256": _NAME_TEXT},
             },
-        },
-        "predicate": {
-            "type": "object",
-            "required": ["round", "reference_date", "standard", "profile", "fail_on", "verdicts"],
-            "properties": {
-                "round": _NAME_TEXT,
-                "reference_date": _NAME_TEXT,
-                "standard": {"type": "object", "required": ["version", "bundle_sha256"],
-                             "properties": {"version": _NAME_TEXT, "bundle_sha256": _NAME_TEXT}},
-                "profile": {
-                    "type": ["object", "null"],
-                    "required": ["name", "sha256"],
-                    "properties": {"name": _NAME_TEXT, "sha256": _NAME_TEXT},
-                },
-                "fail_on": _NAME_TEXT,
-                "verdicts": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["file", "verdict"],
-                        "properties": {
-                            "file": _NAME_TEXT,
-                            "platform": _OPTIONAL_TEXT,
-                            "verdict": _NAME_TEXT,
-                            "score": {"type": ["number", "null"]},
-                            "reason": _OPTIONAL_TEXT,
-                            "declaration_sha256": _OPTIONAL_TEXT,
-                        },
+            "fail_on": _NAME_TEXT,
+            "verdicts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["file", "verdict"],
+                    "properties": {
+                        "file": _NAME_TEXT,
+                        "platform": _OPTIONAL_TEXT,
+                        "verdict": _NAME_TEXT,
+                        "score": {"type": ["number", "null"]},
+                        "reason": _OPTIONAL_TEXT,
+                        "declaration_sha256": _OPTIONAL_TEXT,
                     },
                 },
             },
         },
     },
-}  # fmt: skip
+)  # fmt: skip
 
 
 def shape_problem(data: Any, shape: dict[str, Any]) -> str | None:
@@ -416,18 +409,23 @@ def _b64decode(text: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), altchars=b"-_", validate=True)
 
 
-def read_envelope(path: Path) -> dict[str, Any]:
-    """The envelope's JSON, refusing anything that is not shaped like a DSSE envelope
-    (exit 2: the input is wrong, not tampered with)."""
+def read_json(path: Path, what: str) -> Any:
+    """A regular file's JSON; anything else is one line naming the file (and the place)."""
     raw = _read(path)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, so not an attestation") from None
+        raise InputError(f"{path}: not UTF-8 text, so not {what}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be an attestation") from None
+        raise InputError(f"{path}: nested too deeply to be {what}") from None
+
+
+def read_envelope(path: Path) -> dict[str, Any]:
+    """The envelope's JSON, refusing anything that is not shaped like a DSSE envelope
+    (exit 2: the input is wrong, not tampered with)."""
+    data = read_json(path, "an attestation")
     problem = shape_problem(data, ENVELOPE_SHAPE)
     if problem is not None:
         raise InputError(

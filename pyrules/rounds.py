@@ -140,20 +140,12 @@ RECORD_SHAPE: dict[str, Any] = {
 
 def read_record(folder: Path) -> RoundRecord:
     """A round's record; anything else is an input error naming the file and the place."""
-    from pyrules.attest import MAX_FILE_BYTES, shape_problem
-    from pyrules.loader import read_regular
+    from pyrules.attest import read_json, shape_problem
 
     path = folder / RECORD
     if not path.exists():
         raise InputError(f"{folder}: not an assessment round (it has no {RECORD})")
-    try:
-        data = json.loads(read_regular(path, MAX_FILE_BYTES).decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, so not a round record") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be a round record") from None
+    data = read_json(path, "a round record")
     problem = shape_problem(data, RECORD_SHAPE)
     if problem is not None:
         raise InputError(f"{path}: not a round record written by pyrules: {problem}")

@@ -192,7 +192,7 @@ def test_a_round_has_one_date_its_reference_date(
 
     settings = Settings(standard, today=date(2026, 5, 1), as_of=date(2026, 9, 15))
     outcomes = run(collect([submissions / "aurora-social.yaml"]), settings)
-    assert outcomes[0].report is not None and outcomes[0].report.as_of == date(2026, 9, 15)
+    assert outcomes[0].report is not None and outcomes[0].report.reference_date == "2026-09-15"
     table = write_outputs(outcomes, settings, tmp_path / "archive")
     assert table.round == "2026-09-15-1"
     folder = tmp_path / "archive" / table.round
