@@ -160,12 +160,14 @@ def batch() -> None:
             settings = Settings(standard, engine=engine)
             start = time.perf_counter()
             outcomes = run(collect([folder]), settings, cores)
+            evaluated = time.perf_counter()
             write_outputs(outcomes, settings, Path(tmp) / engine)
             seconds = time.perf_counter() - start
             rates[engine] = BATCH / seconds
             print(
                 f"(c) assess, {engine:6s}: --jobs {cores} {rates[engine]:.0f} declarations/s "
-                f"on {BATCH} files"
+                f"on {BATCH} files (assessing {evaluated - start:.1f} s, writing the round "
+                f"{start + seconds - evaluated:.1f} s)"
             )
             if engine == ENGINES[0]:  # the default engine's run
                 signing = sign_round(outcomes, settings, Path(tmp), seconds)
