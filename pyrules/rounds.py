@@ -134,6 +134,7 @@ RECORD_SHAPE: dict[str, Any] = {
             },
         },
         "files": {"type": "array", "items": _TEXT},
+        "not_assessed": {"type": "object", "additionalProperties": _TEXT},
     },
 }  # fmt: skip
 
