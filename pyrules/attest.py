@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyrules.errors import InputError, printable, quote
+from pyrules.json_files import read_bytes, read_json, shape_problem
 from pyrules.model import Report
 
 if TYPE_CHECKING:
@@ -169,22 +170,6 @@ ROUND_STATEMENT_SHAPE = _statement_shape(
 )  # fmt: skip
 
 
-def shape_problem(data: Any, shape: dict[str, Any]) -> str | None:
-    """The first way `data` departs from `shape` (pointer and reason), or None. Text must
-    be Unicode: a lone surrogate from a JSON escape cannot be signed over or printed."""
-    from pyrules.schema import schema_problems
-
-    problems = schema_problems(data, shape)
-    if problems:
-        first = problems[0]
-        return f"{first.pointer or 'the top level'}: {first.message}"
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return "a text holds a lone surrogate (\\ud800-\\udfff), which is not Unicode"
-    return None
-
-
 def pae(payload_type: str, payload: bytes) -> bytes:
     """DSSE v1 Pre-Authentication Encoding: what is signed, exactly as the spec defines it:
     "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal bytes."""
@@ -246,22 +231,8 @@ def _write_new(path: Path, data: bytes, mode: int, force: bool) -> None:
             target.unlink(missing_ok=True)
 
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # an attestation holds one report; a key is tiny
-
-
-def _read(path: Path, what: str = "file") -> bytes:
-    """A regular file's bytes: a FIFO or a device would block or never end."""
-    from pyrules.loader import LoadError, read_regular
-
-    try:
-        return read_regular(path, MAX_FILE_BYTES)
-    except LoadError as exc:
-        message = f"no such {what}" if exc.message == "no such file" else exc.message
-        raise InputError(f"{path}: {message}") from None
-
-
 def _read_key_file(path: Path) -> bytes:
-    return _read(path, "key file")
+    return read_bytes(path, "key file")
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
@@ -409,19 +380,6 @@ def _b64decode(text: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), altchars=b"-_", validate=True)
 
 
-def read_json(path: Path, what: str) -> Any:
-    """A regular file's JSON; anything else is one line naming the file (and the place)."""
-    raw = _read(path)
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text, so not {what}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from None
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be {what}") from None
-
-
 def read_envelope(path: Path) -> dict[str, Any]:
     """The envelope's JSON, refusing anything that is not shaped like a DSSE envelope
     (exit 2: the input is wrong, not tampered with)."""
@@ -529,7 +487,7 @@ def _consistent(payload: bytes) -> bool:
 
 def check_file_digest(path: Path, expected: str, what: str) -> None:
     """Compare a file's SHA-256 with the attested one; a mismatch names the file."""
-    actual = hashlib.sha256(_read(path)).hexdigest()
+    actual = hashlib.sha256(read_bytes(path)).hexdigest()
     if actual != expected:
         raise VerificationFailed(
             f"the {what} {path} does not match the attestation: its SHA-256 is "
@@ -631,7 +589,7 @@ def verify_round(folder: Path, public_key: Ed25519PublicKey) -> RoundCheck:
             problems.append(f"{shown}: missing (the round's attestation lists it)")
         elif name not in subjects:
             problems.append(f"{shown}: added (not in the round's attestation)")
-        elif hashlib.sha256(_read(present[name])).hexdigest() != subjects[name]:
+        elif hashlib.sha256(read_bytes(present[name])).hexdigest() != subjects[name]:
             problems.append(f"{shown}: changed (its SHA-256 differs from the attested one)")
     return RoundCheck(expected_keyid, statement_data["predicate"], problems)
 

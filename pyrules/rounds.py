@@ -141,7 +141,7 @@ RECORD_SHAPE: dict[str, Any] = {
 
 def read_record(folder: Path) -> RoundRecord:
     """A round's record; anything else is an input error naming the file and the place."""
-    from pyrules.attest import read_json, shape_problem
+    from pyrules.json_files import read_json, shape_problem
 
     path = folder / RECORD
     if not path.exists():
