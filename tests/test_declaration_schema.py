@@ -45,7 +45,6 @@ INFORMATIONAL = {
     "/platform/name",
     "/platform/legal_entity",
     "/platform/established_in",
-    "/platform/monthly_active_users_eu",
     "/governance/emb_contact/role",
     "/processing/purposes/*/name",
     "/processing/purposes/*/description",
