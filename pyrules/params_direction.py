@@ -3,6 +3,8 @@
 The direction is read from the parameter's name, the convention `policies/README.md` sets:
 
 - `max_*`: a higher value is looser (a deadline or an age limit grows);
+- `*_threshold_*` (`vlop_threshold_recipients`): a higher value is looser, as fewer
+  platforms reach the threshold from which stricter controls apply;
 - `min_*`: a higher value is stricter; a version (`min_tls_version`) compares part by part;
 - `approved_*`, `accepted_*`, `allowed_*`: allow-lists, so removing an entry is stricter;
 - any other list (`required_notice_fields`, `special_categories`): adding an entry is
@@ -20,6 +22,7 @@ from typing import Any, Literal
 Direction = Literal["stricter", "looser", "unchanged", "unknown"]
 
 ALLOW_LIST = ("approved_", "accepted_", "allowed_")
+THRESHOLD = "_threshold_"
 VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 
 
@@ -32,7 +35,7 @@ def direction(name: str, old: Any, new: Any) -> Direction:
     higher = _compare(old, new)
     if higher is None:
         return "unknown"
-    if name.startswith("max_"):
+    if name.startswith("max_") or THRESHOLD in name:
         return "looser" if higher else "stricter"
     if name.startswith("min_"):
         return "stricter" if higher else "looser"

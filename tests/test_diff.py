@@ -111,6 +111,8 @@ def test_schema_narrowing_and_widening(tmp_path: Path) -> None:
         ("max_breach_notification_hours", 72, 24, "stricter"),
         ("max_breach_notification_hours", 72, 96, "looser"),
         ("min_audience_size", 1000, 5000, "stricter"),
+        ("vlop_threshold_recipients", 45000000, 60000000, "looser"),
+        ("vlop_threshold_recipients", 45000000, 30000000, "stricter"),
         ("min_tls_version", "1.2", "1.3", "stricter"),
         ("min_tls_version", "1.2", "1.10", "stricter"),
         ("min_tls_version", "1.3", "1.2", "looser"),

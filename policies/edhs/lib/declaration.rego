@@ -203,7 +203,18 @@ limit_message(name, template, values) := concat("", [
 # Applicability flags: a control for VLOPs, or for platforms that accept political ads,
 # applies unless the declaration states false; a missing or mistyped flag ("yes") cannot
 # take a control out of the assessment.
-vlop if not input.platform.is_vlop == false
+# A platform counts as very large unless it states is_vlop false AND a number of monthly
+# active recipients in the EU below the threshold (DSA Art 33(1)): a bare "not a VLOP"
+# claim, which nothing backs, does not exempt it from the controls for very large
+# platforms (GOV-09 reports the claim).
+vlop if not below_vlop_threshold
+
+below_vlop_threshold if {
+	value(["platform", "is_vlop"]) == false
+	users := value(["platform", "monthly_active_users_eu"])
+	is_number(users)
+	users < data.edhs.params.vlop_threshold_recipients
+}
 
 sells_political_ads if not input.political_ads.accepted == false
 
