@@ -255,12 +255,12 @@ FORMAT_HINTS = {
 FORMAT_NAMES = {"email": "email address", "uri": "URI", "date-time": "date and time"}
 # A value that breaks several of these gets one message, the first one's: the others
 # follow from it (`1.2` for an enum of strings is a type error, not an unknown value).
-_VALUE_RULES = ("type", "enum", "format", "pattern")
+_VALUE_RULES = ("type", "enum", "format", "minLength", "maxLength", "pattern")
 
 
 def _one_per_place(errors: Iterable[ValidationError]) -> list[ValidationError]:
     """One mistake, one line: `1.2` for an enum of strings breaks both `type` and `enum`,
-    and the type is the one to fix."""
+    and the type is the one to fix; a text too short says so before it says its form."""
     by_place: dict[tuple[str, ...], list[ValidationError]] = {}
     for error in errors:
         by_place.setdefault(tuple(map(str, error.absolute_path)), []).append(error)

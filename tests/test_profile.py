@@ -210,6 +210,16 @@ BAD_PROFILES = {
         5,
         "excluding ADS-09 needs a reason",
     ),
+    "a reason of blanks": (
+        "controls:\n  exclude: {ACC-01: '            '}\n",
+        5,
+        "does not have the expected form",
+    ),
+    "a looser parameter with a reason of blanks": (
+        "parameters:\n  max_breach_notification_hours: {value: 96, reason: '          '}\n",
+        5,
+        "matches none of the allowed forms",
+    ),
     "a group's reason missing": (
         "controls:\n  exclude:\n    - controls: [GOV]\n",
         6,

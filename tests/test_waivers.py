@@ -97,6 +97,17 @@ def test_a_valid_file_loads_with_positions(tmp_path: Path) -> None:
             'unknown field "ticket"',
         ),
         ("waivers:\n" + waiver_entry("INC-01", path="no-slash"), "3:5", "expected form"),
+        (
+            "waivers:\n"
+            + waiver_entry("INC-01").replace("Accepted until the fix ships.", "'            '"),
+            "3:5",
+            "expected form",
+        ),
+        (
+            "waivers:\n" + waiver_entry("INC-01").replace("Data Protection Officer", "' '"),
+            "4:5",
+            "expected form",
+        ),
         ("ignore: []\n", "1:1", 'required field "waivers" is missing (and 1 more)'),
         ("waivers: [\n", "2:1", "invalid YAML"),
     ],
