@@ -609,7 +609,7 @@ def round_record(
     from pyrules import __version__
 
     digests = {o.submission.key: o.report.declaration.sha256 for o in outcomes if o.report}
-    return RoundRecord(
+    record = RoundRecord(
         name=plan.name,
         sequence=plan.sequence,
         previous=plan.previous.name if plan.previous else None,
@@ -632,6 +632,7 @@ def round_record(
         ],
         files=sorted(files),
     )
+    return replace(record, replaced=rounds.replaced_runs(plan, record))
 
 
 def write_outputs(

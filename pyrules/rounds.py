@@ -12,7 +12,8 @@ Decisions:
 - Nothing of an earlier round is ever removed or changed. Reusing a name is an error
   unless `--replace` is given, and then only the files that round wrote go (its
   `round.json` lists them); anything else in the folder is left, and `pyrules verify`
-  names it as added.
+  names it as added. The new `round.json` lists each replaced run whose record said
+  something else (`replaced`: when it was generated, the SHA-256 of its record).
 - A round is written into a hidden folder beside the others and renamed into place, so
   an interrupted run never leaves half a round.
 - `round.json` is the round's record: name, order in the archive (`sequence`), the
@@ -29,11 +30,12 @@ Decisions:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,9 @@ class RoundRecord:
     platforms: list[RoundPlatform]
     files: list[str] = field(default_factory=list)  # written by the round, but RECORD
     not_assessed: dict[str, str] = field(default_factory=dict)  # left out by the profile: why
+    # Each earlier run of this round that --replace removed, oldest first: when it was
+    # generated and the SHA-256 of its round.json, so a replacement is never without trace.
+    replaced: list[dict[str, str | None]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -135,6 +140,15 @@ RECORD_SHAPE: dict[str, Any] = {
         },
         "files": {"type": "array", "items": _TEXT},
         "not_assessed": {"type": "object", "additionalProperties": _TEXT},
+        "replaced": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["generated_at", "record_sha256"],
+                "properties": {"generated_at": _OPTIONAL_TEXT, "record_sha256": _TEXT},
+            },
+        },
     },
 }  # fmt: skip
 
@@ -244,6 +258,19 @@ def plan(archive: Path, name: str | None, reference_date: str, *, replace: bool)
     return Plan(archive, name, sequence, existing[-1] if existing else None, None)
 
 
+def replaced_runs(plan: Plan, record: RoundRecord) -> list[dict[str, str | None]]:
+    """What the new `record` keeps of the runs `--replace` removes: every earlier one the
+    replaced record listed, then that record itself (when, and which bytes), unless it
+    recorded the same as the new one (a rerun that changes nothing stays reproducible)."""
+    old = plan.replaces
+    if old is None:
+        return []
+    if replace(old, replaced=[]) == replace(record, replaced=[]):
+        return old.replaced
+    digest = hashlib.sha256((plan.folder / RECORD).read_bytes()).hexdigest()
+    return [*old.replaced, {"generated_at": old.generated_at, "record_sha256": digest}]
+
+
 def write_round(plan: Plan, files: dict[str, bytes]) -> None:
     """Write the round's files (paths relative to its folder) into a hidden folder, then
     put them in place: a new round by renaming the folder, a replaced one by removing
@@ -294,6 +321,7 @@ def write_index(archive: Path) -> list[RoundRecord]:
                 "standard_version": r.standard_version,
                 "profile": r.profile,
                 "not_assessed": r.not_assessed,
+                "replaced": r.replaced,
                 "fail_on": r.fail_on,
                 "signed": r.signed,
                 "verdicts": r.counts(),

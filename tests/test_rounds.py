@@ -156,8 +156,19 @@ def test_a_round_is_replaced_only_when_asked_and_only_its_own_files_go(
     b_before = tree(archive / "b")
     with pytest.raises(InputError, match=r"round 'a' already exists.*--replace"):
         write_outputs(everyone, settings, archive, round_name="a")
+    first_record = (archive / "a" / "round.json").read_bytes()
+    assert json.loads(first_record)["replaced"] == []
     only = run(collect([submissions / "aurora-social.yaml"]), settings)
     write_outputs(only, settings, archive, round_name="a", replace_round=True)
+    second_record = (archive / "a" / "round.json").read_bytes()
+    first = {
+        "generated_at": json.loads(first_record)["generated_at"],
+        "record_sha256": hashlib.sha256(first_record).hexdigest(),
+    }
+    assert json.loads(second_record)["replaced"] == [first]  # the replaced run leaves a trace
+    write_outputs(only, settings, archive, round_name="a", replace_round=True)
+    # the same run again replaces a record that says the same: nothing is lost, bytes stay
+    assert (archive / "a" / "round.json").read_bytes() == second_record
     a_after = sorted(tree(archive / "a"))
     assert "notes.txt" in a_after
     assert [n for n in a_after if n.startswith("reports/")] == [
