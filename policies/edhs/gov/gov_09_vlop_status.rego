@@ -55,7 +55,12 @@ users_field := ["platform", "monthly_active_users_eu"]
 
 claims_not_vlop if lib.value(status_field) == false
 
-states_users if is_number(lib.value(users_field))
+# A count of people: a number, and not below zero.
+states_users if {
+	users := lib.value(users_field)
+	is_number(users)
+	users >= 0
+}
 
 deny contains lib.finding(status_field, msg) if {
 	claims_not_vlop

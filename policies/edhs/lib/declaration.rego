@@ -213,6 +213,7 @@ below_vlop_threshold if {
 	value(["platform", "is_vlop"]) == false
 	users := value(["platform", "monthly_active_users_eu"])
 	is_number(users)
+	users >= 0
 	users < data.edhs.params.vlop_threshold_recipients
 }
 
