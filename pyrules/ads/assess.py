@@ -51,8 +51,10 @@ def audit_platforms(
         text = None
         try:
             export = find_export(ads_dir, key) if outcome.report is not None else None
-            if export is None:
-                updated.append(outcome)
+            if export is None:  # said, so that a missing export is not read as a clean one
+                kinds = ", ".join(READERS)
+                missing = f"ad repository export is missing: no {key} file ({kinds}) in the folder"
+                updated.append(replace(outcome, evidence=missing) if outcome.report else outcome)
                 continue
             document = load(path, settings.limits)
             text = document.text

@@ -324,6 +324,9 @@ def test_assess_puts_the_evidence_in_each_platform_report(
     assert f"{planted:,} of {COUNT:,} ads" in page
     [boreal] = out.glob("*/reports/boreal-forum.html")
     assert 'id="evidence"' not in boreal.read_text()
+    [matrix] = out.glob("*/matrix.md")
+    evidence_row = next(x for x in matrix.read_text().splitlines() if "**Evidence**" in x)
+    assert "ad repository export is missing: no boreal-forum file (.csv" in evidence_row
 
 
 def test_assess_goes_on_past_a_broken_export(tmp_path: Path, faulty: tuple[Path, dict]) -> None:
