@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pyrules.errors import InputError
-from pyrules.evaluate import engine_params
 from pyrules.standard import Standard
 from pyrules.testcases import Case, apply_changes
 
@@ -116,7 +114,7 @@ def measure(
             declaration = apply_changes(reference.data, case)
         except (KeyError, IndexError, ValueError, TypeError):
             continue
-        key = (case.control_id, case.setting)  # parameters, reference date, EMB elections
+        key = (case.control_id, case.setting)  # parameters, reference date, EMB facts
         settings.setdefault(key, case)
         groups.setdefault(key, []).append(declaration)
     controls = {c.id: FileCoverage(c.source) for c in standard.controls}
@@ -126,10 +124,7 @@ def measure(
         control = by_id[control_id]
         own = [m for m in standard.modules if m.path == control.source]
         case = settings[(control_id, setting)]
-        params = engine_params(
-            standard, date.fromisoformat(case.as_of), case.params, elections=case.elections
-        )
-        engine = InProcessEngine([*shared, *own], params, [control])
+        engine = InProcessEngine([*shared, *own], case.engine_params(standard), [control])
         package = f"data.{control.package}"
         # One evaluation for all of the control's cases: coverage is their union anyway.
         engine.ask(

@@ -134,10 +134,12 @@ def engine_params(
     *,
     authority: str = "",
     elections: Sequence[dict[str, Any]] = (),
+    designated_services: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The parameters an engine runs with: the overrides over the standard's, plus what the
     assessor states in `assessment` (params/data.json documents its defaults, which a plain
-    OPA server keeps): the reference date, the EMB's elections, and for messages the
+    OPA server keeps): the reference date, the EMB's elections and the services it knows
+    the Commission designated as very large, and for messages the
     profile's name and the standard's values of the parameters it overrides."""
     overrides = overrides or {}
     return {
@@ -147,6 +149,7 @@ def engine_params(
             "reference_date": reference.isoformat(),
             "authority": authority,
             "elections": list(elections),
+            "designated_services": list(designated_services),
             "standard_values": {name: standard.params[name] for name in overrides},
         },
     }
@@ -188,6 +191,7 @@ class Checker:
                 profile.parameters,
                 authority=profile.name,
                 elections=profile.elections,
+                designated_services=profile.designated_services,
             )
             if profile
             else engine_params(standard, reference)

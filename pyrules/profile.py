@@ -46,9 +46,9 @@ Decisions:
   ``max_*`` raised, ``min_*`` or a version lowered, a list of required items shortened, a
   list of accepted items (``approved_*``, ``accepted_*``) lengthened, and for the two
   unprefixed numbers (blackout months, voting age) a lower value.
-- ``elections`` and ``as_of`` are the EMB's facts: they reach the policies through
-  ``data.edhs.params.assessment`` (see ``evaluate.engine_params``), which a profile may
-  therefore not set as a parameter.
+- ``elections``, ``designated_services`` and ``as_of`` are the EMB's facts: they reach the
+  policies through ``data.edhs.params.assessment`` (see ``evaluate.engine_params``), which
+  a profile may therefore not set as a parameter.
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ class Profile:
     overrides: tuple[ParameterOverride, ...] = ()  # the parameters, with standard values
     as_of: str | None = None
     elections: tuple[dict[str, Any], ...] = ()
+    designated_services: tuple[dict[str, Any], ...] = ()  # by the Commission, DSA Art 33(4)
 
     def applies(self, control_id: str) -> bool:
         return control_id in self.selected
@@ -148,6 +149,7 @@ def load_profile(
         overrides=overrides,
         as_of=data.get("as_of"),
         elections=tuple(data.get("elections") or ()),
+        designated_services=tuple(data.get("designated_services") or ()),
     )
 
 
@@ -286,8 +288,8 @@ def _parameters(
             raise _error(
                 document,
                 pointer,
-                f"{name} is set by pyrules from the profile's elections and as_of and from "
-                "--as-of; state those instead",
+                f"{name} is set by pyrules from the profile's elections, designated_services "
+                "and as_of and from --as-of; state those instead",
             )
         if name not in standard.params:
             raise _error(

@@ -49,12 +49,32 @@ class Case:
     where: str = ""  # file:line of the case, for messages
     as_of: str = CASES_AS_OF
     elections: tuple[dict[str, Any], ...] = ()  # the EMB's, as its profile states them
+    designated_services: tuple[dict[str, Any], ...] = ()  # as a profile states them
     schema: bool = True  # False: evaluated without validating the changed declaration
 
     @property
     def setting(self) -> str:
         """What the engine must hold for this case: one engine per distinct setting."""
-        return json.dumps([self.params, self.as_of, self.elections], sort_keys=True)
+        return json.dumps(
+            [self.params, self.as_of, self.elections, self.designated_services], sort_keys=True
+        )
+
+    @property
+    def as_the_standard(self) -> bool:
+        """Run with the standard's own parameters and date and no EMB facts."""
+        return not (
+            self.params or self.elections or self.designated_services or self.as_of != CASES_AS_OF
+        )
+
+    def engine_params(self, standard: Standard) -> dict[str, Any]:
+        """The parameters an engine runs this case with, as a profile would set them."""
+        return engine_params(
+            standard,
+            date.fromisoformat(self.as_of),
+            self.params,
+            elections=self.elections,
+            designated_services=self.designated_services,
+        )
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,7 @@ def _read_case_file(doc: Document) -> Iterator[Case]:
             where=where,
             as_of=str(entry.get("as_of", CASES_AS_OF)),
             elections=tuple(entry.get("elections") or ()),
+            designated_services=tuple(entry.get("designated_services") or ()),
             schema=entry.get("schema", True),
         )
 
@@ -174,18 +195,15 @@ class CaseRunner:
             if unknown or "assessment" in case.params:
                 raise InputError(
                     f"unknown parameter(s) {', '.join(sorted(unknown or {'assessment'}))}"
-                    " (the assessment comes from as_of and elections)"
+                    " (the assessment comes from as_of, elections and designated_services)"
                 )
             if self.engine_kind == "opa-server":
                 self._engines.clear()  # the server now holds only these parameters
-            params = engine_params(
-                self.standard,
-                date.fromisoformat(case.as_of),
-                case.params,
-                elections=case.elections,
-            )
             self._engines[key] = make_engine(
-                self.standard, params, engine=self.engine_kind, opa_url=self.opa_url
+                self.standard,
+                case.engine_params(self.standard),
+                engine=self.engine_kind,
+                opa_url=self.opa_url,
             )
         return self._engines[key]
 

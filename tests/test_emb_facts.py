@@ -331,3 +331,44 @@ def test_a_case_marked_schemaless_must_break_the_schema(standard: Standard) -> N
     valid = type(case)(case.control_id, case.name, "pass", schema=False)
     outcome = CaseRunner(standard).run_one(reference, valid)
     assert not outcome.ok and "schema: false, but the declaration is valid" in outcome.detail
+
+
+# -- the Commission's designations, not the platform's word ------------------------------
+
+
+def test_a_designated_service_cannot_state_it_is_not_very_large(tmp_path: Path) -> None:
+    """Kestrel Video states is_vlop false with 6.4 million users; an EMB that lists it among
+    the Commission's designations sees GOV-09 fail with its source quoted, and every
+    control for very large platforms applies to it."""
+    kestrel = EXAMPLES / "kestrel-video.yaml"
+    profile = tmp_path / "designations.yaml"
+    profile.write_text(
+        RURITANIA.read_text().replace(
+            "  - name: Boreal Forum\n",
+            "  - name: KESTREL VIDEO\n"
+            "    source: Commission decision designating Kestrel Video (fictional)\n"
+            "  - name: Boreal Forum\n",
+        )
+    )
+    _, plain = check_json(kestrel, "--profile", RURITANIA)
+    _, listed = check_json(kestrel, "--profile", profile)
+    assert findings(plain, "GOV-09") == []
+    [message] = findings(listed, "GOV-09")
+    assert "Ruritania 2026 general election lists KESTREL VIDEO" in message
+    assert "Commission decision designating Kestrel Video (fictional)" in message
+    status = {r["control_id"]: r["status"] for r in plain["results"]}
+    status_listed = {r["control_id"]: r["status"] for r in listed["results"]}
+    assert status["GOV-06"] == "not_applicable" and status_listed["GOV-06"] != "not_applicable"
+
+
+def test_a_designation_needs_its_source(tmp_path: Path) -> None:
+    profile = tmp_path / "unsourced.yaml"
+    profile.write_text(
+        RURITANIA.read_text().replace(
+            "    source: Commission decision designating Boreal Forum (fictional), 2024\n", ""
+        )
+    )
+    line = profile.read_text().splitlines().index("  - name: Boreal Forum") + 1
+    result = pyrules("check", EXAMPLES / "kestrel-video.yaml", "--profile", profile)
+    assert result.returncode == 2
+    assert result.stderr == f'{profile}:{line}:5: required field "source" is missing\n'

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from pyrules.testcases import CASES_AS_OF, Case, apply_changes
+from pyrules.testcases import Case, apply_changes
 
 Kind = Literal["pass", "fail", "not_applicable"]
 Path = tuple[str, ...]
@@ -99,13 +99,13 @@ def choose_excerpts(
 
 
 def _preferred(cases: list[Case]) -> Case | None:
-    """The most telling case: a declaration the schema accepts, default parameters and no
-    EMB elections or other reference date, and a value set rather than removed."""
+    """The most telling case: a declaration the schema accepts, run as the standard alone
+    (no profile's parameters, facts or reference date), and a value set rather than removed."""
     ranked = sorted(
         enumerate(cases),
         key=lambda pair: (
             not pair[1].schema,
-            bool(pair[1].params or pair[1].elections or pair[1].as_of != CASES_AS_OF),
+            not pair[1].as_the_standard,
             not pair[1].set,
             pair[0],
         ),

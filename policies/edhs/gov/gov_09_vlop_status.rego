@@ -3,7 +3,9 @@
 # description: |
 #   A platform that states it is not a very large online platform also states its average
 #   monthly active recipients in the EU, and that number is below the threshold from which
-#   the DSA counts a platform as very large (45 million by default).
+#   the DSA counts a platform as very large (45 million by default). When the EMB's profile
+#   lists the services the Commission designated, a listed platform does not state it is
+#   not very large.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2022/2065/oj#art_33
 #     description: DSA Art 33(1)
@@ -18,12 +20,15 @@
 #     "not a VLOP" without showing its number of users would skip all of them at no cost;
 #     the number it must publish under DSA Art 24(2) lets the EMB test the claim.
 #   applies_when: Always.
-#   remediation: State is_vlop true, or state the published number of monthly active recipients in the EU, below the threshold.
+#   remediation: State is_vlop true, or state the published number of monthly active recipients in the EU, below the threshold; a designated service states is_vlop true.
 #   basis: law+threshold
 #   basis_note: DSA Art 33(1) sets the 45 million threshold and Art 33(4) has the Commission
 #     designate the platforms above it; that a platform which states it is not very large
 #     must state its number of users is the standard's, so that an unbacked claim does not
 #     exempt it. The threshold is a parameter, as Art 33(2) lets the Commission adjust it.
+#     The number is the platform's own; a designation under Art 33(4) is not, and the
+#     services an EMB's profile lists as designated count as very large whatever the
+#     declaration states.
 #   references:
 #   - cites: DSA Art 33(1)
 #     state: confirmed
@@ -71,6 +76,15 @@ deny contains lib.finding(status_field, msg) if {
 		"vlop_threshold_recipients",
 		"platform.is_vlop is false, but platform.monthly_active_users_eu is {declared}; the standard counts a platform with {limit} or more monthly active recipients in the EU as very large",
 		{"declared": users, "limit": threshold},
+	)
+}
+
+deny contains lib.finding(status_field, msg) if {
+	claims_not_vlop
+	some service in lib.designations
+	msg := lib.message(
+		"platform.is_vlop is false, but {authority} lists {name} among the services the Commission designated as very large ({source})",
+		{"authority": lib.authority, "name": service.name, "source": object.get(service, "source", "no source stated")},
 	)
 }
 

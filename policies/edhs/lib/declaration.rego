@@ -206,15 +206,36 @@ limit_message(name, template, values) := concat("", [
 # A platform counts as very large unless it states is_vlop false AND a number of monthly
 # active recipients in the EU below the threshold (DSA Art 33(1)): a bare "not a VLOP"
 # claim, which nothing backs, does not exempt it from the controls for very large
-# platforms (GOV-09 reports the claim).
+# platforms (GOV-09 reports the claim). A platform the EMB's profile lists among the
+# services the Commission designated (DSA Art 33(4)) is very large whatever it states.
 vlop if not below_vlop_threshold
 
 below_vlop_threshold if {
+	not designated
 	value(["platform", "is_vlop"]) == false
 	users := value(["platform", "monthly_active_users_eu"])
 	is_number(users)
 	users >= 0
 	users < data.edhs.params.vlop_threshold_recipients
+}
+
+# The services of the EMB's profile that name this platform: by the name the Commission's
+# decision gives it, or by its provider, ignoring case and surrounding spaces.
+designations contains service if {
+	some service in listed(assessment("designated_services", []))
+	names_this_platform(service)
+}
+
+designated if count(designations) > 0
+
+names_this_platform(service) if same_name(service.name, value(["platform", "name"]))
+
+names_this_platform(service) if same_name(service.legal_entity, value(["platform", "legal_entity"]))
+
+same_name(listed_name, stated_name) if {
+	is_string(listed_name)
+	is_string(stated_name)
+	lower(trim_space(listed_name)) == lower(trim_space(stated_name))
 }
 
 sells_political_ads if not input.political_ads.accepted == false
