@@ -235,7 +235,63 @@ names_this_platform(service) if same_name(service.legal_entity, value(["platform
 same_name(listed_name, stated_name) if {
 	is_string(listed_name)
 	is_string(stated_name)
-	lower(trim_space(listed_name)) == lower(trim_space(stated_name))
+	seen_as(listed_name) == seen_as(stated_name)
+}
+
+# A name as a reader sees it, so that how a platform writes its name cannot take it off the
+# EMB's list: letter case, repeated or surrounding spaces, Unicode spaces, characters that
+# show nothing, and Cyrillic or Greek letters drawn like Latin ones ("Аurora" with a
+# Cyrillic А) do not tell two names apart. The tables are spelled out so both engines agree
+# (rego-cpp's lower() changes ASCII letters only).
+seen_as(name) := concat(" ", [word |
+	some word in split(strings.replace_n(reader_letters, strings.replace_n(unseen, name)), " ")
+	word != ""
+])
+
+reader_letters := {
+	# ASCII capitals
+	"A": "a", "B": "b", "C": "c", "D": "d", "E": "e", "F": "f", "G": "g", "H": "h", "I": "i",
+	"J": "j", "K": "k", "L": "l", "M": "m", "N": "n", "O": "o", "P": "p", "Q": "q", "R": "r",
+	"S": "s", "T": "t", "U": "u", "V": "v", "W": "w", "X": "x", "Y": "y", "Z": "z",
+	# Cyrillic and Greek letters drawn like Latin ones
+	"А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
+	"С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j", "Ԛ": "q",
+	"Ԝ": "w",
+	"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s",
+	"і": "i", "ј": "j", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w",
+	"Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
+	"Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+	"α": "a", "ο": "o", "ν": "v", "ρ": "p", "υ": "u", "ι": "i", "κ": "k", "χ": "x",
+}
+
+# Spaces other than the plain one become plain spaces; characters that show nothing go.
+# Each is written by its UTF-8 bytes: rego-cpp does not read escapes in Rego strings.
+unseen := {
+	hex.decode("09"): " ", # U+0009 character tabulation
+	hex.decode("0a"): " ", # U+000A line feed
+	hex.decode("0d"): " ", # U+000D carriage return
+	hex.decode("c2a0"): " ", # U+00A0 no-break space
+	hex.decode("e19a80"): " ", # U+1680 ogham space mark
+	hex.decode("e28080"): " ", # U+2000 en quad
+	hex.decode("e28081"): " ", # U+2001 em quad
+	hex.decode("e28082"): " ", # U+2002 en space
+	hex.decode("e28083"): " ", # U+2003 em space
+	hex.decode("e28084"): " ", # U+2004 three-per-em space
+	hex.decode("e28085"): " ", # U+2005 four-per-em space
+	hex.decode("e28086"): " ", # U+2006 six-per-em space
+	hex.decode("e28087"): " ", # U+2007 figure space
+	hex.decode("e28088"): " ", # U+2008 punctuation space
+	hex.decode("e28089"): " ", # U+2009 thin space
+	hex.decode("e2808a"): " ", # U+200A hair space
+	hex.decode("e280af"): " ", # U+202F narrow no-break space
+	hex.decode("e2819f"): " ", # U+205F medium mathematical space
+	hex.decode("e38080"): " ", # U+3000 ideographic space
+	hex.decode("c2ad"): "", # U+00AD soft hyphen
+	hex.decode("e2808b"): "", # U+200B zero width space
+	hex.decode("e2808c"): "", # U+200C zero width non-joiner
+	hex.decode("e2808d"): "", # U+200D zero width joiner
+	hex.decode("e281a0"): "", # U+2060 word joiner
+	hex.decode("efbbbf"): "", # U+FEFF zero width no-break space
 }
 
 sells_political_ads if not input.political_ads.accepted == false
