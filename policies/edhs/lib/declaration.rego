@@ -76,12 +76,37 @@ token(key) := replace(replace(key, "~", "~0"), "/", "~1") if is_string(key)
 
 token(key) := sprintf("%d", [key]) if is_number(key)
 
-# True when the field at path is a non-empty text.
+# True when the field at path is a text a reader can see: not empty, and not made only of
+# spaces (Unicode ones too) or characters that show nothing.
 non_empty_text(path) if {
 	value := object.get(input, path, "")
 	is_string(value)
-	trim_space(value) != ""
+	visible(value) != ""
 }
+
+# The text as a reader sees it, without its surrounding spaces (see unseen).
+visible(text) := trim_space(strings.replace_n(unseen, text))
+
+# Addresses a reader can use: written in visible characters only ("\u200b@\u200b.\u200b"
+# is no address), and within the schema's bound on a contact (a longer text is no address,
+# and the embedded engine's regex matcher overflows its native stack on texts of tens of
+# kilobytes).
+max_address_length := 320
+
+email_address(text) if {
+	is_string(text)
+	count(text) <= max_address_length
+	text == visible(text)
+	regex.match(`^[^@\s]+@[^@\s]+\.[^@\s]+$`, text)
+}
+
+web_address(text) if {
+	is_string(text)
+	count(text) <= max_address_length
+	text == visible(text)
+	regex.match(`^https?://[^/\s]+\.[^\s]+$`, text)
+}
+
 
 # --- What the assessor states (the "assessment" parameter) ----------------------------
 # pyrules fills it from --as-of and the EMB's profile. On a plain OPA server it keeps the
@@ -265,7 +290,9 @@ reader_letters := {
 }
 
 # Spaces other than the plain one become plain spaces; characters that show nothing go.
-# Each is written by its UTF-8 bytes: rego-cpp does not read escapes in Rego strings.
+# (OPA's trim_space knows Unicode spaces, rego-cpp's only ASCII ones, and neither drops
+# characters that show nothing.) Each is written by its UTF-8 bytes: rego-cpp does not
+# read escapes in Rego strings.
 unseen := {
 	hex.decode("09"): " ", # U+0009 character tabulation
 	hex.decode("0a"): " ", # U+000A line feed
