@@ -179,10 +179,10 @@ def test_assess_reports_a_crashed_evaluation_and_assesses_the_rest(
     standard = tmp_path / "standard"
     shutil.copytree(ROOT / "policies", standard / "policies")
     shutil.copytree(ROOT / "schemas", standard / "schemas")
-    policy = standard / "policies" / "edhs" / "gov" / "gov_01_dpo_designated.rego"
+    policy = standard / "policies" / "edhs" / "lib" / "declaration.rego"  # GOV-01's address check
     text = policy.read_text(encoding="utf-8")
-    assert "max_contact_length := 320" in text
-    policy.write_text(text.replace("max_contact_length := 320", "max_contact_length := 10000000"))
+    assert "max_address_length := 320" in text
+    policy.write_text(text.replace("max_address_length := 320", "max_address_length := 10000000"))
     schema_path = standard / "schemas" / "declaration.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     contact = schema["properties"]["governance"]["properties"]["dpo"]["properties"]["contact"]
