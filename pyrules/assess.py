@@ -53,6 +53,7 @@ Decisions:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -475,7 +476,27 @@ def _waiver_state(waiver: WaiverResult) -> str:
     return f"waived until {waiver.expires}"
 
 
-def _cell(result: ControlResult, waivers: Sequence[WaiverResult], profile_only: bool) -> Cell:
+def _cells(report: Report, profile_only: Sequence[str]) -> dict[str, Cell]:
+    """Each control's cell; a cell that shows only its status is one shared object per
+    status, since most of a round's cells are such (and Cell is frozen)."""
+    from pyrules.render.matrix import Cell
+
+    waivers: dict[str, list[str]] = {}
+    for waiver in report.waivers:
+        waivers.setdefault(waiver.control_id, []).append(_waiver_state(waiver))
+    plain: dict[str, Cell] = {}
+    cells = {}
+    for result in report.results:
+        waiver = "; ".join(waivers.get(result.control_id, ()))
+        stricter = result.control_id in profile_only
+        if result.findings or result.error or waiver or stricter:
+            cells[result.control_id] = _cell(result, waiver, stricter)
+        else:
+            cells[result.control_id] = plain.setdefault(result.status, Cell(result.status))
+    return cells
+
+
+def _cell(result: ControlResult, waiver: str, profile_only: bool) -> Cell:
     from pyrules.render.matrix import Cell
 
     where = tuple(
@@ -488,7 +509,7 @@ def _cell(result: ControlResult, waivers: Sequence[WaiverResult], profile_only: 
             for f, place in zip(result.findings, where, strict=True)
         ),
         where=where,
-        waiver="; ".join(_waiver_state(w) for w in waivers if w.control_id == result.control_id),
+        waiver=waiver,
         profile_only=profile_only,
         error=result.error,
     )
@@ -559,10 +580,7 @@ def build_matrix(outcomes: Sequence[Outcome], settings: Settings, round_name: st
                 verdict=outcome.verdict,
                 reason=None,
                 report_link=f"{REPORTS_DIR}/{quote(outcome.submission.key)}",
-                cells={
-                    r.control_id: _cell(r, report.waivers, r.control_id in outcome.profile_only)
-                    for r in report.results
-                },
+                cells=_cells(report, outcome.profile_only),
                 blocking=blocking,
                 failing_below=[
                     r.control_id
@@ -685,11 +703,14 @@ def write_outputs(
     files["matrix.md"] = matrix.render_markdown(table).encode("utf-8")
     files["matrix.xlsx"] = matrix.render_xlsx(table)
     files["summary.md"] = matrix.render_summary(table).encode("utf-8")
-    files[rounds.RECORD] = record.to_json().encode("utf-8")
+    record_text = record.to_json()
+    files[rounds.RECORD] = record_text.encode("utf-8")
     if signer is not None:
         from pyrules.attest import attest_round
 
         files[rounds.ATTESTATION] = attest_round(files, record, signer).encode("utf-8")
     rounds.write_round(plan, files)
-    rounds.write_index(out)
+    # The index reads the record as written (JSON sorts its keys), not the one in memory.
+    written = RoundRecord.from_dict(json.loads(record_text))
+    rounds.write_index(out, plan.rounds_after(written))
     return table

@@ -35,7 +35,8 @@ import json
 import re
 import secrets
 import shutil
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,10 @@ class RoundRecord:
     replaced: list[dict[str, str | None]] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        # Field by field rather than asdict, which deep-copies every status of every
+        # platform first; the JSON is the same.
+        data = {**vars(self), "platforms": [vars(p) for p in self.platforms]}
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundRecord:
@@ -224,10 +228,17 @@ class Plan:
     sequence: int
     previous: RoundRecord | None
     replaces: RoundRecord | None
+    existing: tuple[RoundRecord, ...] = ()  # the archive's rounds as planning read them
 
     @property
     def folder(self) -> Path:
         return self.archive / self.name
+
+    def rounds_after(self, record: RoundRecord) -> list[RoundRecord]:
+        """The archive's rounds once `record` is written, as `rounds` would read them back:
+        the index needs no second pass over every round's record."""
+        kept = [r for r in self.existing if r.name != self.name]
+        return sorted([*kept, record], key=lambda r: (r.sequence, r.name))
 
 
 def plan(archive: Path, name: str | None, reference_date: str, *, replace: bool) -> Plan:
@@ -253,9 +264,10 @@ def plan(archive: Path, name: str | None, reference_date: str, *, replace: bool)
         )
     if old is not None:
         earlier = [r for r in existing if r.sequence < old.sequence]
-        return Plan(archive, name, old.sequence, earlier[-1] if earlier else None, old)
+        previous = earlier[-1] if earlier else None
+        return Plan(archive, name, old.sequence, previous, old, tuple(existing))
     sequence = max((r.sequence for r in existing), default=0) + 1
-    return Plan(archive, name, sequence, existing[-1] if existing else None, None)
+    return Plan(archive, name, sequence, existing[-1] if existing else None, None, tuple(existing))
 
 
 def replaced_runs(plan: Plan, record: RoundRecord) -> list[dict[str, str | None]]:
@@ -278,10 +290,10 @@ def write_round(plan: Plan, files: dict[str, bytes]) -> None:
     plan.archive.mkdir(parents=True, exist_ok=True)
     temp = plan.archive / f"{_TEMP_PREFIX}{plan.name}-{secrets.token_hex(4)}"
     try:
+        for folder in sorted({(temp / name).parent for name in files}):
+            folder.mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
-            path = temp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
+            (temp / name).write_bytes(files[name])
         if plan.replaces is None:
             temp.rename(plan.folder)
             return
@@ -308,9 +320,10 @@ def _remove_own_files(folder: Path, record: RoundRecord) -> None:
             directory.rmdir()
 
 
-def write_index(archive: Path) -> list[RoundRecord]:
-    """Rebuild index.json and index.html from the rounds' records."""
-    records = rounds(archive)
+def write_index(archive: Path, records: Sequence[RoundRecord] | None = None) -> None:
+    """Rebuild index.json and index.html from the rounds' records (`records`: the
+    archive's rounds in their order, already read; by default read from the archive)."""
+    records = rounds(archive) if records is None else records
     index = {
         "rounds": [
             {
@@ -354,7 +367,6 @@ def write_index(archive: Path) -> list[RoundRecord]:
         (archive / INDEX_FILES[0]).write_text(html, "utf-8")
     except OSError as exc:
         raise InputError(f"{archive}: cannot write the index ({exc.strerror})") from None
-    return records
 
 
 def round_files(folder: Path) -> list[str]:

@@ -37,8 +37,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pyrules import __version__
 from pyrules.model import SEVERITIES, Digest, Severity, Status
@@ -46,6 +47,8 @@ from pyrules.render import not_assessed_groups
 from pyrules.render.markdown import esc
 
 if TYPE_CHECKING:
+    from jinja2 import Template
+
     from pyrules.compare import Comparison
 
 STATUS_LABEL: dict[str, str] = {
@@ -68,6 +71,9 @@ PRINT_COLUMNS = 8  # platforms per table: what fits across A4 landscape, see the
 TOP_FINDINGS = 3  # findings per platform in the summary
 NOT_ASSESSED = "not assessed"  # the status column of a platform that could not be assessed
 EXCLUDED = "excluded by profile"  # the status column of a control the profile leaves out
+FORMULA_START = frozenset("=+-@\t\r")  # what a spreadsheet takes for the start of a formula
+NO_CELL = '\n  <td class="s none" title="could not be assessed">—</td>'
+PROFILE_MARK = '<span class="po" title="fails only under the profile\'s stricter values">P</span>'
 
 
 @dataclass(frozen=True)
@@ -195,32 +201,86 @@ def score_text(value: float | None) -> str:
 
 
 def render_html(matrix: Matrix) -> str:
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
     statuses_of = {
-        c.id: sorted({p.cells[c.id].status for p in matrix.platforms if c.id in p.cells})
+        c.id: " ".join(sorted({p.cells[c.id].status for p in matrix.platforms if c.id in p.cells}))
         for c in matrix.controls
     }
     numbered = list(enumerate(matrix.platforms))
     chunks = [numbered[i : i + PRINT_COLUMNS] for i in range(0, len(numbered), PRINT_COLUMNS)]
-    noted = {
-        (chunk[0][0], c.id): any(c.id in p.cells and p.cells[c.id].text for _, p in chunk)
-        for chunk in chunks
-        for c in matrix.controls
+    rows = {
+        (chunk[0][0], c.id): _html_row(chunk, c.id) for chunk in chunks for c in matrix.controls
     }
-    return env.from_string(source).render(
+    return _matrix_template().render(
         m=matrix,
         tool_version=__version__,
         label=STATUS_LABEL,
         severities=SEVERITIES,
         statuses_of=statuses_of,
-        noted=noted,
+        rows=rows,
         chunks=chunks,
         score_text=score_text,
         by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
         not_assessed=not_assessed_groups({c.id: why for c, why in matrix.not_assessed}),
+    )
+
+
+@cache
+def _matrix_template() -> Template:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
+    return env.from_string(source)
+
+
+class _HtmlRow(NamedTuple):
+    cells: str  # the row's cells, one per platform of the chunk
+    details: str  # its details items, one per cell with text ('' when none has any)
+
+
+def _html_row(chunk: Sequence[tuple[int, PlatformColumn]], control_id: str) -> _HtmlRow:
+    """One control's cells and details items for a chunk of platforms, built here rather
+    than in the template: with hundreds of platforms, a template loop per cell is most
+    of the time the matrix takes. Statuses and IDs are the model's own words; text is
+    escaped as the template's autoescape would, so the page stays the same, byte for byte."""
+    from markupsafe import Markup
+
+    control, first = _escape(control_id), chunk[0][0]
+    cells, details = [], []
+    for i, p in chunk:
+        cell = p.cells.get(control_id)
+        if cell is None:
+            cells.append(NO_CELL)
+            continue
+        text = cell.text
+        if not text:
+            cells.append(f'\n  <td class="s {cell.status}">{cell.label}</td>')
+            continue
+        shown, label = _escape(text), cell.label
+        mark = PROFILE_MARK if cell.profile_only else ""
+        waiver = f"<small>{_escape(cell.waiver)}</small>" if cell.waiver else ""
+        cells.append(
+            f'\n  <td class="s {cell.status}" title="{shown}"><a class="cell" '
+            f'href="#d-{control}-{i}" data-row="r-{control}-{first}" '
+            f'data-item="d-{control}-{i}">{label}{mark}</a>{waiver}</td>'
+        )
+        lines, link = shown.replace("\n", "; "), _escape(p.report_link or "")
+        details.append(
+            f'\n  <li id="d-{control}-{i}"><strong>{_escape(p.name)}</strong>, {control} '
+            f'{label}: {lines} — <a href="{link}.html#{control}">in the report</a></li>'
+        )
+    return _HtmlRow(Markup("".join(cells)), Markup("".join(details)))
+
+
+def _escape(text: str) -> str:
+    """What markupsafe.escape (the template's autoescape) makes of `text`, as a plain
+    string: building a Markup object per value costs more than the replacing."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
     )
 
 
@@ -280,8 +340,7 @@ def render_csv(matrix: Matrix) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
-    for row in finding_rows(matrix):
-        writer.writerow([_cell(value) for value in row])
+    writer.writerows(map(_inert, finding_rows(matrix)))
     return buffer.getvalue()
 
 
@@ -315,10 +374,10 @@ def render_xlsx(matrix: Matrix) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(text: str) -> str:
+def _inert(row: list[str]) -> list[str]:
     """Text from a submission, made inert for spreadsheets: a cell starting with = + - @
     would run as a formula when the CSV is opened (CSV injection), so it gets a quote."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return [text if text[:1] not in FORMULA_START else "'" + text for text in row]
 
 
 def _code(text: str) -> str:

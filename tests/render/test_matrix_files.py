@@ -1,0 +1,104 @@
+"""A round's matrix files as a reader gets them: the spreadsheet opened by openpyxl (as a
+spreadsheet program would), the HTML escaping what platforms write, and the archive index
+written from the records in hand, the same as one rebuilt from the archive."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from pyrules import rounds
+from pyrules.assess import Settings, collect, run, write_outputs
+from pyrules.profile import load_profile
+from pyrules.render.matrix import (
+    FINDING_COLUMNS,
+    VERDICT_COLUMNS,
+    Matrix,
+    _escape,
+    finding_rows,
+    verdict_rows,
+)
+from pyrules.standard import Standard
+
+openpyxl = pytest.importorskip("openpyxl")
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "declarations"
+FREEDONIA = ROOT / "examples" / "profiles" / "freedonia.yaml"
+ODD_NAME = 'Tom & "Jerry\'s" <b>TV</b>'
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Aurora, one that cannot be read, and Kestrel under a name full of markup (in that
+    order: the columns are sorted by file name)."""
+    folder = tmp_path_factory.mktemp("submissions")
+    for name in ("aurora-social", "kestrel-video"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", folder / f"{name}.yaml")
+    kestrel = folder / "kestrel-video.yaml"
+    quoted = "'" + ODD_NAME.replace("'", "''") + "'"
+    text, count = re.subn(r"(?m)^(  name: ).*$", rf"\g<1>{quoted}", kestrel.read_text(), count=1)
+    assert count == 1
+    kestrel.write_text(text)
+    (folder / "broken.yaml").write_text("platform: [unclosed\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def written(standard: Standard, submissions: Path) -> tuple[Matrix, Path]:
+    settings = Settings(standard)
+    archive = submissions.parent / "archive"
+    table = write_outputs(run(collect([submissions]), settings), settings, archive, round_name="r")
+    return table, archive / "r"
+
+
+def test_the_spreadsheet_holds_what_the_matrix_shows(written: tuple[Matrix, Path]) -> None:
+    table, folder = written
+    book = openpyxl.load_workbook(folder / "matrix.xlsx")
+    assert book.sheetnames == ["verdicts", "findings"]
+    for sheet, header, rows in (
+        (book["verdicts"], VERDICT_COLUMNS, verdict_rows(table)),
+        (book["findings"], FINDING_COLUMNS, finding_rows(table)),
+    ):
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert values == [header, *rows]
+        assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row)
+        assert all(cell.font.b for cell in sheet[1]) and not sheet["A2"].font.b
+        assert sheet.freeze_panes == "A2"
+        last = openpyxl.utils.get_column_letter(len(header))
+        assert sheet.auto_filter.ref == f"A1:{last}{len(rows) + 1}"
+        assert sheet.column_dimensions["A"].width > 16
+    assert any(ODD_NAME in row for row in finding_rows(table))
+
+
+def test_the_html_matrix_escapes_what_a_platform_wrote(written: tuple[Matrix, Path]) -> None:
+    page = (folder := written[1]).joinpath("matrix.html").read_text("utf-8")
+    assert ODD_NAME not in page
+    shown = str(escape(ODD_NAME))
+    assert f'<li id="d-INC-01-2"><strong>{shown}</strong>, INC-01 fail: ' in page
+    assert page.count('<td class="s none" title="could not be assessed">—</td>') > 1
+    assert (folder / "reports" / "kestrel-video.html").is_file()
+    for text in (ODD_NAME, "a\nb", "&amp; already", "<>&'\"", "plain", "", "ünï ✅"):
+        assert _escape(text) == str(escape(text)), text
+
+
+def test_the_index_is_what_a_rebuild_from_the_archive_writes(
+    standard: Standard, submissions: Path, tmp_path: Path
+) -> None:
+    """write_outputs writes the index from the records it has; reading every round back
+    must give the same bytes, across a profile that leaves controls out and a replace."""
+    archive = tmp_path / "archive"
+    plain = Settings(standard)
+    profiled = Settings(standard, profile=load_profile(FREEDONIA, standard))
+    outcomes = run(collect([submissions / "aurora-social.yaml"]), profiled)
+    runs = ((profiled, "a", False), (plain, "b", False), (profiled, "a", True))
+    for settings, round_name, again in runs:
+        write_outputs(outcomes, settings, archive, round_name=round_name, replace_round=again)
+        written = {name: (archive / name).read_bytes() for name in rounds.INDEX_FILES}
+        rounds.write_index(archive)
+        assert {name: (archive / name).read_bytes() for name in rounds.INDEX_FILES} == written
+    assert b"controls not assessed" in written["index.html"]
