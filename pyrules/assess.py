@@ -42,6 +42,8 @@ Decisions:
   never forked, since Go's runtime must not be forked once it runs. The environment
   variable PYRULES_TEST_ABORT_ON (test-only) names a file whose worker aborts, so the
   tests crash a worker for real; a submission cannot set it.
+- A submission is checked as `pyrules check` checks a file (`check_declaration`), and
+  its file is read once: the copy a round keeps is the very bytes that were assessed.
 - Each worker builds its checkers once (a standard that does not compile, or a missing
   engine, is then an input error raised in the run, not a crash). With several regopy
   workers, the policies are compiled once in this process first: they load the compiled
@@ -52,7 +54,6 @@ Decisions:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -65,8 +66,8 @@ from urllib.parse import quote
 
 from pyrules import rounds
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, InvalidDeclaration, default_engine, is_blocking
-from pyrules.loader import Document, Limits, LoadError, load
+from pyrules.evaluate import Checker, check_declaration, default_engine, is_blocking
+from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
 from pyrules.rounds import Plan, RoundPlatform, RoundRecord, check_archive
 from pyrules.standard import Standard
@@ -246,47 +247,37 @@ def profile_only(
 def assess_one(
     checker: Checker, settings: Settings, submission: Submission, defaults: Checker | None = None
 ) -> Outcome:
-    """Check one submission; any problem with it becomes its reason, never an exception."""
+    """Check one submission as `pyrules check` checks a file (named by its file name, with
+    its own waiver file, rendered as JSON and HTML); any problem with it becomes its
+    reason, never an exception."""
+    from pyrules.render import RenderContext
+
     path = submission.path
-    try:
-        loaded = load(path, settings.limits)
-        document = replace(loaded, name=path.name)
-        waivers = None
-        if settings.waivers_dir is not None:
-            waiver_path = settings.waivers_dir / f"{submission.key}{WAIVERS_SUFFIX}"
-            if waiver_path.is_file():
-                from pyrules.waivers import load_waivers
-
-                known = [c.id for c in settings.standard.controls]
-                waivers = load_waivers(waiver_path, known, settings.limits, waiver_path.name)
-        report = replace(checker, waivers=waivers).check_document(document)
-        raw = path.read_bytes()
-        stricter = profile_only(report, document, settings, defaults) if defaults else ()
-    except InvalidDeclaration as exc:
-        return Outcome(submission, reason=exc.summary)
-    except LoadError as exc:
-        return Outcome(submission, reason=f"{path.name}:{exc.line}:{exc.column}: {exc.message}")
-    except InputError as exc:
-        return Outcome(submission, reason=str(exc))
-    except RecursionError:
-        return Outcome(submission, reason=f"{path.name}: nested too deeply to process")
-    except OSError as exc:
-        return Outcome(submission, reason=f"{path.name}: cannot read ({exc.strerror})")
-    if hashlib.sha256(raw).hexdigest() != document.sha256:
-        return Outcome(submission, reason=f"{path.name}: the file changed while it was assessed")
-    if settings.generated_at:
-        report = replace(report, generated_at=settings.generated_at)
-    from pyrules.attest import report_json
-    from pyrules.render import RenderContext, renderer
-
-    context = RenderContext(declaration_text=document.text, docs_url=settings.docs_url or "")
-    html_text = renderer("html")(report, context)
+    waivers = None
+    if settings.waivers_dir is not None:
+        waivers = settings.waivers_dir / f"{submission.key}{WAIVERS_SUFFIX}"
+    checked = check_declaration(
+        checker,
+        path,  # the JSON report links to nothing, as report_json's (which attestations sign)
+        {
+            "json": RenderContext(docs_url=""),
+            "html": RenderContext(docs_url=settings.docs_url or ""),
+        },
+        name=path.name,
+        waivers=waivers if waivers is not None and waivers.is_file() else None,
+        generated_at=settings.generated_at,
+    )
+    if checked.report is None or checked.document is None:
+        return Outcome(submission, reason=checked.reason)
+    stricter = (
+        profile_only(checked.report, checked.document, settings, defaults) if defaults else ()
+    )
     return Outcome(
         submission,
-        report,
-        json_text=report_json(report),
-        html_text=html_text,
-        declaration=raw,
+        checked.report,
+        json_text=checked.rendered["json"],
+        html_text=checked.rendered["html"],
+        declaration=checked.content,
         profile_only=stricter,
     )
 
