@@ -34,14 +34,17 @@ Decisions:
   broken) "could not be assessed": the matrix and summary give the one-line reason and
   the others are assessed as usual. Exit 2 if any could not be assessed, else 1 if any
   is not compliant, else 0.
-- Every evaluation runs in a spawned worker process (OPA's engine: two threads in each),
-  even for one submission, so that a native crash in the engine (rego-cpp's SIGSEGV, a
-  fatal error of Go's runtime) kills a worker, not the run: that submission "could not
-  be assessed" ("could not be evaluated: the engine crashed") and the rest are assessed
-  again in a fresh pool, one at a time until the culprit is found. Workers are spawned,
-  never forked, since Go's runtime must not be forked once it runs. The environment
-  variable PYRULES_TEST_ABORT_ON (test-only) names a file whose worker aborts, so the
-  tests crash a worker for real; a submission cannot set it.
+- Every evaluation runs in a spawned worker process (OPA's engine: in threads too when
+  there are more cores than workers), even for one submission, so that a native crash in
+  the engine (rego-cpp's SIGSEGV, a fatal error of Go's runtime) kills a worker, not the
+  run: that submission "could not be assessed" ("could not be evaluated: the engine
+  crashed") and the rest are assessed again in a fresh pool, one at a time until the
+  culprit is found. Workers are spawned, never forked, since Go's runtime must not be
+  forked once it runs. The environment variable PYRULES_TEST_ABORT_ON (test-only) names
+  a file whose worker aborts, so the tests crash a worker for real; a submission cannot
+  set it.
+- A submission is checked as `pyrules check` checks a file (`check_declaration`), and
+  its file is read once: the copy a round keeps is the very bytes that were assessed.
 - Each worker builds its checkers once (a standard that does not compile, or a missing
   engine, is then an input error raised in the run, not a crash). With several regopy
   workers, the policies are compiled once in this process first: they load the compiled
@@ -52,7 +55,6 @@ Decisions:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -65,8 +67,8 @@ from urllib.parse import quote
 
 from pyrules import rounds
 from pyrules.errors import InputError
-from pyrules.evaluate import Checker, InvalidDeclaration, default_engine, is_blocking
-from pyrules.loader import Document, Limits, LoadError, load
+from pyrules.evaluate import Checker, check_declaration, default_engine, is_blocking
+from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
 from pyrules.rounds import Plan, RoundPlatform, RoundRecord, check_archive
 from pyrules.standard import Standard
@@ -246,66 +248,61 @@ def profile_only(
 def assess_one(
     checker: Checker, settings: Settings, submission: Submission, defaults: Checker | None = None
 ) -> Outcome:
-    """Check one submission; any problem with it becomes its reason, never an exception."""
+    """Check one submission as `pyrules check` checks a file (named by its file name, with
+    its own waiver file, rendered as JSON and HTML); any problem with it becomes its
+    reason, never an exception."""
+    from pyrules.render import RenderContext
+
     path = submission.path
-    try:
-        loaded = load(path, settings.limits)
-        document = replace(loaded, name=path.name)
-        waivers = None
-        if settings.waivers_dir is not None:
-            waiver_path = settings.waivers_dir / f"{submission.key}{WAIVERS_SUFFIX}"
-            if waiver_path.is_file():
-                from pyrules.waivers import load_waivers
-
-                known = [c.id for c in settings.standard.controls]
-                waivers = load_waivers(waiver_path, known, settings.limits, waiver_path.name)
-        report = replace(checker, waivers=waivers).check_document(document)
-        raw = path.read_bytes()
-        stricter = profile_only(report, document, settings, defaults) if defaults else ()
-    except InvalidDeclaration as exc:
-        return Outcome(submission, reason=exc.summary)
-    except LoadError as exc:
-        return Outcome(submission, reason=f"{path.name}:{exc.line}:{exc.column}: {exc.message}")
-    except InputError as exc:
-        return Outcome(submission, reason=str(exc))
-    except RecursionError:
-        return Outcome(submission, reason=f"{path.name}: nested too deeply to process")
-    except OSError as exc:
-        return Outcome(submission, reason=f"{path.name}: cannot read ({exc.strerror})")
-    if hashlib.sha256(raw).hexdigest() != document.sha256:
-        return Outcome(submission, reason=f"{path.name}: the file changed while it was assessed")
-    if settings.generated_at:
-        report = replace(report, generated_at=settings.generated_at)
-    from pyrules.attest import report_json
-    from pyrules.render import RenderContext, renderer
-
-    context = RenderContext(declaration_text=document.text, docs_url=settings.docs_url or "")
-    html_text = renderer("html")(report, context)
+    waivers = None
+    if settings.waivers_dir is not None:
+        waivers = settings.waivers_dir / f"{submission.key}{WAIVERS_SUFFIX}"
+    checked = check_declaration(
+        checker,
+        path,  # the JSON report links to nothing, as report_json's (which attestations sign)
+        {
+            "json": RenderContext(docs_url=""),
+            "html": RenderContext(docs_url=settings.docs_url or ""),
+        },
+        name=path.name,
+        waivers=waivers if waivers is not None and waivers.is_file() else None,
+        generated_at=settings.generated_at,
+    )
+    if checked.report is None or checked.document is None:
+        return Outcome(submission, reason=checked.reason)
+    stricter = (
+        profile_only(checked.report, checked.document, settings, defaults) if defaults else ()
+    )
     return Outcome(
         submission,
-        report,
-        json_text=report_json(report),
-        html_text=html_text,
-        declaration=raw,
+        checked.report,
+        json_text=checked.rendered["json"],
+        html_text=checked.rendered["html"],
+        declaration=checked.content,
         profile_only=stricter,
     )
 
 
 CRASHED = "could not be evaluated: the engine crashed"
-THREADS_PER_WORKER = 2  # OPA: while one thread waits on Go, the other does Python work
 # Test-only: a worker aborts (a real native crash) before assessing the submission of this
 # file name. Only whoever runs pyrules sets the environment; no submission can.
 ABORT_ON = "PYRULES_TEST_ABORT_ON"
+# Go's collector in the workers: OPA's engine allocates much short-lived memory per query,
+# and at Go's default (GOGC=100) about a quarter of its CPU time was garbage collection;
+# at 400 a worker holds some 25 MB more. Go reads it once, when its runtime starts in a
+# worker, from the environment the worker was started with; a GOGC already set is kept.
+WORKER_ENVIRONMENT = {"GOGC": "400"}
 
 
 class _Worker:
     """One worker process: its settings, and checkers (so engines) per thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, threads: int) -> None:
         import threading
 
         self.settings = settings
         self.own = threading.local()
+        self.thread_count = threads
         self.threads: ThreadPoolExecutor | None = None
 
     def assess(self, submission: Submission) -> Outcome:
@@ -320,28 +317,35 @@ class _Worker:
         return assess_one(checker, self.settings, submission, defaults)
 
     def assess_batch(self, batch: Sequence[Submission]) -> list[Outcome]:
-        """OPA's engine in threads (ctypes releases the GIL while Go evaluates); regopy
-        holds the GIL while it evaluates, so there one at a time."""
-        if len(batch) == 1 or self.settings.engine != "opa":
+        """In threads when the run gave this worker more than one (ctypes releases the GIL
+        while Go evaluates, so a thread's Python work overlaps another's query)."""
+        if len(batch) == 1 or self.thread_count == 1:
             return [self.assess(submission) for submission in batch]
         if self.threads is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            self.threads = ThreadPoolExecutor(THREADS_PER_WORKER)
+            self.threads = ThreadPoolExecutor(self.thread_count)
         return list(self.threads.map(self.assess, batch))
 
 
 _worker: _Worker | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, threads: int) -> None:
     global _worker
-    _worker = _Worker(settings)
+    _worker = _Worker(settings, threads)
 
 
 def _assess_in_worker(batch: Sequence[Submission]) -> list[Outcome]:
     assert _worker is not None, "the worker initializer did not run"
     return _worker.assess_batch(batch)
+
+
+def threads_per_worker(engine: str | None, workers: int) -> int:
+    """Threads only for OPA's engine (regopy holds the GIL while it evaluates) and only for
+    cores the workers leave idle: with a worker per core, a second thread (each builds its
+    own engine) cost more CPU time than its overlap saved, on two cores."""
+    return max(1, default_jobs() // workers) if engine == "opa" else 1
 
 
 def run(
@@ -373,12 +377,11 @@ def run(
         build_checker(settings)
         build_defaults_checker(settings)
     batch = max(1, min(16, len(submissions) // (workers * 4)))
+    shape = _Pool(workers, batch, threads_per_worker(settings.engine, workers))
     outcomes: list[Outcome] = []
     remaining, hunting = list(submissions), False
     while remaining:
-        done = _in_pool(
-            remaining, settings, 1 if hunting else workers, 1 if hunting else batch, on_done
-        )
+        done = _in_pool(remaining, settings, _Pool(1, 1, 1) if hunting else shape, on_done)
         outcomes.extend(done)
         remaining = remaining[len(done) :]
         if remaining and hunting:
@@ -390,11 +393,19 @@ def run(
     return outcomes
 
 
+class _Pool(NamedTuple):
+    """How a pool runs: worker processes, submissions sent to a worker at a time, and
+    threads in each worker."""
+
+    workers: int
+    batch: int
+    threads: int
+
+
 def _in_pool(
     submissions: Sequence[Submission],
     settings: Settings,
-    workers: int,
-    batch: int,
+    shape: _Pool,
     on_done: Callable[[Outcome], None] | None,
 ) -> list[Outcome]:
     """The outcomes, in order, up to the first batch lost when a worker process died (a
@@ -403,14 +414,15 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    batches = [submissions[i : i + batch] for i in range(0, len(submissions), batch)]
+    batches = [submissions[i : i + shape.batch] for i in range(0, len(submissions), shape.batch)]
     outcomes: list[Outcome] = []
     with (
+        _environment(WORKER_ENVIRONMENT),
         ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=shape.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(settings,),
+            initargs=(settings, shape.threads),
         ) as pool,
         suppress(BrokenProcessPool),
     ):
@@ -420,6 +432,19 @@ def _in_pool(
                 if on_done:
                     on_done(outcome)
     return outcomes
+
+
+@contextmanager
+def _environment(defaults: dict[str, str]) -> Iterator[None]:
+    """These variables, where unset, in the environment of the processes started meanwhile
+    (spawned workers inherit it); as they were afterwards."""
+    added = [name for name in defaults if name not in os.environ]
+    os.environ.update({name: defaults[name] for name in added})
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def default_jobs() -> int:

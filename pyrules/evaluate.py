@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pyrules import __version__
 from pyrules.engine import ENGINES, Engine, RawResult
 from pyrules.errors import EXIT_INPUT, EXIT_NONCOMPLIANT, EXIT_OK, InputError, printable
-from pyrules.loader import Document, Limits, load
+from pyrules.loader import Document, Limits, LoadError, load, loads, read_regular
 from pyrules.model import (
     Control,
     ControlResult,
@@ -337,6 +337,7 @@ class FileCheck:
     report: Report | None = None
     rendered: dict[str, str] = field(default_factory=dict)  # format name -> text
     problems: tuple[str, ...] = ()
+    content: bytes | None = None  # the file's bytes as read: the very ones checked
 
     @property
     def exit_code(self) -> int:
@@ -356,6 +357,8 @@ def check_declaration(
     formats: Mapping[str, RenderContext] | None = None,
     *,
     name: str | None = None,
+    waivers: Path | None = None,
+    generated_at: str | None = None,
     signer: Signer | None = None,
     attestation: Path | None = None,
 ) -> FileCheck:
@@ -363,19 +366,33 @@ def check_declaration(
     render each format of `formats` (its context gets the declaration's text), and with
     `signer` write a signed attestation of the JSON report to `attestation`. A declaration
     that cannot be checked is a `FileCheck` with problems, not an exception; only writing
-    the attestation raises (InputError). `name`: the declaration's name in the report
-    [default: the path as given]."""
+    the attestation raises (InputError).
+
+    `name`: the declaration's name in the report and in its problems [default: the path
+    as given]. `waivers`: this declaration's own waiver file (assess: one per submission),
+    read once the declaration is, so a broken one is this declaration's problem (called by
+    its file name when `name` is given). `generated_at`: the time of the run, recorded in
+    the report before it is rendered."""
+    shown = str(path) if name is None else name
     try:
-        document = load(path, checker.limits)
-        if name is not None:
-            document = replace(document, name=name)
+        document, content = _read(path, checker.limits, name)
+        if waivers is not None:
+            from pyrules.waivers import load_waivers
+
+            known = [c.id for c in checker.standard.controls]
+            own = load_waivers(
+                waivers, known, checker.limits, None if name is None else waivers.name
+            )
+            checker = replace(checker, waivers=own)
         report = checker.check_document(document)
     except InvalidDeclaration as exc:
         return FileCheck(path, problems=tuple(exc.lines))
     except InputError as exc:
         return FileCheck(path, problems=(str(exc),))
     except RecursionError:
-        return FileCheck(path, problems=(f"{path}: nested too deeply to process",))
+        return FileCheck(path, problems=(f"{shown}: nested too deeply to process",))
+    if generated_at:
+        report = replace(report, generated_at=generated_at)
     rendered = {}
     if formats:
         from pyrules.render import renderer
@@ -387,4 +404,17 @@ def check_declaration(
         from pyrules.attest import write_attestation
 
         write_attestation(attestation, report, path.name, signer, rendered.get("json"))
-    return FileCheck(path, document, report, rendered)
+    return FileCheck(path, document, report, rendered, content=content)
+
+
+def _read(path: Path, limits: Limits, name: str | None) -> tuple[Document, bytes]:
+    """The declaration and the bytes it was parsed from, read once: what a round keeps as
+    the declaration is then what was assessed, even if the file changes meanwhile."""
+    try:
+        content = read_regular(path, limits.max_bytes)
+        document = loads(content, os.fspath(path), limits=limits)
+    except LoadError as exc:
+        if name is None:
+            raise
+        raise LoadError(name, exc.line, exc.column, exc.message) from None
+    return (document if name is None else replace(document, name=name)), content

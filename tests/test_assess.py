@@ -324,3 +324,27 @@ def test_the_matrix_renderer_looks_nothing_up_upstream() -> None:
             else:
                 continue
             assert not names & upstream, f"{path.name} imports {sorted(names & upstream)}"
+
+
+def test_workers_get_threads_only_for_opa_and_only_for_idle_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pyrules import assess as module
+
+    monkeypatch.setattr(module, "default_jobs", lambda: 4)
+    assert [module.threads_per_worker("opa", w) for w in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
+    assert module.threads_per_worker("regopy", 1) == 1
+
+
+def test_the_workers_environment_adds_what_is_unset_and_only_for_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from pyrules.assess import _environment
+
+    monkeypatch.delenv("GOGC", raising=False)
+    monkeypatch.setenv("GOMAXPROCS", "3")
+    with _environment({"GOGC": "400", "GOMAXPROCS": "1"}):
+        assert (os.environ["GOGC"], os.environ["GOMAXPROCS"]) == ("400", "3")
+    assert "GOGC" not in os.environ and os.environ["GOMAXPROCS"] == "3"

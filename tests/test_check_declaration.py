@@ -85,3 +85,43 @@ def test_with_a_signer_the_attestation_signs_the_json_report_as_rendered(
     digest = hashlib.sha256(checked.rendered["json"].encode("utf-8")).hexdigest()
     assert verified.predicate["report_sha256"] == digest
     assert verified.subject_name == "kestrel-video.yaml"
+
+
+def test_assess_names_the_file_records_the_time_and_keeps_the_bytes_checked(
+    checker: Checker,
+) -> None:
+    """What `assess` asks of it: the report names the file (not where it was), records
+    the time of the run before rendering, and the bytes kept are the ones checked."""
+    path = EXAMPLES / "kestrel-video.yaml"
+    checked = check_declaration(
+        checker,
+        path,
+        {"json": RenderContext(docs_url="")},
+        name=path.name,
+        waivers=EXAMPLES.parent / "waivers" / "kestrel-video.yaml",
+        generated_at="2026-09-15T10:00:00+00:00",
+    )
+    assert checked.report is not None and checked.report.declaration.name == path.name
+    assert json.loads(checked.rendered["json"])["generated_at"] == "2026-09-15T10:00:00+00:00"
+    assert checked.report.waiver_file is not None
+    assert checked.report.waiver_file.name == "kestrel-video.yaml"  # its file name alone
+    assert checked.content == path.read_bytes()
+    assert hashlib.sha256(checked.content).hexdigest() == checked.report.declaration.sha256
+
+
+def test_with_a_name_problems_name_the_file_not_its_folder(
+    checker: Checker, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("platform: [\n", encoding="utf-8")
+    (tmp_path / "oops.waivers.yaml").write_text("waivers: [oops]\n", encoding="utf-8")
+    assert check_declaration(checker, broken, name="broken.yaml").reason.startswith(
+        "broken.yaml:2:1: invalid YAML"
+    )
+    missing = check_declaration(checker, tmp_path / "gone.yaml", name="gone.yaml")
+    assert missing.reason == "gone.yaml:1:1: no such file"
+    good = EXAMPLES / "aurora-social.yaml"
+    bad_waivers = check_declaration(
+        checker, good, name=good.name, waivers=tmp_path / "oops.waivers.yaml"
+    )
+    assert bad_waivers.report is None and bad_waivers.reason.startswith("oops.waivers.yaml:")
