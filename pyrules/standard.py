@@ -107,16 +107,16 @@ def load_standard(root: Path | None = None) -> Standard:
     if not policies.is_dir():
         raise StandardError(f"{root}: not a standard (no policies/ directory)")
     files = _read_files(root)
-    version = _read_version(policies / ".manifest", files)
-    texts = {
-        path.relative_to(policies).as_posix(): _decode(path, data)
-        for path, data in files.items()
-        if path.suffix == ".rego" and path.is_relative_to(policies)
+    version = _read_version(policies / ".manifest", files.get("policies/.manifest"))
+    texts = {  # by bundle path, as the engines and the controls name them
+        name.removeprefix("policies/"): _decode(f"{root}/{name}", data)
+        for name, data in files.items()
+        if name.startswith("policies/") and name.endswith(".rego")
     }
-    sha256 = _digest(root, files)
+    sha256 = _digest(files)
     modules, families, controls = _parsed(texts, sha256)
     params_path = policies / "edhs" / "params" / "data.json"
-    params = _read_json(params_path, files)
+    params = _read_json(params_path, files.get("policies/edhs/params/data.json"))
     if not isinstance(params, dict):
         raise StandardError(f"{params_path}:1:1: the parameters must be a JSON object")
     return Standard(
@@ -182,16 +182,17 @@ def _index(
     return by_id
 
 
-def _read_version(manifest: Path, files: dict[Path, bytes]) -> str:
-    data = _read_json(manifest, files)
+def _read_version(manifest: Path, data: bytes | None) -> str:
+    data = _read_json(manifest, data)
     revision = data.get("revision") if isinstance(data, dict) else None
     if not isinstance(revision, str) or not re.fullmatch(r"\d+\.\d+\.\d+", revision):
         raise StandardError(f"{manifest}: 'revision' must be the standard version, e.g. 0.1.0")
     return revision
 
 
-def _read_files(root: Path) -> dict[Path, bytes]:
-    """Every file of the standard (policies/ and schemas/), read once, in digest order."""
+def _read_files(root: Path) -> dict[str, bytes]:
+    """Every file of the standard (policies/ and schemas/) by its path relative to the
+    root, read once, in digest order."""
     files = {}
     for sub in ("policies", "schemas"):
         base = root / sub
@@ -199,13 +200,13 @@ def _read_files(root: Path) -> dict[Path, bytes]:
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             try:
-                files[path] = path.read_bytes()
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
             except OSError as exc:
                 raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
     return files
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path | str, data: bytes) -> str:
     """UTF-8 text with its line ends made '\\n', as reading the file as text makes them."""
     try:
         text = data.decode("utf-8")
@@ -221,9 +222,8 @@ def _read_text(path: Path) -> str:
         raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def _read_json(path: Path, files: dict[Path, bytes] | None = None) -> Any:
-    """A JSON file of the standard: from `files` when it was read with them."""
-    data = (files or {}).get(path)
+def _read_json(path: Path, data: bytes | None = None) -> Any:
+    """A JSON file of the standard, read now unless its bytes are given."""
     text = _read_text(path) if data is None else _decode(path, data)
     try:
         return json.loads(text)
@@ -334,11 +334,11 @@ def _references(where: str, resources: Any, reviews: Any) -> list[Reference]:
     return references
 
 
-def _digest(root: Path, files: dict[Path, bytes]) -> str:
+def _digest(files: dict[str, bytes]) -> str:
     """SHA-256 over every file of the standard, by relative path, so any change shows."""
     h = hashlib.sha256()
-    for path, data in files.items():
-        rel = path.relative_to(root).as_posix().encode()
+    for name, data in files.items():
+        rel = name.encode()
         h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
