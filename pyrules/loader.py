@@ -532,6 +532,9 @@ def _short_tag(tag: str) -> str:
 
 def _plain(value: str) -> Any:
     """A plain scalar the way safe_load reads it, except that timestamps stay text."""
+    resolvers = _RESOLVER.yaml_implicit_resolvers  # by first character; None: any
+    if value[:1] not in resolvers and None not in resolvers:
+        return value  # no resolver looks at it (most keys): text, without asking
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     construct = _CONSTRUCT.get(tag)
     if construct is None:  # str, timestamp, merge ('<<' as a value), value ('=')
