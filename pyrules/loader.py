@@ -42,7 +42,7 @@ import os
 import re
 import stat
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 from typing import Any, Literal
@@ -147,6 +147,65 @@ class Document:
 
 
 _ROOT = Position(1, 1)
+
+
+class _Positions(Mapping[str, Position]):
+    """Where each node starts, by JSON pointer, as a Position made when asked for: a
+    declaration has thousands of nodes and a check looks up a few, and building every
+    Position cost a quarter of the loader's time. Subclasses say how a start is kept."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, starts: dict[str, Any]) -> None:
+        self._starts = starts
+
+    def _position(self, start: Any) -> Position:
+        raise NotImplementedError
+
+    def __getitem__(self, pointer: str) -> Position:
+        return self._position(self._starts[pointer])
+
+    def __contains__(self, pointer: object) -> bool:
+        return pointer in self._starts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._starts)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class _MarkPositions(_Positions):
+    """YAML: the parser's start mark of each node (0-based line and column)."""
+
+    __slots__ = ()
+
+    def _position(self, start: Any) -> Position:
+        return Position(start.line + 1, start.column + 1)
+
+
+class _IndexPositions(_Positions):
+    """JSON: the index in the text where each member's key or item starts."""
+
+    __slots__ = ("_line_starts", "_text")
+
+    def __init__(self, starts: dict[str, int], text: str) -> None:
+        super().__init__(starts)
+        self._text = text
+        self._line_starts: list[int] | None = None  # found on the first look-up
+
+    def _position(self, start: int) -> Position:
+        line_starts = self._line_starts
+        if line_starts is None:
+            line_starts = self._line_starts = [0]
+            line_starts.extend(m.end() for m in re.finditer("\n", self._text))
+        row = bisect_right(line_starts, start)
+        return Position(row, start - line_starts[row - 1] + 1)
+
+
 _MIB = 1024 * 1024
 
 
@@ -372,6 +431,7 @@ _CONSTRUCT: dict[str, Callable[[yaml.ScalarNode], Any]] = {
 _NESTING_PROBLEM = "exceeded maximum nesting depth"  # libyaml's own cap (1000 levels)
 _MISSING: Any = object()
 _NOT_MERGEABLE = "a merge key '<<' takes aliases of mappings (e.g. <<: *base)"
+_ROOT_MARK = yaml.error.Mark("", 0, 0, 0, None, None)  # the document itself: line 1, column 1
 
 
 class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -472,6 +532,9 @@ def _short_tag(tag: str) -> str:
 
 def _plain(value: str) -> Any:
     """A plain scalar the way safe_load reads it, except that timestamps stay text."""
+    resolvers = _RESOLVER.yaml_implicit_resolvers  # by first character; None: any
+    if value[:1] not in resolvers and None not in resolvers:
+        return value  # no resolver looks at it (most keys): text, without asking
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     construct = _CONSTRUCT.get(tag)
     if construct is None:  # str, timestamp, merge ('<<' as a value), value ('=')
@@ -500,7 +563,7 @@ def _tagged(tag: str, value: str) -> Any:
 
 def _parse_yaml(
     text: str, name: str, limits: Limits
-) -> tuple[dict[str, Any], dict[str, Position], dict[str, str]]:
+) -> tuple[dict[str, Any], Mapping[str, Position], dict[str, str]]:
     use_c = _CParser is not None
     while True:
         parser: Any = None
@@ -537,10 +600,9 @@ def _parse_yaml(
             dispose = getattr(parser, "dispose", None)  # frees libyaml's buffers
             if dispose is not None:
                 dispose()
-        positions = {"": _ROOT}
-        for pointer, mark in entries:
-            positions[pointer] = Position(mark.line + 1, mark.column + 1)
-        return root, positions, scalars
+        marks: dict[str, Any] = {"": _ROOT_MARK}
+        marks.update(entries)
+        return root, _MarkPositions(marks), scalars
 
 
 def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> LoadError:
@@ -615,11 +677,12 @@ class _Walker:
 
     def scalar(self, event: ScalarEvent) -> None:
         mark = event.start_mark
-        self.nodes += 1
-        if self.nodes > self.max_nodes:
+        nodes = self.nodes = self.nodes + 1
+        if nodes > self.max_nodes:
             raise _Fail(mark, f"more than {self.max_nodes} nodes; the file is too large to check")
         raw = event.value
-        plain = event.tag is None and event.implicit[0]
+        tag = event.tag
+        plain = tag is None and event.implicit[0]
         value = self.cache.get(raw, _MISSING) if plain else _MISSING
         if value is _MISSING:
             value = self._scalar_value(event, plain)
@@ -627,15 +690,21 @@ class _Walker:
         if not stack:
             raise _Fail(mark, f"the declaration must be a mapping, found {_kind(value)}")
         frame = stack[-1]
-        if frame.is_map and frame.key is None:
-            if plain and raw == "<<":
-                _merge_key(frame, mark)
-            else:
-                _key(frame, value, raw, mark, self.entries)
-        else:
+        key = frame.key
+        if not frame.is_map or key is _MERGING:
             pointer = self._place(frame, value, mark)
-            if value.__class__ is not str and event.tag is None:
-                self.scalars[pointer] = raw
+        elif key is not None:  # a member's value, the most common event: placed here
+            frame.container[key] = value
+            frame.key = None
+            pointer = frame.key_pointer
+        elif plain and raw == "<<":
+            _merge_key(frame, mark)
+            pointer = None
+        else:
+            _key(frame, value, raw, mark, self.entries)
+            pointer = None
+        if pointer is not None and tag is None and value.__class__ is not str:
+            self.scalars[pointer] = raw
         if event.anchor is not None:
             _define(self.anchors, stack, event.anchor, value, mark)
 
@@ -976,7 +1045,7 @@ class _JsonParser:
         self.nodes = 0
         self.pointer = ""  # the place of the value that starts next
 
-    def parse(self) -> tuple[dict[str, Any], dict[str, Position]]:
+    def parse(self) -> tuple[dict[str, Any], Mapping[str, Position]]:
         text = self.text
         stack = self.stack
         i = _skip_ws(text, 0).end()
@@ -1136,12 +1205,7 @@ class _JsonParser:
             raise self._fail(comma, "trailing comma before ']'")
         return self._item(i, top)
 
-    def _positions(self) -> dict[str, Position]:
-        positions = {"": _ROOT}
-        if self.pointers:
-            line_starts = [0]
-            line_starts.extend(m.end() for m in re.finditer("\n", self.text))
-            for pointer, index in zip(self.pointers, self.starts, strict=True):
-                row = bisect_right(line_starts, index)
-                positions[pointer] = Position(row, index - line_starts[row - 1] + 1)
-        return positions
+    def _positions(self) -> Mapping[str, Position]:
+        starts = {"": 0}
+        starts.update(zip(self.pointers, self.starts, strict=True))
+        return _IndexPositions(starts, self.text)

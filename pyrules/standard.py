@@ -18,7 +18,6 @@ from typing import Any
 
 from pyrules.errors import StandardError
 from pyrules.model import BASES, SEVERITIES, Control, Family, Module, Reference
-from pyrules.rego_source import lib_reads, parameter_reads, parse_module, reads_with_lib
 
 CONTROL_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
 REQUIRED_CUSTOM = ("id", "severity", "aceeeo", "rationale", "applies_when", "remediation")
@@ -107,22 +106,65 @@ def load_standard(root: Path | None = None) -> Standard:
     policies = root / "policies"
     if not policies.is_dir():
         raise StandardError(f"{root}: not a standard (no policies/ directory)")
-    version = _read_version(policies / ".manifest")
-    modules = tuple(_read_module(policies, p) for p in sorted(policies.rglob("*.rego")))
+    files = _read_files(root)
+    version = _read_version(policies / ".manifest", files.get("policies/.manifest"))
+    texts = {  # by bundle path, as the engines and the controls name them
+        name.removeprefix("policies/"): _decode(f"{root}/{name}", data)
+        for name, data in files.items()
+        if name.startswith("policies/") and name.endswith(".rego")
+    }
+    sha256 = _digest(files)
+    modules, families, controls = _parsed(texts, sha256)
     params_path = policies / "edhs" / "params" / "data.json"
-    params = _read_json(params_path)
+    params = _read_json(params_path, files.get("policies/edhs/params/data.json"))
     if not isinstance(params, dict):
         raise StandardError(f"{params_path}:1:1: the parameters must be a JSON object")
-    families = tuple(
-        _family(m) for m in modules if m.annotation and m.annotation.get("scope") == "subpackages"
+    return Standard(
+        root=root,
+        version=version,
+        modules=modules,
+        controls=controls,
+        families=families,
+        params=params,
+        sha256=sha256,
+        _by_id=_index(controls, params, params_path.name),
     )
-    lib_params = lib_reads(modules, parameter_reads)
-    controls = tuple(
-        sorted(
-            (_control(m, lib_params) for m in modules if _is_control(m)),
-            key=lambda c: c.id,
+
+
+Parsed = tuple[tuple[Module, ...], tuple[Family, ...], tuple[Control, ...]]
+
+
+def _parsed(texts: dict[str, str], sha256: str) -> Parsed:
+    """Modules, families and controls from the policies' texts (by bundle path): from the
+    cache when the same files were parsed by the same code before, as parsing the METADATA
+    YAML and what each policy reads is most of the cost of loading a standard."""
+    cache = _cache_file(sha256)
+    parsed = _from_cache(cache, texts)
+    if parsed is None:
+        from pyrules.rego_source import lib_reads, parameter_reads, parse_module
+
+        modules = tuple(parse_module(path, text) for path, text in texts.items())
+        families = tuple(
+            _family(m)
+            for m in modules
+            if m.annotation and m.annotation.get("scope") == "subpackages"
         )
-    )
+        lib_params = lib_reads(modules, parameter_reads)
+        controls = tuple(
+            sorted(
+                (_control(m, lib_params) for m in modules if _is_control(m)),
+                key=lambda c: c.id,
+            )
+        )
+        parsed = modules, families, controls
+        _to_cache(cache, parsed)
+    return parsed
+
+
+def _index(
+    controls: tuple[Control, ...], params: dict[str, Any], params_name: str
+) -> dict[str, Control]:
+    """The controls by ID; an ID used twice, or a parameter read but not defined, is an error."""
     by_id: dict[str, Control] = {}
     for control in controls:
         if control.id in by_id:
@@ -135,48 +177,60 @@ def load_standard(root: Path | None = None) -> Standard:
         if missing:  # an undefined parameter would make the control's checks silently pass
             raise StandardError(
                 f"policies/{control.source}:{control.line}: {control.id} reads parameter(s) "
-                f"{', '.join(missing)}, which {params_path.name} does not define"
+                f"{', '.join(missing)}, which {params_name} does not define"
             )
-    return Standard(
-        root=root,
-        version=version,
-        modules=modules,
-        controls=controls,
-        families=families,
-        params=params,
-        sha256=_digest(root),
-        _by_id=by_id,
-    )
+    return by_id
 
 
-def _read_version(manifest: Path) -> str:
-    data = _read_json(manifest)
+def _read_version(manifest: Path, data: bytes | None) -> str:
+    data = _read_json(manifest, data)
     revision = data.get("revision") if isinstance(data, dict) else None
     if not isinstance(revision, str) or not re.fullmatch(r"\d+\.\d+\.\d+", revision):
         raise StandardError(f"{manifest}: 'revision' must be the standard version, e.g. 0.1.0")
     return revision
 
 
-def _read_text(path: Path) -> str:
+def _read_files(root: Path) -> dict[str, bytes]:
+    """Every file of the standard (policies/ and schemas/) by its path relative to the
+    root, read once, in digest order."""
+    files = {}
+    for sub in ("policies", "schemas"):
+        base = root / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            try:
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+            except OSError as exc:
+                raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
+    return files
+
+
+def _decode(path: Path | str, data: bytes) -> str:
+    """UTF-8 text with its line ends made '\\n', as reading the file as text makes them."""
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StandardError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _read_json(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
-        return json.loads(_read_text(path))
+        return _decode(path, path.read_bytes())
+    except OSError as exc:
+        raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _read_json(path: Path, data: bytes | None = None) -> Any:
+    """A JSON file of the standard, read now unless its bytes are given."""
+    text = _read_text(path) if data is None else _decode(path, data)
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise StandardError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise StandardError(f"{path}:1:1: nested too deeply to read") from None
-
-
-def _read_module(policies: Path, path: Path) -> Module:
-    return parse_module(path.relative_to(policies).as_posix(), _read_text(path))
 
 
 def _is_control(module: Module) -> bool:
@@ -200,6 +254,8 @@ def _family(module: Module) -> Family:
 
 
 def _control(module: Module, lib_params: dict[str, set[str]]) -> Control:
+    from pyrules.rego_source import parameter_reads, reads_with_lib
+
     annotation = module.annotation or {}
     custom = annotation.get("custom") or {}
     where = f"{module.path}:{module.package_line}"
@@ -278,18 +334,91 @@ def _references(where: str, resources: Any, reviews: Any) -> list[Reference]:
     return references
 
 
-def _digest(root: Path) -> str:
+def _digest(files: dict[str, bytes]) -> str:
     """SHA-256 over every file of the standard, by relative path, so any change shows."""
     h = hashlib.sha256()
-    for sub in ("policies", "schemas"):
-        base = root / sub
-        if not base.is_dir():
-            continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            rel = path.relative_to(root).as_posix().encode()
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise StandardError(f"{path}: cannot read ({exc.strerror})") from None
-            h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    for name, data in files.items():
+        rel = name.encode()
+        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the cache
+
+# Parsed standards kept (about 0.2 MB each; each version, copy or edit of a standard is one).
+CACHE_KEEP = 16
+CACHE_PATTERN = "standard-*.json"
+# The code whose output is cached: a change to any of it makes a new key.
+PARSING_CODE = ("standard.py", "rego_source.py", "model.py", "levels.py")
+
+
+def _cache_file(sha256: str) -> Path | None:
+    """The cache entry of a standard's digest as parsed by this pyrules and PyYAML (None
+    without a home directory or the sources of that code: then nothing is cached)."""
+    import yaml
+
+    from pyrules.cache import default_cache_dir
+
+    h = hashlib.sha256(f"{sha256} {yaml.__version__}".encode())
+    here = Path(__file__).parent
+    try:
+        for name in PARSING_CODE:
+            h.update((here / name).read_bytes())
+        return default_cache_dir() / CACHE_PATTERN.replace("*", h.hexdigest())
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() without a home
+        return None
+
+
+def _from_cache(cache: Path | None, texts: dict[str, str]) -> Parsed | None:
+    """The cached parse of these texts; None when there is none or it is damaged (its
+    payload no longer matches the digest written with it) or does not fit the texts."""
+    from pyrules.cache import read_entry
+
+    data = read_entry(cache) if cache is not None else None
+    if data is None:
+        return None
+    digest, _, payload = data.partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None
+    try:
+        return _decode_parsed(json.loads(payload), texts)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+
+
+def _decode_parsed(cached: dict[str, Any], texts: dict[str, str]) -> Parsed:
+    if [m[0] for m in cached["modules"]] != list(texts):
+        raise ValueError("cached for other files")
+    return (
+        tuple(Module(path, texts[path], *rest) for path, *rest in cached["modules"]),
+        tuple(Family(**f) for f in cached["families"]),
+        tuple(
+            Control(**{**c, "references": [Reference(**r) for r in c["references"]]})
+            for c in cached["controls"]
+        ),
+    )
+
+
+def _to_cache(cache: Path | None, parsed: Parsed) -> None:
+    """Cache a parse only when reading it back gives the same objects (METADATA that YAML
+    reads as a date, say, would come back as text)."""
+    from dataclasses import asdict
+
+    from pyrules.cache import write_entry
+
+    if cache is None:
+        return
+    modules, families, controls = parsed
+    cached = {
+        "modules": [[m.path, m.package, m.package_line, m.annotation] for m in modules],
+        "families": [asdict(f) for f in families],
+        "controls": [asdict(c) for c in controls],
+    }
+    try:
+        payload = json.dumps(cached, ensure_ascii=False).encode()
+        same = _decode_parsed(json.loads(payload), {m.path: m.source for m in modules}) == parsed
+    except (ValueError, TypeError):
+        return
+    if same:
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        write_entry(cache, digest + b"\n" + payload, CACHE_PATTERN, CACHE_KEEP)

@@ -50,3 +50,14 @@ def test_check_imports_neither_pydantic_nor_other_commands(tmp_path: Path) -> No
     assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
     others = {f"pyrules.cli.{m}" for m in CLI_MODULES if m != "check"}
     assert not modules & others, modules & others
+
+
+def test_a_warm_check_neither_parses_policies_nor_reads_package_metadata(tmp_path: Path) -> None:
+    # The parsed standard comes from the cache once a run has filled it; the OPA binding's
+    # version from its dist-info folder (importing importlib.metadata costs more than the
+    # evaluation).
+    args = ("check", str(EXAMPLES / "kestrel-video.yaml"), "--format", "json")
+    imported_by(tmp_path, *args)
+    modules = imported_by(tmp_path, *args)
+    assert "pyrules.standard" in modules
+    assert not {"pyrules.rego_source", "importlib.metadata"} & modules

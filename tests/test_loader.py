@@ -144,6 +144,18 @@ def test_json_positions_on_a_multi_line_file() -> None:
     assert len(p) == 14
 
 
+@pytest.mark.parametrize(("name", "text"), [("d.yaml", DECLARATION), ("d.json", DECLARATION_JSON)])
+def test_positions_are_a_plain_mapping_that_survives_pickling(name: str, text: str) -> None:
+    # Positions are made on look-up; to every reader they are the dict they used to be.
+    doc = loads(text.encode(), name)
+    as_dict = dict(doc.positions.items())
+    assert doc.positions == as_dict and as_dict == doc.positions
+    assert list(doc.positions) == list(as_dict) and len(doc.positions) == len(as_dict)
+    assert "/nothing" not in doc.positions and doc.positions.get("/nothing") is None
+    again = pickle.loads(pickle.dumps(doc))
+    assert again == doc and dict(again.positions.items()) == as_dict
+
+
 def test_json_numbers_and_escapes_follow_json_not_yaml() -> None:
     raw = rb'{"a": 1e5, "b": -0.5E-2, "c": 12, "d": "x\/y\u00e9\ud83d\ude00", "e": [true, null]}'
     assert loads(raw, "d.json").data == {

@@ -163,3 +163,28 @@ def test_yaml_positions_are_where_pyyaml_puts_each_key_and_item(
     assert marks  # the document has members
     found = {p: (pos.line, pos.column) for p, pos in document.positions.items() if p}
     assert found == marks
+
+
+PLAIN_CHARACTERS = "abnoyesltruxfNOYTF0123456789.+-_~=<:E"  # enough for yes, null, 0x1F, 1e3...
+
+
+@settings(SETTINGS, suppress_health_check=[*SETTINGS.suppress_health_check, FIXTURE])
+@given(scalar=st.text(alphabet=st.sampled_from(list(PLAIN_CHARACTERS)), max_size=8))
+def test_a_plain_scalar_reads_as_safe_load_reads_it(scalar: str, load_yaml_keep_dates: Any) -> None:
+    # Unquoted, as people write values (yes, 0x1F, .5, ~, 1_000, 1:30): the loader skips
+    # resolving text no resolver looks at, and must still agree with PyYAML on the rest.
+    import yaml
+
+    text = f"k: {scalar}\n"
+    try:
+        expected = load_yaml_keep_dates(text)
+    except yaml.YAMLError:
+        return
+    if not isinstance(expected, dict) or list(expected) != ["k"]:
+        return  # not one plain scalar after all (e.g. 'k: a: b')
+    try:
+        document = loads(text.encode(), "x.yaml", limits=LIMITS)
+    except LoadError as exc:
+        assert "finite" in exc.message or "mapping" in exc.message or "key" in exc.message
+        return
+    assert document.data == expected

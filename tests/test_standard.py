@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,62 @@ def test_a_policy_that_is_not_utf8_is_one_clear_error(copy: Path) -> None:
     (copy / POLICY).write_bytes(b"package edhs.inc.x\n# caf\xe9\n")
     with pytest.raises(StandardError, match="not UTF-8"):
         load_standard(copy)
+
+
+def cache_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("standard-*.json"))
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PYRULES_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_a_parsed_standard_is_cached_and_read_back_the_same(
+    copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_standard(copy)
+    assert len(cache_entries(cache)) == 1
+
+    def no_parsing(*_args: object) -> None:
+        raise AssertionError("parsed again despite the cache")
+
+    monkeypatch.setattr("pyrules.rego_source.parse_module", no_parsing)
+    again = load_standard(copy)
+    assert again == first and again.control("INC-01") == first.control("INC-01")
+    assert again.modules == first.modules  # sources, packages, lines and METADATA
+
+
+def test_a_changed_policy_is_parsed_again(copy: Path, cache: Path) -> None:
+    load_standard(copy)
+    policy = copy / POLICY
+    policy.write_text(policy.read_text().replace("#   severity: high\n", "#   severity: low\n"))
+    assert load_standard(copy).control("INC-01").severity == "low"
+    assert len(cache_entries(cache)) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: data.replace(b"INC-01", b"INC-99"),  # no longer the written payload
+        lambda data: b"",
+    ],
+)
+def test_a_damaged_cache_entry_is_parsed_again(copy: Path, cache: Path, damage: Any) -> None:
+    first = load_standard(copy)
+    (entry,) = cache_entries(cache)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert load_standard(copy) == first
+    assert load_standard(copy).has_control("INC-01")
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_time(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("PYRULES_CACHE_DIR", str(blocker / "cache"))
+    assert load_standard(copy).has_control("INC-01")

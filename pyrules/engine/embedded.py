@@ -39,6 +39,7 @@ from regopy.rego_shared import (
     rego_output_string,
 )
 
+from pyrules.cache import default_cache_dir, prune
 from pyrules.engine import RawResult, all_controls_query, evaluate_alone, parse_control_output
 from pyrules.errors import InputError, StandardError
 from pyrules.model import Control, Module
@@ -110,11 +111,6 @@ def to_rego_value(value: Any, depth: int = 0) -> Any:
         except OverflowError:
             return float("inf") if value > 0 else float("-inf")  # not JSON: an engine error
     return value
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(os.environ.get("PYRULES_CACHE_DIR") or Path(base) / "pyrules")
 
 
 class EmbeddedEngine:
@@ -322,15 +318,9 @@ CACHE_KEEP = 16
 def prune_cache(folder: Path, keep: int) -> None:
     """Remove all but the `keep` most recently used bundles (and their digests) from
     `folder`; what another process removes meanwhile is no error."""
-    bundles = []
-    for path in folder.glob("*.rbb"):
+    for path in prune(folder, "*.rbb", keep):
         with contextlib.suppress(OSError):
-            bundles.append((path.stat().st_mtime, path.name, path))
-    bundles.sort(reverse=True)
-    for _, _, path in bundles[keep:]:
-        for stale in (path, _digest_path(path)):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+            _digest_path(path).unlink()
 
 
 def _save_quietly(builder: regopy.Interpreter, bundle: regopy.Bundle, cache: Path) -> None:

@@ -15,11 +15,11 @@ threads with this engine.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import struct
 from collections.abc import Iterable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,16 +59,40 @@ def new_engine() -> OpaEngine:
 def opa_version() -> str:
     """`OPA v1.20.2 (opa-golib-python-bindings 0.4.4)`: the Go module version comes from the
     build information Go writes into every binary it links."""
-    binding = metadata.version(DIST)
     spec = importlib.util.find_spec("opa_bindings")
+    package = Path(spec.origin).parent if spec is not None and spec.origin is not None else None
+    binding = (package and installed_version(package.parent)) or _metadata_version()
     go_version = None
-    if spec is not None and spec.origin is not None:
-        library = Path(spec.origin).parent / "libopabridge.so"
+    if package is not None:
         try:
-            go_version = go_module_version(library, "github.com/open-policy-agent/opa")
+            go_version = go_module_version(
+                package / "libopabridge.so", "github.com/open-policy-agent/opa"
+            )
         except (OSError, struct.error, ValueError):
             go_version = None
     return f"OPA {go_version} ({DIST} {binding})" if go_version else f"{DIST} {binding}"
+
+
+def installed_version(site: Path) -> str | None:
+    """The binding's version from the `<name>-<version>.dist-info` folder an installer
+    writes beside the package (one, or None): importing importlib.metadata to ask would
+    cost a cold `pyrules check` more than the evaluation itself."""
+    prefix = DIST.replace("-", "_") + "-"
+    try:
+        found = [
+            entry.name[len(prefix) : -len(".dist-info")]
+            for entry in os.scandir(site)
+            if entry.name.startswith(prefix) and entry.name.endswith(".dist-info")
+        ]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
+
+
+def _metadata_version() -> str:
+    from importlib import metadata
+
+    return metadata.version(DIST)
 
 
 def go_module_version(library: Path, module: str) -> str | None:

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 from helpers import EXAMPLES, ROOT
 
-from pyrules.engine.inprocess import InProcessEngine, available, opa_version
+from pyrules.engine.inprocess import (
+    DIST,
+    InProcessEngine,
+    available,
+    installed_version,
+    opa_version,
+)
 from pyrules.evaluate import Checker, make_engine
 from pyrules.loader import load
 from pyrules.model import Control, Module
@@ -34,6 +40,22 @@ def test_the_default_engine_is_opa_in_process_and_reports_say_so() -> None:
     assert report.engine.name == "opa"
     assert report.engine.version == opa_version()
     assert opa_version().startswith("OPA v1.")
+
+
+def test_the_binding_version_is_the_one_pip_recorded() -> None:
+    from importlib import metadata
+
+    assert opa_version().endswith(f"({DIST} {metadata.version(DIST)})")
+
+
+def test_the_binding_version_is_read_from_its_one_dist_info_folder(tmp_path) -> None:
+    assert installed_version(tmp_path) is None
+    (tmp_path / "opa_golib_python_bindings-0.4.4.dist-info").mkdir()
+    (tmp_path / "opa_golib_python_bindings_extra-9.dist-info").mkdir()
+    assert installed_version(tmp_path) == "0.4.4"
+    (tmp_path / "opa_golib_python_bindings-0.5.0.dist-info").mkdir()
+    assert installed_version(tmp_path) is None  # two installs: ask importlib.metadata
+    assert installed_version(tmp_path / "missing") is None
 
 
 def test_a_failing_builtin_is_an_error_on_its_control_only() -> None:
