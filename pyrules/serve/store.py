@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import regopy
-from regopy.rego_shared import RegoError, rego_get_error
+from regopy import RegoError
 
-from pyrules.engine.embedded import describe_rego_error, new_interpreter, offset_to_line_col
+from pyrules.engine.embedded import (
+    describe_rego_error,
+    last_error,
+    new_interpreter,
+    offset_to_line_col,
+)
 from pyrules.engine.opa import AGGREGATE_ID, AGGREGATE_PACKAGE, aggregate_module
 from pyrules.errors import StandardError
 from pyrules.rego_source import PACKAGE_LINE
@@ -232,7 +237,7 @@ def build_bundle(modules: dict[str, str], data: dict[str, Any], query: str) -> r
             compile_errors(str(exc), modules),
         ) from None
     if not bundle.ok():
-        detail = rego_get_error(builder._impl).strip()
+        detail = last_error(builder)
         raise ApiError(
             400,
             "invalid_parameter",
