@@ -31,7 +31,7 @@ from pyrules.serve.decide import (
     read_json,
     worker_main,
 )
-from pyrules.serve.store import State
+from pyrules.serve.store import Guard, State
 
 ROOT = Path(__file__).resolve().parent.parent
 VERDICTS = "/v1/data/pyrules/all/verdicts"
@@ -237,3 +237,24 @@ def test_the_workers_go_runtime_settings_are_in_their_start_environment(pyrules_
         for name, value in GO_RUNTIME.items():
             wanted = os.environ.get(name, value)
             assert f"{name}={wanted}".encode() in environment, (pid, name)
+
+
+SEGMENTS = st.lists(st.sampled_from(["edhs", "inc", "all", "pyrules", "x"]), max_size=4)
+
+
+@given(
+    SEGMENTS,
+    st.lists(
+        st.lists(st.sampled_from(["edhs", "inc", "pyrules", "all"]), min_size=1, max_size=3),
+        max_size=4,
+    ),
+)
+def test_a_guard_reaches_what_a_comparison_with_each_package_reaches(
+    segments: list[str], packages: list[list[str]]
+) -> None:
+    # a package at, above or below the path: the definition, one comparison per package
+    expected = any(
+        segments[: len(package)] == package or package[: len(segments)] == segments
+        for package in packages
+    )
+    assert Guard(packages).reaches(segments) == expected
