@@ -32,6 +32,7 @@ REQUESTS = 1000
 CLIENTS = 8
 BUDGET_SECONDS = 900  # the whole run stops sending after this
 REQUEST_TIMEOUT = 60
+FLOOR_RUNS = 200  # declarations evaluated and validated for the floor
 DECISION = "/v1/data/pyrules/all/verdicts"
 
 
@@ -159,6 +160,7 @@ def serve_load(engine: str) -> float | None:
 
     began = time.perf_counter()
     main_before, workers_before = cpu_seconds(process.pid)
+    clients_before = time.process_time()  # this process: the 8 clients share the cores
     try:
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for thread in threads:
@@ -167,6 +169,7 @@ def serve_load(engine: str) -> float | None:
             thread.join()
         wall = time.perf_counter() - began
         main_after, workers_after = cpu_seconds(process.pid)
+        clients = time.process_time() - clients_before
         after_load = peak_mib(process.pid)
         statuses = [post(port, path, body) for path, body in large_bodies()]
         after_large = peak_mib(process.pid)
@@ -183,17 +186,66 @@ def serve_load(engine: str) -> float | None:
         f"{wall:.1f} s -> {rate:.0f} decisions/s; p50 {cuts[49] * 1000:.1f} ms, "
         f"p99 {cuts[98] * 1000:.1f} ms (target < 30 ms); {len(failures)} failed; CPU per "
         f"decision: server {(main_after - main_before) / REQUESTS * 1000:.1f} ms, workers "
-        f"{(workers_after - workers_before) / REQUESTS * 1000:.1f} ms; load average "
+        f"{(workers_after - workers_before) / REQUESTS * 1000:.1f} ms, this bench's clients "
+        f"{clients / REQUESTS * 1000:.1f} ms; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     for problem in sorted(set(failures))[:5]:
         print(f"    failed: {problem}")
+    server, clients = (main_after - main_before) / REQUESTS, clients / REQUESTS
+    print_floor(engine, server, clients)
     print(
         f"(d) serve memory: peak {after_load:.0f} MiB after the load check, {after_large:.0f} MiB "
         f"after the largest accepted body ({SERVE_MAX_BODY // 2**20} MiB, HTTP {statuses[0]}) "
         f"and 1 MiB of integers (HTTP {statuses[1]})"
     )
     return rate if not failures and statuses == [200, 400] else None
+
+
+def print_floor(engine: str, server: float, clients: float) -> None:
+    """What no server can beat on this machine: the raw engine loop and schema validation
+    (CPU per decision, no HTTP, no IPC), plus this run's server and client CPU, on all
+    cores; by Little's law, 8 closed-loop clients then wait at least 8 / rate on average."""
+    from pyrules.serve.decide import GO_RUNTIME
+
+    code = "import sys, serve_load; serve_load.floor_cpu(sys.argv[1])"
+    result = subprocess.run(
+        [sys.executable, "-c", code, engine],
+        env={**GO_RUNTIME, **os.environ, "PYTHONPATH": str(ROOT / "bench")},  # as serve's workers
+        capture_output=True, text=True, check=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    evaluation, validation = map(float, result.stdout.split())
+    cores = os.cpu_count() or 1
+    rate = cores / (evaluation + validation + server + clients)
+    print(
+        f"(d) serve floor, {engine:6s}: raw evaluation {evaluation * 1000:.1f} ms + schema "
+        f"validation {validation * 1000:.1f} ms CPU per decision; with this run's server and "
+        f"clients, {cores} cores allow at most {rate:.0f} decisions/s, a mean latency of at "
+        f"least {CLIENTS / rate * 1000:.0f} ms at {CLIENTS} clients (p99 < 30 ms needs more than "
+        f"{CLIENTS / 0.030:.0f} decisions/s)"
+    )
+
+
+def floor_cpu(engine: str) -> None:
+    """Print the CPU seconds per declaration of the raw engine loop (bench (b)'s) and of the
+    declaration schema's validation, on the bench's declarations."""
+    from run import raw_loop  # bench/ is on the path
+
+    from pyrules.schema import declaration_problems
+    from pyrules.standard import load_standard
+
+    standard = load_standard()
+    documents = [load(path) for path in examples()]
+    batch = [documents[index % len(documents)] for index in range(FLOOR_RUNS)]
+    raw = raw_loop(engine)
+    raw(documents)  # compiled and warm
+    start = time.process_time()
+    raw(batch)
+    evaluation = (time.process_time() - start) / FLOOR_RUNS
+    start = time.process_time()
+    for document in batch:
+        declaration_problems(document.data, standard)
+    print(evaluation, (time.process_time() - start) / FLOOR_RUNS)
 
 
 def processes(pid: int) -> list[int]:

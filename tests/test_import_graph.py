@@ -51,3 +51,22 @@ def test_a_cycle_through_a_function_level_import_is_found(
     assert cycle is not None
     assert set(cycle) == {"cyclic_pkg.a", "cyclic_pkg.b"}
     assert cycle[0] == cycle[-1]
+
+
+def test_serve_reaches_regopy_only_through_the_engine_package() -> None:
+    # regopy's private handles and its ctypes layer are the engine package's business
+    # (pyrules.engine.embedded owns regopy's workarounds), so serve cannot depend on them.
+    import ast
+
+    import pyrules.serve
+
+    for path in sorted(Path(pyrules.serve.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "regopy.rego_shared", f"{path.name}:{node.lineno}"
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+                assert "regopy.rego_shared" not in names, f"{path.name}:{node.lineno}"
+            if isinstance(node, ast.Attribute):
+                assert node.attr != "_impl", f"{path.name}:{node.lineno}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +22,16 @@ from pyrules.engine.inprocess import available
 from pyrules.engine.pool import WorkerDied, WorkerPool
 from pyrules.loader import Limits, load
 from pyrules.serve.api import ApiError
-from pyrules.serve.decide import TEST_CRASH, Ask, Decider, locate_json, read_json, worker_main
-from pyrules.serve.store import State
+from pyrules.serve.decide import (
+    GO_RUNTIME,
+    TEST_CRASH,
+    Ask,
+    Decider,
+    locate_json,
+    read_json,
+    worker_main,
+)
+from pyrules.serve.store import Guard, State
 
 ROOT = Path(__file__).resolve().parent.parent
 VERDICTS = "/v1/data/pyrules/all/verdicts"
@@ -210,3 +219,42 @@ def test_the_quick_reading_agrees_with_the_loader_on_any_json(value: Any, ascii:
     quick, loaded = quick_reading(raw), loader_reading(raw)
     assert json.dumps(quick) == json.dumps(loaded)  # NaN-free; -0.0 and 0.0 told apart
     assert not isinstance(quick, float) or not math.isinf(quick)
+
+
+def test_the_workers_go_runtime_settings_are_in_their_start_environment(pyrules_server) -> None:
+    # Go reads GOGC and GOMEMLIMIT once, from the environment its process started with: a
+    # value set inside a running worker is never seen, so the server sets them before it
+    # spawns its workers (a value of the user's own wins).
+    server = Path(f"/proc/{pyrules_server.process.pid}")
+    workers = [
+        int(pid)
+        for task in (server / "task").iterdir()
+        for pid in (task / "children").read_text().split()
+    ]
+    assert workers
+    for pid in workers:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        for name, value in GO_RUNTIME.items():
+            wanted = os.environ.get(name, value)
+            assert f"{name}={wanted}".encode() in environment, (pid, name)
+
+
+SEGMENTS = st.lists(st.sampled_from(["edhs", "inc", "all", "pyrules", "x"]), max_size=4)
+
+
+@given(
+    SEGMENTS,
+    st.lists(
+        st.lists(st.sampled_from(["edhs", "inc", "pyrules", "all"]), min_size=1, max_size=3),
+        max_size=4,
+    ),
+)
+def test_a_guard_reaches_what_a_comparison_with_each_package_reaches(
+    segments: list[str], packages: list[list[str]]
+) -> None:
+    # a package at, above or below the path: the definition, one comparison per package
+    expected = any(
+        segments[: len(package)] == package or package[: len(segments)] == segments
+        for package in packages
+    )
+    assert Guard(packages).reaches(segments) == expected

@@ -57,6 +57,12 @@ def new_interpreter() -> regopy.Interpreter:
     return rego
 
 
+def last_error(interpreter: regopy.Interpreter) -> str:
+    """The interpreter's error tree from its last build or query, or "" (regopy keeps it
+    behind its private handle; a failed output must not be formatted to read it)."""
+    return rego_get_error(interpreter._impl).strip()
+
+
 def entrypoints(controls: Iterable[Control]) -> list[str]:
     return [
         f"{c.package.replace('.', '/')}/{rule}" for c in controls for rule in ("applicable", "deny")
@@ -289,7 +295,7 @@ def _run_query(
         return QueryOutput(error=describe_rego_error(str(exc), sources))
     try:
         if not rego_output_ok(impl):
-            detail = rego_get_error(runner._impl).strip()
+            detail = last_error(runner)
             return QueryOutput(
                 error=describe_rego_error(detail, sources)
                 if detail

@@ -146,7 +146,7 @@ def serve(
     from pyrules.engine.inprocess import available, new_engine
     from pyrules.engine.pool import WorkerPool
     from pyrules.evaluate import default_engine
-    from pyrules.serve.decide import InWorkers, worker_main
+    from pyrules.serve.decide import GO_RUNTIME, InWorkers, worker_main
 
     engine = engine or default_engine()
     if engine == "opa" and not available():
@@ -157,6 +157,8 @@ def serve(
     if settings.writes is not None:
         store.compile_seconds = settings.writes.compile_seconds
     workers = max(1, min(os.cpu_count() or 1, settings.max_concurrent))
+    for name, value in GO_RUNTIME.items():  # inherited by the workers, read by their Go
+        os.environ.setdefault(name, value)
     pool = WorkerPool(worker_main, (engine, standard, settings.limits), workers, EVAL_SECONDS)
     try:
         decisions = InWorkers(pool)

@@ -50,14 +50,6 @@ class ServeSettings:
         return Limits(max_bytes=self.max_body + len(WRAP) + 2, max_nodes=self.max_nodes)
 
 
-def reaches(segments: list[str], packages: list[list[str]]) -> bool:
-    """True when `data.<segments>` evaluates one of the packages: the path is a package,
-    lies inside one, or holds one (`data`, `data.edhs`, ...)."""
-    return any(
-        segments[: len(path)] == path or path[: len(segments)] == segments for path in packages
-    )
-
-
 class BodyTooLarge(Exception):
     pass
 
@@ -215,9 +207,7 @@ class ServeApp:
             source = request.query_params["input"].encode("utf-8", "surrogatepass")
         else:
             source = None
-        guarded = self.settings.standard is not None and reaches(
-            segments, self.store.guarded_packages()
-        )
+        guarded = self.settings.standard is not None and self.store.guarded(segments)
         ask = Ask(segments, source, request.method == "POST", guarded, pretty(request))
         answer = await run_in_threadpool(self.decisions.answer, self.store.state(), ask)
         if answer.log is not None:

@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import regopy
-from regopy.rego_shared import RegoError, rego_get_error
+from regopy import RegoError
 
-from pyrules.engine.embedded import describe_rego_error, new_interpreter, offset_to_line_col
+from pyrules.engine.embedded import (
+    describe_rego_error,
+    last_error,
+    new_interpreter,
+    offset_to_line_col,
+)
 from pyrules.engine.opa import AGGREGATE_ID, AGGREGATE_PACKAGE, aggregate_module
 from pyrules.errors import StandardError
 from pyrules.rego_source import PACKAGE_LINE
@@ -58,6 +63,21 @@ def compile_errors(text: str, sources: dict[str, str]) -> list[dict[str, Any]]:
     return errors or [{"code": "rego_compile_error", "message": describe_rego_error(text, {})}]
 
 
+class Guard:
+    """Packages as sets of paths, so that a decision's path is checked in a few look-ups,
+    not in one comparison per control."""
+
+    def __init__(self, packages: list[list[str]]) -> None:
+        self._packages = {tuple(package) for package in packages}
+        self._above = {tuple(p[:end]) for p in packages for end in range(len(p) + 1)}
+
+    def reaches(self, segments: list[str]) -> bool:
+        """True when `data.<segments>` evaluates one of the packages: the path is a package,
+        lies inside one, or holds one (`data`, `data.edhs`, ...)."""
+        path = tuple(segments)
+        return path in self._above or any(path[:end] in self._packages for end in range(len(path)))
+
+
 def _pointer_segments(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in split_path(pointer)]
 
@@ -76,6 +96,7 @@ class PolicyStore:
             raise StandardError(f"the policies do not compile: {errors[0]['message']}")
         self._state = State(1, dict(modules), data)
         self._guarded: dict[str, tuple[str, list[str]]] = {}
+        self._guard: tuple[State, Guard] | None = None
 
     @property
     def _modules(self) -> dict[str, str]:
@@ -103,16 +124,21 @@ class PolicyStore:
         store._guarded[AGGREGATE_ID] = (modules[AGGREGATE_ID], AGGREGATE_PACKAGE.split("."))
         return store
 
-    def guarded_packages(self) -> list[list[str]]:
-        """The packages of the standard's controls (and of pyrules.all) still as the server
-        started with them: their decisions need a valid declaration. A control replaced by
-        a write is no longer the standard's, so its input is the writer's business."""
-        modules = self._modules  # the state is replaced whole on each write: no lock
-        return [
-            package
-            for policy_id, (source, package) in self._guarded.items()
-            if modules.get(policy_id) == source
-        ]
+    def guarded(self, segments: list[str]) -> bool:
+        """True when a decision on `data.<segments>` evaluates a package of the standard's
+        controls (or of pyrules.all) still as the server started with them: it needs a
+        valid declaration. A control replaced by a write is no longer the standard's, so
+        its input is the writer's business."""
+        state = self._state  # replaced whole on each write: no lock
+        known = self._guard
+        if known is None or known[0] is not state:  # once per state, not per decision
+            packages = [
+                package
+                for policy_id, (source, package) in self._guarded.items()
+                if state.modules.get(policy_id) == source
+            ]
+            self._guard = known = (state, Guard(packages))
+        return known[1].reaches(segments)
 
     # -- writing --------------------------------------------------------------------
 
@@ -232,7 +258,7 @@ def build_bundle(modules: dict[str, str], data: dict[str, Any], query: str) -> r
             compile_errors(str(exc), modules),
         ) from None
     if not bundle.ok():
-        detail = rego_get_error(builder._impl).strip()
+        detail = last_error(builder)
         raise ApiError(
             400,
             "invalid_parameter",
