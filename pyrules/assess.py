@@ -287,11 +287,6 @@ CRASHED = "could not be evaluated: the engine crashed"
 # Test-only: a worker aborts (a real native crash) before assessing the submission of this
 # file name. Only whoever runs pyrules sets the environment; no submission can.
 ABORT_ON = "PYRULES_TEST_ABORT_ON"
-# Go's collector in the workers: OPA's engine allocates much short-lived memory per query,
-# and at Go's default (GOGC=100) about a quarter of its CPU time was garbage collection;
-# at 400 a worker holds some 25 MB more. Go reads it once, when its runtime starts in a
-# worker, from the environment the worker was started with; a GOGC already set is kept.
-WORKER_ENVIRONMENT = {"GOGC": "400"}
 
 
 class _Worker:
@@ -414,10 +409,12 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from pyrules.engine.inprocess import go_runtime_for_workers
+
     batches = [submissions[i : i + shape.batch] for i in range(0, len(submissions), shape.batch)]
     outcomes: list[Outcome] = []
     with (
-        _environment(WORKER_ENVIRONMENT),
+        go_runtime_for_workers(),
         ProcessPoolExecutor(
             max_workers=shape.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -432,19 +429,6 @@ def _in_pool(
                 if on_done:
                     on_done(outcome)
     return outcomes
-
-
-@contextmanager
-def _environment(defaults: dict[str, str]) -> Iterator[None]:
-    """These variables, where unset, in the environment of the processes started meanwhile
-    (spawned workers inherit it); as they were afterwards."""
-    added = [name for name in defaults if name not in os.environ]
-    os.environ.update({name: defaults[name] for name in added})
-    try:
-        yield
-    finally:
-        for name in added:
-            os.environ.pop(name, None)
 
 
 def default_jobs() -> int:

@@ -341,10 +341,10 @@ def test_the_workers_environment_adds_what_is_unset_and_only_for_the_pool(
 ) -> None:
     import os
 
-    from pyrules.assess import _environment
+    from pyrules.engine.inprocess import go_runtime_for_workers
 
     monkeypatch.delenv("GOGC", raising=False)
-    monkeypatch.setenv("GOMAXPROCS", "3")
-    with _environment({"GOGC": "400", "GOMAXPROCS": "1"}):
-        assert (os.environ["GOGC"], os.environ["GOMAXPROCS"]) == ("400", "3")
-    assert "GOGC" not in os.environ and os.environ["GOMAXPROCS"] == "3"
+    monkeypatch.setenv("GOMEMLIMIT", "3GiB")
+    with go_runtime_for_workers():
+        assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == ("400", "3GiB")
+    assert "GOGC" not in os.environ and os.environ["GOMEMLIMIT"] == "3GiB"

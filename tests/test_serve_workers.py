@@ -18,12 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_serve import call
 
-from pyrules.engine.inprocess import available
+from pyrules.engine.inprocess import GO_RUNTIME, available
 from pyrules.engine.pool import WorkerDied, WorkerPool
 from pyrules.loader import Limits, load
 from pyrules.serve.api import ApiError
 from pyrules.serve.decide import (
-    GO_RUNTIME,
     TEST_CRASH,
     Ask,
     Decider,

@@ -143,10 +143,10 @@ def serve(
         raise InputError(
             "pyrules serve needs Starlette and uvicorn: pip install 'pyrules-edhs[serve]'"
         ) from None
-    from pyrules.engine.inprocess import available, new_engine
+    from pyrules.engine.inprocess import GO_RUNTIME, available, new_engine
     from pyrules.engine.pool import WorkerPool
     from pyrules.evaluate import default_engine
-    from pyrules.serve.decide import GO_RUNTIME, InWorkers, worker_main
+    from pyrules.serve.decide import InWorkers, worker_main
 
     engine = engine or default_engine()
     if engine == "opa" and not available():

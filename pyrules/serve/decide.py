@@ -389,17 +389,6 @@ class InWorkers:
                 raise StandardError(f"the engine could not load the policies: {answer.log}")
 
 
-# The Go runtime of OPA's engine reads these from the environment its process started with
-# (golang/go#44108: a change made in the running worker is never seen), so the server sets
-# them before it spawns its workers; a value the user set wins. A decision allocates about
-# 2.5 MB on a live heap of about 7 MB: at Go's default (a collection whenever the heap
-# doubles) a worker collected every third decision, and its CPU per decision was 20% higher
-# than with a collection at five times the live heap (higher factors saved no more here,
-# for 50 MB more per worker each step). The soft memory limit makes Go collect sooner
-# should written data ever make the live heap large.
-GO_RUNTIME = {"GOGC": "400", "GOMEMLIMIT": "512MiB"}
-
-
 def worker_main(
     connection: Connection, engine: str, standard: Standard | None, limits: Limits
 ) -> None:
