@@ -40,6 +40,69 @@ def _load_yaml_keep_dates(source: Path | str) -> Any:
     return yaml.load(text, Loader=KeepDatesLoader)  # a SafeLoader subclass
 
 
+# --------------------------------------------------------------------------- running in parallel
+
+# `pytest` with no paths runs the suite on every core (pytest-xdist, `-n auto` in
+# pyproject.toml). Each module goes to one worker whole, so its module fixtures run once,
+# and the docs and the render tests each go whole to one worker, so their session fixtures
+# (one site build, one set of reports) run once. The longest groups are handed out first
+# (as `--durations` measured them), so no worker is left with a long one at the end. A run
+# of named files or tests stays in this process, as quick to start and to debug as before.
+SHARED_GROUPS = ("tests/docs/", "tests/render/")
+LONGEST_FIRST = (
+    "tests/test_conformance.py",
+    "tests/test_wheel.py",
+    "tests/docs/",
+    "tests/test_fuzz.py",
+    "tests/test_pre_commit_hooks.py",
+    "tests/test_cli_assess.py",
+    "tests/engine/test_opa.py",
+    "tests/test_control_cases.py",
+    "tests/test_assess.py",
+    "tests/ads/test_audit.py",
+    "tests/test_emb_facts.py",
+)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist reads it
+    if config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
+        return 0  # paths named: run here
+    return None  # the whole suite: one worker per core
+
+
+def _group(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((shared for shared in SHARED_GROUPS if path.startswith(shared)), path)
+
+
+def _rank(nodeid: str) -> int:
+    group = _group(nodeid)
+    return next(
+        (i for i, name in enumerate(LONGEST_FIRST) if group.startswith(name)), len(LONGEST_FIRST)
+    )
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadscope, with our groups and order (its own `loadgroup` cannot tag test
+    ids on pytest 9)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid)
+
+        def schedule(self) -> None:
+            if self.collection is None:  # the first call: order the work before it is sent
+                for node, nodeids in self.registered_collections.items():
+                    self.registered_collections[node] = sorted(nodeids, key=_rank)
+            super().schedule()
+
+    config.option.loadscopereorder = False  # keep LONGEST_FIRST, not the test count
+    return ByGroup(config, log)
+
+
 @pytest.fixture
 def load_yaml_keep_dates() -> Callable[[Path | str], Any]:
     """Return a loader like ``yaml.safe_load`` that keeps ``YYYY-MM-DD`` as strings.

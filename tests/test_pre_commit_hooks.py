@@ -1,8 +1,11 @@
-"""The pre-commit hooks, run as a platform's repository runs them: `pre-commit try-repo`.
+"""The pre-commit hooks, run as a platform's repository runs them: its
+`.pre-commit-config.yaml` names this repository at a revision, and `pre-commit run` runs a
+hook on its files.
 
 pre-commit installs this repository into its own virtualenv with pip (from the committed
-state plus tracked changes), so these tests also prove that the package installs and
-ships its standard. They take a few seconds once pip's cache is warm.
+state plus tracked changes, as `pre-commit try-repo` takes it), so these tests also prove
+that the package installs and ships its standard. The module shares one pre-commit home:
+the environment is built once, not once per run (`try-repo` builds it every time).
 """
 
 from __future__ import annotations
@@ -58,11 +61,38 @@ def _git_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _git(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=pyrules tests", "-c", "user.email=tests@pyrules.invalid",
+         *map(str, args)],
+        cwd=cwd, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def hook_source(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
+    """This repository and the revision to run its hooks at: HEAD, or, when tracked files
+    have changes, a commit of them in a clone (as `pre-commit try-repo` makes one)."""
+    head = _git("rev-parse", "HEAD", cwd=ROOT, env=env)
+    changes = _git("diff", "HEAD", "--binary", cwd=ROOT, env=env)
+    if not changes:
+        return ROOT, head
+    shadow = tmp_path / "shadow"
+    _git("clone", "-q", ROOT, shadow, cwd=tmp_path, env=env)
+    _git("checkout", "-q", head, "-b", "uncommitted", cwd=shadow, env=env)
+    patch = tmp_path / "uncommitted.patch"
+    patch.write_text(changes + "\n", encoding="utf-8")
+    _git("apply", "--binary", patch, cwd=shadow, env=env)
+    _git("add", "-A", cwd=shadow, env=env)
+    _git("commit", "-q", "-m", "uncommitted changes", cwd=shadow, env=env)
+    return shadow, _git("rev-parse", "HEAD", cwd=shadow, env=env)
+
+
 @pytest.fixture(scope="module")
 def platform_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A platform's repository with two declarations named as the hooks expect. The hooks
-    only read it, so the module shares it, and with it one pre-commit home: pre-commit
-    builds its environment of pyrules once, not once per test."""
+    """A platform's repository with two declarations named as the hooks expect and a
+    `.pre-commit-config.yaml` naming both hooks of this repository. The hooks only read
+    it, so the module shares it, and with it one pre-commit home."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs git and a git checkout of pyrules")
     tmp_path = tmp_path_factory.mktemp("pre-commit")
@@ -71,14 +101,18 @@ def platform_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(EXAMPLES / "aurora-social.yaml", repo / "edhs-declaration.yaml")
     shutil.copy(EXAMPLES / "kestrel-video.yaml", repo / "declaration-kestrel.yaml")
     env = _git_env(tmp_path)
+    source, rev = hook_source(tmp_path, env)
+    config = {"repos": [{"repo": str(source), "rev": rev,
+                         "hooks": [{"id": hook["id"]} for hook in HOOKS]}]}  # fmt: skip
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
     return repo
 
 
-def try_repo(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+def run_hook(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files", *files],
+        [sys.executable, "-m", "pre_commit", "run", hook, "--files", *files],
         cwd=repo,
         env=_git_env(repo.parent),
         capture_output=True,
@@ -89,7 +123,7 @@ def try_repo(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[
 
 
 def test_the_check_hook_passes_a_compliant_declaration(platform_repo: Path) -> None:
-    result = try_repo(platform_repo, "pyrules-check", "edhs-declaration.yaml")
+    result = run_hook(platform_repo, "pyrules-check", "edhs-declaration.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"EDHS declaration check\.+Passed", result.stdout)
 
@@ -97,7 +131,7 @@ def test_the_check_hook_passes_a_compliant_declaration(platform_repo: Path) -> N
 def test_the_check_hook_fails_a_noncompliant_declaration_and_shows_the_finding(
     platform_repo: Path,
 ) -> None:
-    result = try_repo(platform_repo, "pyrules-check", "declaration-kestrel.yaml")
+    result = run_hook(platform_repo, "pyrules-check", "declaration-kestrel.yaml")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"EDHS declaration check\.+Failed", result.stdout)
     assert "FAIL INC-01 [high]" in result.stdout
@@ -107,7 +141,7 @@ def test_the_check_hook_fails_a_noncompliant_declaration_and_shows_the_finding(
 
 
 def test_the_validate_hook_accepts_both_valid_declarations(platform_repo: Path) -> None:
-    result = try_repo(
+    result = run_hook(
         platform_repo, "pyrules-validate", "edhs-declaration.yaml", "declaration-kestrel.yaml"
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -2,6 +2,9 @@
 repository, where `pyrules` checks, lists, documents and bundles with no file of the checkout.
 
 Slow (a build and an install), so it is marked `wheel`; pip's own cache makes reruns cheap.
+The build backend (hatchling, a dev dependency) is the one installed here, not one pip
+installs into a fresh build environment for the sdist and again for the wheel; the fresh
+venv gets no pip of its own: this interpreter's pip installs into it.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sdist and wheel as `make dist` builds them (the wheel is built from the sdist)."""
+    """sdist and wheel as `make dist` builds them (the wheel is built from the sdist), with
+    the backend the build-system table names, as installed here."""
     out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--outdir", out, ROOT, cwd=ROOT)
+    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT, cwd=ROOT)
     return out
 
 
@@ -61,10 +65,11 @@ def test_the_wheel_works_in_a_fresh_venv_outside_the_repository(
     base = tmp_path_factory.mktemp("installed")
     assert ROOT not in base.parents
     venv = base / "venv"
-    run(sys.executable, "-m", "venv", venv, cwd=base)
+    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
     bin_dir = venv / "bin"
     (wheel,) = dist.glob("*.whl")
-    run(bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[docs]", cwd=base)
+    pip = [sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--quiet"]
+    run(*pip, f"{wheel}[docs]", cwd=base)
     work = base / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
