@@ -21,7 +21,7 @@ finding(path, msg) := {"msg": msg, "path": pointer(nearest_existing(path))}
 # error on one out of range.
 value(path) := stated if {
 	stated := object.get(input, path, set())
-	not is_set(stated)
+	stated != set()
 }
 
 # The value the declaration states at path, or "not stated" when it states none.
