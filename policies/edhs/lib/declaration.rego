@@ -15,12 +15,13 @@ finding(path, msg) := {"msg": msg, "path": pointer(nearest_existing(path))}
 # undefined when it states none, as input.security.tls.minimum_version is (a value stated
 # as false or null comes back as it is). A control names each path once, in a rule such as
 # field := ["security", "tls", "minimum_version"], and both reads the value (value(field))
-# and reports there (finding(field, msg)), so the two cannot drift apart. The two lookups
-# with different defaults agree only when the declaration has the field. A list index in
-# path must exist: the embedded engine stops with an error on one out of range.
+# and reports there (finding(field, msg)), so the two cannot drift apart. The lookup's
+# default is a set, which no declaration (JSON or YAML) can hold, so a set back means the
+# field is missing. A list index in path must exist: the embedded engine stops with an
+# error on one out of range.
 value(path) := stated if {
-	stated := object.get(input, path, false)
-	stated == object.get(input, path, true)
+	stated := object.get(input, path, set())
+	stated != set()
 }
 
 # The value the declaration states at path, or "not stated" when it states none.
@@ -36,24 +37,18 @@ message(template, values) := strings.replace_n(
 )
 
 # A value as text for a message: lists and sets are joined with commas, and null (a
-# field stated as null) is "not stated", as a missing field is.
+# field stated as null) is "not stated", as a missing field is. One branch per type, tried
+# in turn (else): the first that fits answers, the others are not evaluated.
 text(value) := value if is_string(value)
-
-text(value) := "not stated" if is_null(value)
-
-text(value) := sprintf("%v", [value]) if is_number(value)
-
-text(value) := sprintf("%v", [value]) if is_boolean(value)
-
-text(value) := items_text([scalar_text(item) | some item in value]) if is_array(value)
-
-text(value) := items_text(sort([scalar_text(item) | some item in value])) if is_set(value)
-
-text(value) := "a section" if is_object(value)
+else := "not stated" if is_null(value)
+else := sprintf("%v", [value]) if is_number(value)
+else := sprintf("%v", [value]) if is_boolean(value)
+else := items_text([scalar_text(item) | some item in value]) if is_array(value)
+else := items_text(sort([scalar_text(item) | some item in value])) if is_set(value)
+else := "a section" if is_object(value)
 
 items_text(items) := concat(", ", items) if count(items) > 0
-
-items_text(items) := "none" if count(items) == 0
+else := "none"
 
 scalar_text(value) := value if is_string(value)
 
@@ -62,19 +57,21 @@ scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 # True when the declaration states a value at path.
 has(path) if object.get(input, path, null) != null
 
-# The longest leading part of path that the declaration has (the root at worst).
-# The parts a declaration has form an unbroken run from the root, so their count is the
-# longest; not max(), which the embedded engine orders as text (max of 10 and 9 is 9).
-nearest_existing(path) := array.slice(path, 0, length) if {
+# The longest leading part of path that the declaration has (the root at worst): path
+# itself when the declaration has the field, as it mostly does (a finding is more often
+# about a wrong value than a missing one). Else the parts a declaration has form an
+# unbroken run from the root, so their count is the longest; not max(), which the
+# embedded engine orders as text (max of 10 and 9 is 9).
+nearest_existing(path) := path if has(path)
+else := array.slice(path, 0, length) if {
 	length := count({n | some n in numbers.range(1, count(path)); has(array.slice(path, 0, n))})
 }
 
-# The JSON pointer (RFC 6901) of path.
-pointer(path) := concat("", [concat("/", ["", token(key)]) | some key in path])
+# The JSON pointer (RFC 6901) of path: "/" before each key ("" for the root).
+pointer(path) := concat("/", array.concat([""], [token(key) | some key in path]))
 
 token(key) := replace(replace(key, "~", "~0"), "/", "~1") if is_string(key)
-
-token(key) := sprintf("%d", [key]) if is_number(key)
+else := sprintf("%d", [key]) if is_number(key)
 
 # True when the field at path is a text a reader can see: not empty, and not made only of
 # spaces (Unicode ones too) or characters that show nothing.
@@ -217,13 +214,12 @@ overridden(name) if standard_value(name) != null
 # A message about a limit set by parameter name: when the profile overrides it, the message
 # names the profile as the source and gives the standard's value too, e.g. "Ruritania 2026
 # requires at least 5000 ...; the standard's value is 1000". Templates say "the standard".
-limit_message(name, template, values) := message(template, values) if not overridden(name)
-
 limit_message(name, template, values) := concat("", [
 	message(replace(template, "the standard ", concat("", [authority, " "])), values),
 	"; the standard's value is ",
 	text(standard_value(name)),
 ]) if overridden(name)
+else := message(template, values)
 
 # Applicability flags: a control for VLOPs, or for platforms that accept political ads,
 # applies unless the declaration states false; a missing or mistyped flag ("yes") cannot
@@ -326,11 +322,10 @@ sells_political_ads if not input.political_ads.accepted == false
 # The required items a declared list lacks: all of them when the list is not stated (or
 # is not a list). Controls call it as missing(required, object.get(input, field, [])) and
 # hold that the list covers the required items when count(missing) == 0.
-missing(required, declared) := {item | some item in required; not item in listed(declared)}
+missing(required, declared) := {item | some item in required} - listed(declared)
 
 listed(value) := {item | some item in value} if is_array(value)
-
-listed(value) := set() if not is_array(value)
+else := set()
 
 # Dates are "YYYY-MM-DD" texts. A date is older than n months when it lies before the
 # same day n months earlier than the reference date. When that month is shorter than the
@@ -363,7 +358,12 @@ within_months(date, reference, n) if {
 	not older_than_months(date, reference, n)
 }
 
-month_number(date) := (year_of(date) * 12) + month_of_year(date)
+# The months since year 0 at date: one split for both parts, as date_part reads them.
+month_number(date) := (year * 12) + month if {
+	parts := split(date, "-")
+	year := to_number(trim_left(parts[0], "0"))
+	month := to_number(trim_left(parts[1], "0"))
+}
 
 # The number of days in the month of date.
 days_in_month(date) := 29 if {
@@ -398,21 +398,20 @@ leap_year(year) if {
 
 leap_year(year) if year % 400 == 0
 
-# A data category falls under a rule's category when it is that category or lies below it
-# in the fideslang taxonomy, e.g. user.demographic covers user.demographic.political_opinion.
-category_within(category, rule) if category == rule
-
-category_within(category, rule) if startswith(category, concat("", [rule, "."]))
-
-# True when category is, lies below, or lies above one of the special categories of data.
-# A broader key is treated as special too, to fail safe: user.demographic, or user, may
-# hold political opinions, so declaring it says nothing that rules them out.
+# True when category is, lies below, or lies above one of the special categories of data
+# in the fideslang taxonomy: user.demographic.political_opinion.party lies below
+# user.demographic.political_opinion, user.demographic above it. A broader key is treated
+# as special too, to fail safe: user.demographic, or user, may hold political opinions, so
+# declaring it says nothing that rules them out. Keys are compared with a dot after them,
+# so that user.demographics does not count as lying below user.demographic.
+# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
 special_category(category) if {
-	some rule in data.edhs.params.special_categories
-	category_within(category, rule)
+	strings.any_prefix_match(concat("", [category, "."]), special_category_prefixes)
 }
 
+# Lies above one: "user.biometric." starts "user.".
 special_category(category) if {
-	some rule in data.edhs.params.special_categories
-	category_within(rule, category)
+	strings.any_prefix_match(special_category_prefixes, concat("", [category, "."]))
 }
+
+special_category_prefixes := {concat("", [special, "."]) | some special in data.edhs.params.special_categories}
