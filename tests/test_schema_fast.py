@@ -35,7 +35,7 @@ FUZZ_CATEGORIES = (
     "wrong-type", "odd-number", "long-string", "unicode", "odd-date", "sections",
     "byte-flip", "truncation", "yaml-feature",
 )  # fmt: skip
-FUZZ_COUNT = 900
+FUZZ_COUNT = 450
 ODD_VALUES_COUNT = 1500
 
 DATES = [*hostile.ODD_DATES, "2026-10-01", "2024-02-29", "2023-02-29", "2026-10-1", "2026-10-01Z"]
