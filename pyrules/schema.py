@@ -2,6 +2,11 @@
 
 Errors carry JSON pointers, so they are located in the file like findings are. jsonschema
 is imported here only, on first use, to keep `pyrules --help` and `pyrules controls` fast.
+
+Most documents are valid, and jsonschema takes milliseconds to say so: a compiled validator
+(jsonschema-rs) answers first, with the same format checks as jsonschema's FormatChecker,
+and only a document it does not call valid goes through jsonschema, whose errors make the
+messages. So a valid document never imports jsonschema, and a verdict is jsonschema's.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pyrules.errors import InputError, StandardError, quote
@@ -52,9 +58,7 @@ def validator_for(schema: dict[str, Any]) -> Validator:
     """One validator per schema object: building it compiles every `$ref` and pattern."""
     validator = _validators.get(id(schema))
     if validator is None:
-        from jsonschema import FormatChecker
-
-        validator = _ecma_validator_class()(schema, format_checker=FormatChecker())
+        validator = _ecma_validator_class()(schema, format_checker=_format_checker())
         _validators[id(schema)] = validator
     return validator
 
@@ -113,11 +117,116 @@ def _matches(regex: str, text: str) -> bool:
         return False
 
 
+# A compiled validator per schema object, kept with the schema so its id is not reused;
+# None: this schema is left to jsonschema (a remote `$ref`, a keyword jsonschema-rs refuses).
+_compiled: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def fast_valid(data: Any, schema: dict[str, Any]) -> bool:
+    """True only when `data` is valid against `schema`; False means "ask jsonschema", which
+    may still find it valid. `data` is JSON data as the loader and `pyrules serve` give it
+    (str keys, finite numbers): jsonschema-rs reads a NaN as null."""
+    entry = _compiled.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, _compile(schema))
+        _compiled[id(schema)] = entry
+    validator = entry[1]
+    if validator is None:
+        return False
+    try:
+        return bool(validator.is_valid(data))
+    except Exception:  # a value it cannot read (a lone surrogate, a non-str key): jsonschema
+        return False
+
+
+def _compile(schema: dict[str, Any]) -> Any:
+    """Draft 2020-12 whatever `$schema` says, as `validator_for` does; formats checked by
+    jsonschema's own rules (`_FORMATS`); no retrieval of remote schemas."""
+    import jsonschema_rs
+
+    def refuse(uri: str) -> Any:
+        raise LookupError(f"no remote schemas: {uri}")
+
+    formats = {name: _format_rule(name) for name in _format_names(schema)}
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            schema, formats=formats, validate_formats=True, retriever=refuse
+        )
+    except Exception:  # jsonschema decides, and names what is wrong with the schema
+        return None
+
+
+def _format_names(node: Any) -> set[str]:
+    """Every `format` a schema names (also a field called `format`: a rule too many is harmless)."""
+    if isinstance(node, dict):
+        names = {v for k, v in node.items() if k == "format" and isinstance(v, str)}
+        return names.union(*(_format_names(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_format_names(v) for v in node))
+    return set()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(_DATE.fullmatch(text) and date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _is_date_time(text: str) -> bool:
+    from rfc3339_validator import validate_rfc3339
+
+    return bool(validate_rfc3339(text.upper()))
+
+
+def _is_uri(text: str) -> bool:
+    from rfc3986_validator import validate_rfc3986
+
+    return bool(validate_rfc3986(text, rule="URI"))
+
+
+# jsonschema 4's checks (jsonschema/_format.py) for the formats the standard's schemas use,
+# without importing jsonschema; tests/test_schema_fast.py compares each with FormatChecker.
+# `uri` is rfc3986-validator's only while rfc3987, which jsonschema prefers, is not installed.
+_FORMATS: dict[str, Callable[[str], bool]] = {
+    "date": _is_date,
+    "date-time": _is_date_time,
+    "email": lambda text: "@" in text,
+    "uri": _is_uri,
+}
+
+
+def _format_rule(name: str) -> Callable[[str], bool]:
+    """jsonschema's check of the format `name`: the copy above, else FormatChecker itself."""
+    import importlib.util
+
+    rule = _FORMATS.get(name)
+    if rule is not None and not (name == "uri" and importlib.util.find_spec("rfc3987")):
+        return rule
+
+    def conforms(text: str) -> bool:
+        return _format_checker().conforms(text, name)
+
+    return conforms
+
+
+@functools.cache
+def _format_checker() -> Any:
+    from jsonschema import FormatChecker
+
+    return FormatChecker()
+
+
 def schema_problems(
     data: Any, schema: dict[str, Any], scalars: Mapping[str, str] | None = None
 ) -> list[Problem]:
     """Every problem, one per mistake; `scalars` (the loader's) lets a type error say how
     to quote a YAML value."""
+    if fast_valid(data, schema):
+        return []
     scalars = scalars if scalars is not None else {}
     validator = validator_for(schema)
     try:
