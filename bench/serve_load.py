@@ -206,7 +206,7 @@ def print_floor(engine: str, server: float, clients: float) -> None:
     """What no server can beat on this machine: the raw engine loop and schema validation
     (CPU per decision, no HTTP, no IPC), plus this run's server and client CPU, on all
     cores; by Little's law, 8 closed-loop clients then wait at least 8 / rate on average."""
-    from pyrules.serve.decide import GO_RUNTIME
+    from pyrules.engine.inprocess import GO_RUNTIME
 
     code = "import sys, serve_load; serve_load.floor_cpu(sys.argv[1])"
     result = subprocess.run(
