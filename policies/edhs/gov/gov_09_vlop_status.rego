@@ -58,6 +58,8 @@ status_field := ["platform", "is_vlop"]
 
 users_field := ["platform", "monthly_active_users_eu"]
 
+name_field := ["platform", "name"]
+
 claims_not_vlop if lib.value(status_field) == false
 
 # A count of people: a number, and not below zero.
@@ -85,6 +87,15 @@ deny contains lib.finding(status_field, msg) if {
 	msg := lib.message(
 		"platform.is_vlop is false, but {authority} lists {name} among the services the Commission designated as very large ({source})",
 		{"authority": lib.authority, "name": service.name, "source": object.get(service, "source", "no source stated")},
+	)
+}
+
+deny contains lib.finding(name_field, msg) if {
+	claims_not_vlop
+	lib.unnamed_before_the_list
+	msg := lib.message(
+		"platform.name is {declared}; {authority} lists the services the Commission designated as very large, and a platform that states it is not one must name itself to be checked against them",
+		{"declared": lib.declared(name_field), "authority": lib.authority},
 	)
 }
 

@@ -233,6 +233,7 @@ vlop if not below_vlop_threshold
 
 below_vlop_threshold if {
 	not designated
+	not unnamed_before_the_list
 	value(["platform", "is_vlop"]) == false
 	users := value(["platform", "monthly_active_users_eu"])
 	is_number(users)
@@ -248,6 +249,20 @@ designations contains service if {
 }
 
 designated if count(designations) > 0
+
+# When the EMB lists designated services, a platform that gives neither a name nor a
+# provider a reader can see cannot be checked against the list: it could be any of them.
+unnamed_before_the_list if {
+	count(listed(assessment("designated_services", []))) > 0
+	not names_itself(["platform", "name"])
+	not names_itself(["platform", "legal_entity"])
+}
+
+names_itself(path) if {
+	name := value(path)
+	is_string(name)
+	seen_as(name) != ""
+}
 
 names_this_platform(service) if same_name(service.name, value(["platform", "name"]))
 
