@@ -4,8 +4,11 @@ Python start, import PyYAML, jsonschema-rs and the engine, read and validate the
 (jsonschema-rs with jsonschema's format checks, as pyrules does; jsonschema only for an
 invalid one), load the standard and run one query for every control. `bench/run.py` times
 this against `pyrules check` on the same engine.
-Usage: floor.py opa POLICIES_DIR SCHEMA.json DECLARATION.yaml
-       floor.py regopy BUNDLE.rbb SCHEMA.json DECLARATION.yaml
+With --cli it also reads its command line with click and prints the verdicts as indented
+JSON, as any command-line tool built on the same libraries would: the floor of a command, not
+of a script.
+Usage: floor.py [--cli] opa POLICIES_DIR SCHEMA.json DECLARATION.yaml
+       floor.py [--cli] regopy BUNDLE.rbb SCHEMA.json DECLARATION.yaml
 """
 
 import json
@@ -18,7 +21,23 @@ import jsonschema_rs
 import yaml
 from rfc3986_validator import validate_rfc3986
 
-engine, standard_path, schema_path, declaration_path = sys.argv[1:5]
+CLI = sys.argv[1] == "--cli"
+if CLI:
+    import click
+
+    @click.command()
+    @click.argument("engine", type=click.Choice(["opa", "regopy"]))
+    @click.argument("standard", type=click.Path(exists=True))
+    @click.argument("schema", type=click.Path(exists=True, dir_okay=False))
+    @click.argument("declaration", type=click.Path(exists=True, dir_okay=False))
+    def arguments(engine: str, standard: str, schema: str, declaration: str) -> tuple[str, ...]:
+        return engine, standard, schema, declaration
+
+    engine, standard_path, schema_path, declaration_path = arguments.main(
+        sys.argv[2:], standalone_mode=False
+    )
+else:
+    engine, standard_path, schema_path, declaration_path = sys.argv[1:5]
 
 
 class KeepDates(yaml.CSafeLoader):
@@ -76,4 +95,4 @@ else:
     rego.set_input(data)
     result = json.loads(rego_output_string(rego_bundle_query(rego._impl, bundle._impl)))
     result = result["bindings"]["result"]
-print(len(errors), len(result))
+print(json.dumps(result, indent=2) if CLI else (len(errors), len(result)))

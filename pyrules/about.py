@@ -3,24 +3,20 @@ link to the published site comes from: `site_url`. Each version's date and statu
 recorded with the releases (`standard/releases.yaml`, see `pyrules.releases`); an
 `Edition` is the two together, as the home page and the citation files state them.
 
-`site_url` is configuration, not a constant: `--site-url`, then `PYRULES_DOCS_URL`, then
-about.yaml. An empty value means the site is not published anywhere: the docs then have no
-canonical links or sitemap URLs, and reports link to nothing rather than to a placeholder.
+`site_url` is configuration, not a constant: `pyrules.site_url` resolves it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pyrules.errors import InputError
+from pyrules.site_url import about_path
 
-ABOUT = Path("standard") / "about.yaml"
 ABOUT_SCHEMA = Path("standard") / "about.schema.json"
-SITE_URL_ENV = "PYRULES_DOCS_URL"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 STATUS_LABELS = {
     "draft": ("Draft", "Open for comment; it may still change before the committee adopts it."),
@@ -113,17 +109,6 @@ class Edition:
         return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
 
 
-def about_path(standard_root: Path) -> Path:
-    """The standard's about.yaml; one without it (e.g. a bundle archive, which carries only
-    policies and schemas) uses the one shipped with pyrules."""
-    own = standard_root / ABOUT
-    if own.is_file():
-        return own
-    from pyrules.standard import default_standard_dir
-
-    return default_standard_dir() / ABOUT
-
-
 def load_about(standard_root: Path) -> About:
     """Read and check about.yaml; a problem is one InputError naming the file and place."""
     from pyrules.loader import load
@@ -153,48 +138,3 @@ def load_about(standard_root: Path) -> About:
         text_licence=Licence(**licence["text"]),
         code_licence=Licence(**licence["code"]),
     )
-
-
-def resolve_site_url(option: str | None, standard_root: Path | None) -> str:
-    """Where the site is published: the option, else PYRULES_DOCS_URL, else about.yaml.
-    '' means nowhere; otherwise an http(s) URL ending in '/'."""
-    if option is not None:
-        value, origin = option, "--site-url"
-    elif SITE_URL_ENV in os.environ:
-        value, origin = os.environ[SITE_URL_ENV], SITE_URL_ENV
-    else:
-        from pyrules.standard import default_standard_dir
-
-        path = about_path(standard_root or default_standard_dir())
-        value, origin = _site_url_of(path), str(path)
-    return normalise_site_url(value, origin)
-
-
-def _site_url_of(path: Path) -> str:
-    """Only site_url, without validating the whole file: `pyrules check` needs nothing else,
-    and validating costs start-up time (lint and the docs build validate it)."""
-    import yaml
-
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_fast_loader())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return load_about(path.parent.parent).site_url  # let the full load say what is wrong
-    value = data.get("site_url") if isinstance(data, dict) else None
-    if not isinstance(value, str):
-        return load_about(path.parent.parent).site_url
-    return value
-
-
-def _fast_loader() -> Any:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def normalise_site_url(value: str, origin: str) -> str:
-    value = value.strip()
-    if not value:
-        return ""
-    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
-        raise InputError(f"{origin}: the site URL must start with https:// (or be empty for none)")
-    return value.rstrip("/") + "/"

@@ -357,7 +357,7 @@ def run(
     first submission left without an outcome is the one that crashed it, and the others
     go on in a fresh pool. Workers are spawned, never forked: OPA's Go runtime must not be
     forked once it runs."""
-    from pyrules.about import resolve_site_url
+    from pyrules.site_url import resolve_site_url
 
     settings = replace(
         settings,

@@ -170,7 +170,8 @@ def _citation_problems(standard: Standard) -> Iterator[LintProblem]:
 def _about_problems(standard: Standard) -> Iterator[LintProblem]:
     """standard/about.yaml (what the home page and the citation say) is valid; `check`
     reads only its site_url, so lint is where a mistake in the rest shows."""
-    from pyrules.about import ABOUT, load_about
+    from pyrules.about import load_about
+    from pyrules.site_url import ABOUT
 
     if not (standard.root / ABOUT).is_file():
         return

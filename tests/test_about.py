@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pyrules.about import ABOUT, Edition, load_about, resolve_site_url
+from pyrules.about import Edition, load_about
 from pyrules.cli import main
 from pyrules.errors import InputError
 from pyrules.lint import lint
+from pyrules.site_url import ABOUT, resolve_site_url
 from pyrules.standard import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -61,3 +61,5 @@ def test_a_warm_check_neither_parses_policies_nor_reads_package_metadata(tmp_pat
     modules = imported_by(tmp_path, *args)
     assert "pyrules.standard" in modules
     assert not {"pyrules.rego_source", "importlib.metadata"} & modules
+    # The site URL is read alone: building about.yaml's records is for docs and citations.
+    assert "pyrules.site_url" in modules and "pyrules.about" not in modules

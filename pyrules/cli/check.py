@@ -126,7 +126,7 @@ def check(
     standard, limits, profile = standard_inputs(
         standard_location(standard_dir, bundle), profile_path, max_bytes, verification_key
     )
-    from pyrules.about import resolve_site_url
+    from pyrules.site_url import resolve_site_url
 
     docs_url = resolve_site_url(site_url, standard.root)
     waivers = None

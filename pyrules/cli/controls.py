@@ -35,8 +35,8 @@ def controls(
 ) -> None:
     """List the controls of the standard; with IDs, where each one's policy, test cases and
     docs page are."""
-    from pyrules.about import resolve_site_url
     from pyrules.locate import control_files
+    from pyrules.site_url import resolve_site_url
 
     standard = standard_from(standard_dir)
     chosen = list(standard.controls)

@@ -79,9 +79,9 @@ def docs_build(
     site_dir: Path,
 ) -> None:
     """Generate the sources and build the site with mkdocs build --strict."""
-    from pyrules.about import resolve_site_url
     from pyrules.docs.build import build_docs
     from pyrules.docs.site import DocsBuildError
+    from pyrules.site_url import resolve_site_url
     from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 
@@ -136,10 +136,10 @@ def docs_versions(
 ) -> None:
     """Build every release of the standard under its own path, with a version switcher
     (serve the result over HTTP: the switcher reads versions.json)."""
-    from pyrules.about import resolve_site_url
     from pyrules.docs.history import releases_file
     from pyrules.docs.site import DocsBuildError
     from pyrules.docs.versions import build_versions
+    from pyrules.site_url import resolve_site_url
 
     releases = releases_path or releases_file(docs_dir)
     url = resolve_site_url(site_url, releases.resolve().parent.parent)
@@ -164,8 +164,8 @@ def docs_generate(
     site_url: str | None,
 ) -> None:
     """Generate the MkDocs sources only (then: mkdocs serve -f SOURCES/mkdocs.yml)."""
-    from pyrules.about import resolve_site_url
     from pyrules.docs.build import build_docs
+    from pyrules.site_url import resolve_site_url
     from pyrules.standard import shipped
     from pyrules.testcases import default_cases_dir
 

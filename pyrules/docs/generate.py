@@ -39,7 +39,7 @@ import jinja2
 import yaml
 
 from pyrules import __version__
-from pyrules.about import Edition, load_about, resolve_site_url
+from pyrules.about import Edition, load_about
 from pyrules.coverage import FileCoverage
 from pyrules.diff import StandardDiff
 from pyrules.docs import control_dir
@@ -54,6 +54,7 @@ from pyrules.model import SEVERITIES, Control, Family
 from pyrules.profile import ASSESSMENT_PARAM
 from pyrules.render.diff import change_tables
 from pyrules.schema import READ_BY_PYRULES
+from pyrules.site_url import resolve_site_url
 from pyrules.standard import Standard
 from pyrules.testcases import Case, CaseRunner, apply_changes, load_cases
 

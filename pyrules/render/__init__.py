@@ -22,7 +22,7 @@ FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "markdown", "html"
 
 def default_docs_url() -> str:
     """The published site of the shipped standard (PYRULES_DOCS_URL, else about.yaml)."""
-    from pyrules.about import resolve_site_url
+    from pyrules.site_url import resolve_site_url
 
     return resolve_site_url(None, None)
 
