@@ -16,9 +16,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pyrules.errors import InputError, StandardError, quote
 from pyrules.standard import Standard, compatibility_key
@@ -39,8 +38,7 @@ _TODO_MARK = re.compile(rf"\b{TODO}\b")
 READ_BY_PYRULES: set[FieldPath] = {("standard_version",)}
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One reason the declaration is not valid, with the field it concerns."""
 
     pointer: str

@@ -9,21 +9,18 @@ or why it could not be evaluated.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from pyrules.model import Control
 
 
-@dataclass(frozen=True)
-class RawFinding:
+class RawFinding(NamedTuple):
     msg: str
     path: str
 
 
-@dataclass(frozen=True)
-class RawResult:
+class RawResult(NamedTuple):
     """What the policy of one control said about one declaration."""
 
     applicable: bool = True

@@ -24,9 +24,8 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import regopy
 from regopy.rego_shared import (
@@ -259,8 +258,7 @@ def _serve_calls(calls: queue.SimpleQueue[Any]) -> None:
             answer.put((False, exc))
 
 
-@dataclass(frozen=True)
-class QueryOutput:
+class QueryOutput(NamedTuple):
     """What one query of a compiled bundle gave: regopy's parsed result, nothing
     (undefined), or an error as one line."""
 
