@@ -87,14 +87,16 @@ class Position(NamedTuple):
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     """Bounds that keep a hostile or broken declaration from exhausting the checker."""
 
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
     max_alias_expansions: int = 100
     max_nodes: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class LoadError(InputError):
@@ -210,7 +212,7 @@ class _IndexPositions(_Positions):
 _MIB = 1024 * 1024
 
 
-def load(path: str | os.PathLike[str], limits: Limits = Limits()) -> Document:
+def load(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read and parse a declaration file; every failure is a `LoadError` naming the file."""
     return loads(read_regular(path, limits.max_bytes), os.fspath(path), limits=limits)
 
@@ -268,7 +270,7 @@ def loads(
     name: str,
     *,
     fmt: Literal["yaml", "json"] | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Document:
     """Parse a declaration already in memory; `name` is only used in messages."""
     if fmt is None:
