@@ -14,18 +14,12 @@ from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pyrules.evaluate import Checker, InvalidDeclaration
-from pyrules.loader import loads
 from pyrules.model import Finding, Location, ParameterOverride, Report
-from pyrules.profile import load_profile
 from pyrules.render import RenderContext
 from pyrules.render import json as json_format
-from pyrules.standard import Standard
-from pyrules.testcases import apply_changes, load_cases
 
 
 def as_before(report: Report) -> str:
@@ -37,27 +31,9 @@ def rendered(report: Report) -> str:
 
 
 def test_every_example_and_case_report_is_written_as_before(
-    standard: Standard, checker: Checker, waived: Report, with_error: Report, hostile: Report
+    every_report: list[tuple[Report, str]], with_error: Report, hostile: Report
 ) -> None:
-    checkers = [checker] + [
-        Checker.for_standard(standard, profile=load_profile(path, standard))
-        for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
-    ]
-    reports = [waived, with_error, hostile]
-    for path in sorted(EXAMPLES.glob("*.yaml")):
-        if not path.name.endswith(".expected.yaml"):
-            document = loads(path.read_bytes(), path.name)
-            reports += [each.check_document(document) for each in checkers]
-    assert any(r.parameters for r in reports) and any(r.not_assessed for r in reports)
-    reference, cases = load_cases(ROOT / "tests" / "cases")
-    for case in cases:
-        text = json.dumps(apply_changes(reference.data, case), ensure_ascii=False)
-        try:
-            reports.append(checker.check_document(loads(text.encode(), f"{case.control_id}.json")))
-        except InvalidDeclaration:
-            assert not case.schema  # broken on purpose: there is no report
-    assert len(reports) > sum(case.schema for case in cases)
-    for report in reports:
+    for report in [with_error, hostile, *(report for report, _ in every_report)]:
         assert rendered(report) == as_before(report), report.declaration.name
 
 
