@@ -6,7 +6,10 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import cache
+from operator import attrgetter
 from typing import Any, ClassVar, Literal
 
 # Re-exported: the report's vocabulary belongs with the report's model.
@@ -31,7 +34,7 @@ class _Frozen:
     # generating and compiling them for each class was a third of importing the model,
     # which every cold `pyrules check` pays.
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return _plan(self.__class__)[1](self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -45,6 +48,27 @@ class _Frozen:
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
         return f"{self.__class__.__qualname__}({shown})"
+
+    # `assess` workers pickle every report back to the parent: the values in field order,
+    # set again without __init__. Dataclasses' own __getstate__ and __setstate__ walk
+    # fields() for every record, which made pickling a report cost more than rendering it.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (self.__class__, self._values())
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """A record class's field names, and a getter of their values as a tuple."""
+    names = tuple(f.name for f in fields(cls))
+    get = attrgetter(*names)
+    return names, (get if len(names) > 1 else lambda record: (get(record),))
+
+
+def _restore(cls: type[_Frozen], values: tuple[Any, ...]) -> _Frozen:
+    record = object.__new__(cls)
+    for name, value in zip(_plan(cls)[0], values, strict=True):
+        object.__setattr__(record, name, value)
+    return record
 
 
 _record = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
