@@ -6,11 +6,11 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import attrgetter
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 # Re-exported: the report's vocabulary belongs with the report's model.
 from pyrules.levels import SEVERITIES as SEVERITIES
@@ -49,11 +49,16 @@ class _Frozen:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
         return f"{self.__class__.__qualname__}({shown})"
 
-    # `assess` workers pickle every report back to the parent: the values in field order,
-    # set again without __init__. Dataclasses' own __getstate__ and __setstate__ walk
-    # fields() for every record, which made pickling a report cost more than rendering it.
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (self.__class__, self._values())
+    # `assess` workers pickle every report back to the parent. Dataclasses' own
+    # __getstate__ and __setstate__ (which `_record` replaces) walk fields() for every
+    # record: pickling a report cost more than rendering it. The state is the same, the
+    # values in field order, so what one revision pickles another reads back.
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._values()
+
+    def __setstate__(self, state: Sequence[Any]) -> None:
+        for name, value in zip(_plan(self.__class__)[0], state, strict=True):
+            object.__setattr__(self, name, value)
 
 
 @cache
@@ -64,14 +69,16 @@ def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]
     return names, (get if len(names) > 1 else lambda record: (get(record),))
 
 
-def _restore(cls: type[_Frozen], values: tuple[Any, ...]) -> _Frozen:
-    record = object.__new__(cls)
-    for name, value in zip(_plan(cls)[0], values, strict=True):
-        object.__setattr__(record, name, value)
+_R = TypeVar("_R", bound=_Frozen)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+def _record(cls: type[_R]) -> type[_R]:
+    record = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    # dataclass gave the slotted frozen class its own pickling methods: _Frozen's instead.
+    record.__getstate__ = _Frozen.__getstate__  # type: ignore[method-assign]
+    record.__setstate__ = _Frozen.__setstate__  # type: ignore[method-assign]
     return record
-
-
-_record = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 
 
 def _doc(description: str, **default: Any) -> Any:
