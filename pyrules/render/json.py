@@ -23,21 +23,16 @@ _INT_RANGE = range(-(2**63), 2**64)
 
 
 def render(report: Report, context: RenderContext) -> str:
-    return dumps(report) + "\n"
-
-
-def dumps(report: Report) -> str:
-    """The report's JSON text, without the final newline."""
     import orjson
 
     # A profile's parameters are the report's only values of any type (the rest are
     # strings, integers from the loader's positions and counts, booleans and None).
     if all(_as_python_writes(p.standard) and _as_python_writes(p.value) for p in report.parameters):
         try:
-            return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode("utf-8")
-        except orjson.JSONEncodeError:  # a lone surrogate in a text: Python writes it as is
+            return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        except orjson.JSONEncodeError:  # a lone surrogate, a huge integer: Python writes them
             pass
-    return json.dumps(asdict(report), indent=2, ensure_ascii=False)
+    return json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def _as_python_writes(value: Any) -> bool:
