@@ -165,6 +165,12 @@ class Checker:
     today: date | None = None  # when waivers expire [default: the reference date]
     profile: Profile | None = None  # its parameters must be the engine's (see make_engine)
     reference: date | None = None  # the engine's reference date (see engine_params)
+    # A control that passes or does not apply reads the same in every report: one result
+    # for all of them (kept by the copies `replace` makes), so that `assess` pickles it
+    # once per batch of reports rather than once per report.
+    _plain: dict[tuple[str, ...], ControlResult] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.reference is None:  # an engine from make_engine's defaults
@@ -238,20 +244,28 @@ class Checker:
 
     def _result(self, control: Control, raw: RawResult, document: Document) -> ControlResult:
         status = status_of(raw)
+        severity = self.profile.severity(control) if self.profile else control.severity
+        plain = status in ("pass", "not_applicable")
+        key = (self.standard.sha256, control.id, severity, status)
+        if plain and key in self._plain:
+            return self._plain[key]
         findings = (
             [locate_finding(document, f.path, f.msg) for f in raw.deny] if status == "fail" else []
         )
-        return ControlResult(
+        result = ControlResult(
             control_id=control.id,
             title=control.title,
             family=control.family,
-            severity=self.profile.severity(control) if self.profile else control.severity,
+            severity=severity,
             status=status,
             findings=findings,
             error=raw.error,
             remediation=control.remediation,
             aceeeo=list(control.aceeeo),
         )
+        if plain:
+            self._plain[key] = result
+        return result
 
 
 def status_of(raw: RawResult) -> Status:

@@ -6,8 +6,11 @@ test keeps the two in sync, so consumers of the JSON output can rely on the sche
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Literal
+from functools import cache
+from operator import attrgetter
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 # Re-exported: the report's vocabulary belongs with the report's model.
 from pyrules.levels import SEVERITIES as SEVERITIES
@@ -31,7 +34,7 @@ class _Frozen:
     # generating and compiling them for each class was a third of importing the model,
     # which every cold `pyrules check` pays.
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return _plan(self.__class__)[1](self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -46,8 +49,36 @@ class _Frozen:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
         return f"{self.__class__.__qualname__}({shown})"
 
+    # `assess` workers pickle every report back to the parent. Dataclasses' own
+    # __getstate__ and __setstate__ (which `_record` replaces) walk fields() for every
+    # record: pickling a report cost more than rendering it. The state is the same, the
+    # values in field order, so what one revision pickles another reads back.
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._values()
 
-_record = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+    def __setstate__(self, state: Sequence[Any]) -> None:
+        for name, value in zip(_plan(self.__class__)[0], state, strict=True):
+            object.__setattr__(self, name, value)
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """A record class's field names, and a getter of their values as a tuple."""
+    names = tuple(f.name for f in fields(cls))
+    get = attrgetter(*names)
+    return names, (get if len(names) > 1 else lambda record: (get(record),))
+
+
+_R = TypeVar("_R", bound=_Frozen)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+def _record(cls: type[_R]) -> type[_R]:
+    record = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    # dataclass gave the slotted frozen class its own pickling methods: _Frozen's instead.
+    record.__getstate__ = _Frozen.__getstate__  # type: ignore[method-assign]
+    record.__setstate__ = _Frozen.__setstate__  # type: ignore[method-assign]
+    return record
 
 
 def _doc(description: str, **default: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,8 @@ from pyrules.assess import (
     Outcome,
     Settings,
     Submission,
+    assess_one,
+    build_checker,
     collect,
     exit_code,
     progress_bar,
@@ -185,6 +188,22 @@ def test_worker_processes_give_the_same_files(
     assess(submissions, tmp_path / "one", settings, jobs=1)
     assess(submissions, tmp_path / "two", settings, jobs=2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_batch_of_outcomes_reaches_the_parent_whole_each_passing_control_sent_once(
+    standard: Standard, submissions: Path
+) -> None:
+    settings = Settings(standard)
+    checker = build_checker(settings)
+    outcomes = [assess_one(checker, settings, s) for s in collect([submissions])]
+    back = pickle.loads(pickle.dumps(outcomes))  # as a worker sends a batch back
+    assert back == outcomes
+    assert [o.report is None for o in back] == [o.report is None for o in outcomes]
+    reports = [o.report for o in back if o.report is not None]
+    assert len(reports) == 3
+    passing = [r for report in reports for r in report.results if r.status == "pass"]
+    # The same control passing in several reports is one record: pickled once.
+    assert len({id(r) for r in passing}) == len({r.control_id for r in passing}) < len(passing)
 
 
 def test_the_html_matrix_is_self_contained_and_works_without_script(

@@ -10,7 +10,7 @@ checked. Jinja2 renders it with autoescaping on: declaration text is never marku
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from pyrules.render import RenderContext, control_url, not_assessed_groups
 
 if TYPE_CHECKING:
     from jinja2 import Template
+    from markupsafe import Markup
 
 EXCERPT_CONTEXT = 3  # lines shown above and below a finding's line
 STATUS_TEXT = {
@@ -36,6 +37,7 @@ def render(report: Report, context: RenderContext) -> str:
 
     template = _template()
     lines = context.declaration_text.split("\n") if context.declaration_text else []
+    docs_url = context.docs_url
     return template.render(
         report=report,
         title=_title(report),
@@ -43,12 +45,44 @@ def render(report: Report, context: RenderContext) -> str:
         notices=report.waiver_notices(),
         attention=_attention(report.results),
         status_text=STATUS_TEXT,
-        docs_url=context.docs_url,
-        url=lambda control_id: control_url(context, control_id),
+        docs_url=docs_url,
+        link=lambda control_id: _link(docs_url, control_id),
+        control_rows=[
+            _control_row(docs_url, r.control_id, r.severity, r.title, r.status)
+            for r in report.results
+        ],
         where=_where,
         excerpt=lambda finding: excerpt(lines, finding),
         not_assessed=not_assessed_groups(report.not_assessed),
         evidence=Markup(context.evidence_html),  # rendered escaped by pyrules.ads.render
+    )
+
+
+# A control's ID, linked to its page when the standard's site is published, and its row
+# in the table of all controls: the same in every report of a run (most controls pass
+# everywhere), so each is built once, not once per report (it was half of rendering one).
+# Their arguments are escaped as the template's autoescape escapes, by markupsafe.
+@lru_cache(maxsize=4096)
+def _link(docs_url: str, control_id: str) -> Markup:
+    from markupsafe import Markup, escape
+
+    url = control_url(RenderContext(docs_url=docs_url), control_id)
+    return Markup('<a href="{}">{}</a>').format(url, control_id) if url else escape(control_id)
+
+
+@lru_cache(maxsize=4096)
+def _control_row(docs_url: str, control_id: str, severity: str, title: str, status: str) -> Markup:
+    from markupsafe import Markup
+
+    return Markup(
+        '<tr><td class="mono">{link}</td><td><span class="sev {severity}">{severity}</span></td>'
+        '<td>{title}</td><td><span class="status {status}">{status_text}</span></td></tr>'
+    ).format(
+        link=_link(docs_url, control_id),
+        severity=severity,
+        title=title,
+        status=status,
+        status_text=STATUS_TEXT[status],
     )
 
 

@@ -111,3 +111,38 @@ def hostile(noncompliant: Report) -> Report:
     finding = replace(results[index].findings[0], message=HOSTILE)
     results[index] = replace(results[index], findings=[finding])
     return replace(noncompliant, results=results, platform=HOSTILE)
+
+
+@pytest.fixture(scope="session")
+def every_report(
+    standard: Standard, checker: Checker, noncompliant_document: Document, waived: Report
+) -> list[tuple[Report, str]]:
+    """Each example's report (alone, under each example profile, with waivers) and each
+    control case's, with the declaration's text: what pins a renderer's bytes."""
+    import json
+
+    from pyrules.evaluate import InvalidDeclaration
+    from pyrules.loader import loads
+    from pyrules.profile import load_profile
+    from pyrules.testcases import apply_changes, load_cases
+
+    checkers = [checker] + [
+        Checker.for_standard(standard, profile=load_profile(path, standard))
+        for path in sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
+    ]
+    reports = [(waived, noncompliant_document.text)]
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        if not path.name.endswith(".expected.yaml"):
+            document = loads(path.read_bytes(), path.name)
+            reports += [(each.check_document(document), document.text) for each in checkers]
+    assert any(r.parameters for r, _ in reports) and any(r.not_assessed for r, _ in reports)
+    reference, cases = load_cases(ROOT / "tests" / "cases")
+    for case in cases:
+        text = json.dumps(apply_changes(reference.data, case), ensure_ascii=False, indent=1)
+        try:
+            document = loads(text.encode(), f"{case.control_id}.json")
+            reports.append((checker.check_document(document), text))
+        except InvalidDeclaration:
+            assert not case.schema  # broken on purpose: there is no report
+    assert len(reports) > sum(case.schema for case in cases)
+    return reports

@@ -8,11 +8,15 @@ downloads are never used. It saves a screenshot to test-artifacts/report.png.
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from pathlib import Path
+
+import pytest
 
 from pyrules.loader import Document
 from pyrules.model import Finding, Location, Report
-from pyrules.render import RenderContext
+from pyrules.render import RenderContext, control_url
+from pyrules.render import html as html_format
 from pyrules.render.html import excerpt, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +25,45 @@ SCREENSHOT = ROOT / "test-artifacts" / "report.png"
 
 def html(report: Report, document: Document | None = None) -> str:
     return render(report, RenderContext(declaration_text=document.text if document else None))
+
+
+# The table of all controls and the control links as the template wrote them before each
+# distinct row and link was built once per run (`pyrules.render.html`).
+ROWS = "{%- for row in control_rows %}\n    {{ row }}\n  {%- endfor %}"
+ROWS_BEFORE = (
+    "{%- for r in report.results %}\n"
+    '    <tr><td class="mono">{{ control_link(r.control_id) }}</td><td><span class="sev '
+    '{{ r.severity }}">{{ r.severity }}</span></td><td>{{ r.title }}</td><td><span class="status '
+    '{{ r.status }}">{{ status_text[r.status] }}</span></td></tr>\n'
+    "  {%- endfor %}"
+)
+LINK_BEFORE = (
+    "{% macro control_link(control_id) %}{% set u = url(control_id) %}{% if u %}"
+    '<a href="{{ u }}">{{ control_id }}</a>{% else %}{{ control_id }}{% endif %}{% endmacro %}'
+)
+
+
+def test_every_report_reads_as_the_template_wrote_it_before(
+    monkeypatch: pytest.MonkeyPatch, every_report: list[tuple[Report, str]], hostile: Report
+) -> None:
+    from jinja2 import Environment, StrictUndefined
+
+    source = files("pyrules.render").joinpath("templates/report.html.j2").read_text("utf-8")
+    assert source.count(ROWS) == 1
+    source = LINK_BEFORE + source.replace(ROWS, ROWS_BEFORE).replace("{{ link(", "{{ control_link(")
+    reports = [(hostile, ""), *every_report]
+    for docs_url in ("https://example.org/edhs/", ""):
+        contexts = [RenderContext(docs_url=docs_url, declaration_text=t) for _, t in reports]
+        pages = [render(report, c) for (report, _), c in zip(reports, contexts, strict=True)]
+        env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        env.globals["url"] = lambda control_id, url=docs_url: control_url(
+            RenderContext(docs_url=url), control_id
+        )
+        before = env.from_string(source)
+        with monkeypatch.context() as patch:
+            patch.setattr(html_format, "_template", lambda before=before: before)
+            for (report, _), context, page in zip(reports, contexts, pages, strict=True):
+                assert page == render(report, context), report.declaration.name
 
 
 def test_the_file_is_self_contained(waived: Report, noncompliant_document: Document) -> None:
