@@ -34,7 +34,7 @@ applicable if lib.vlop
 
 field := ["data_access", "public_data_api"]
 
-public_data_open_to_researchers if lib.value(field) == true
+public_data_open_to_researchers if input.data_access.public_data_api == true
 
 deny contains lib.finding(field, msg) if {
 	not public_data_open_to_researchers

@@ -56,11 +56,11 @@ served_field := ["political_ads", "formats"]
 
 labelled_field := ["political_ads", "labelling", "formats"]
 
-served_formats := {format | some format in lib.value(served_field)}
+served_formats := {format | some format in input.political_ads.formats}
 
 missing_formats := lib.missing(served_formats, object.get(input, labelled_field, []))
 
-label_shown if lib.value(label_field) == true
+label_shown if input.political_ads.labelling.label_shown == true
 
 # The formats political ads are served in must be stated, or their labelling cannot be
 # checked: an empty list would leave nothing to label, just as a missing one.

@@ -41,7 +41,7 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "labelling", "sponsor_shown"]
 
-sponsor_shown if lib.value(field) == true
+sponsor_shown if input.political_ads.labelling.sponsor_shown == true
 
 deny contains lib.finding(field, msg) if {
 	not sponsor_shown

@@ -52,9 +52,9 @@ identity_field := ["political_ads", "sponsor_verification", "required"]
 
 establishment_field := ["political_ads", "sponsor_verification", "checks_establishment"]
 
-identity_verified if lib.value(identity_field) == true
+identity_verified if input.political_ads.sponsor_verification.required == true
 
-establishment_verified if lib.value(establishment_field) == true
+establishment_verified if input.political_ads.sponsor_verification.checks_establishment == true
 
 deny contains lib.finding(identity_field, msg) if {
 	not identity_verified

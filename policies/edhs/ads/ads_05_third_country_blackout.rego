@@ -39,7 +39,7 @@ min_months := data.edhs.params.third_country_blackout_months
 field := ["political_ads", "third_country_sponsor_blackout_months"]
 
 blackout_long_enough if {
-	months := lib.value(field)
+	months := input.political_ads.third_country_sponsor_blackout_months
 	is_number(months)
 	months >= min_months
 }

@@ -58,14 +58,14 @@ searchable_field := ["political_ads", "repository", "searchable"]
 
 retention_field := ["political_ads", "repository", "retention_years"]
 
-publicly_accessible if lib.value(public_field) == true
+publicly_accessible if input.political_ads.repository.public == true
 
-reachable_by_api if lib.value(api_field) == true
+reachable_by_api if input.political_ads.repository.api == true
 
-searchable if lib.value(searchable_field) == true
+searchable if input.political_ads.repository.searchable == true
 
 kept_long_enough if {
-	years := lib.value(retention_field)
+	years := input.political_ads.repository.retention_years
 	is_number(years)
 	years >= min_years
 }

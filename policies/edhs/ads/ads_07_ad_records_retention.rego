@@ -39,7 +39,7 @@ min_years := data.edhs.params.min_record_retention_years
 field := ["retention", "political_ad_records_years"]
 
 records_kept_long_enough if {
-	years := lib.value(field)
+	years := input.retention.political_ad_records_years
 	is_number(years)
 	years >= min_years
 }

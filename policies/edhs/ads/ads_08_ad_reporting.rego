@@ -47,10 +47,10 @@ available_field := ["political_ads", "reporting_mechanism", "available_on_ad"]
 
 response_field := ["political_ads", "reporting_mechanism", "median_response_hours"]
 
-reportable_from_the_ad if lib.value(available_field) == true
+reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_ad == true
 
 reports_handled_in_time if {
-	hours := lib.value(response_field)
+	hours := input.political_ads.reporting_mechanism.median_response_hours
 	is_number(hours)
 	hours <= max_hours
 }

@@ -46,7 +46,7 @@ max_days := data.edhs.params.max_authority_response_days
 field := ["political_ads", "authority_requests", "max_response_days"]
 
 answered_in_time if {
-	days := lib.value(field)
+	days := input.political_ads.authority_requests.max_response_days
 	is_number(days)
 	days <= max_days
 }

@@ -40,7 +40,7 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "why_am_i_seeing_this"]
 
-explanation_offered if lib.value(field) == true
+explanation_offered if input.political_ads.why_am_i_seeing_this == true
 
 deny contains lib.finding(field, msg) if {
 	not explanation_offered

@@ -33,7 +33,7 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "user_controls", "opt_out_available"]
 
-opt_out_offered if lib.value(field) == true
+opt_out_offered if input.political_ads.user_controls.opt_out_available == true
 
 deny contains lib.finding(field, msg) if {
 	not opt_out_offered

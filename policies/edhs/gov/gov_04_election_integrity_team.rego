@@ -51,7 +51,7 @@ languages_field := ["integrity", "election_team", "languages"]
 
 missing_languages := lib.missing(lib.election_languages, object.get(input, languages_field, []))
 
-team_established if lib.value(established_field) == true
+team_established if input.integrity.election_team.established == true
 
 covers_every_election_language if lib.covers_election_languages(missing_languages)
 

@@ -46,9 +46,9 @@ coverage_field := ["governance", "risk_assessment", "covers_electoral_processes"
 
 completed_field := ["governance", "risk_assessment", "last_completed"]
 
-covers_electoral_processes if lib.value(coverage_field) == true
+covers_electoral_processes if input.governance.risk_assessment.covers_electoral_processes == true
 
-completed_recently if lib.within_months(lib.value(completed_field), lib.reference_date, max_age)
+completed_recently if lib.within_months(input.governance.risk_assessment.last_completed, lib.reference_date, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_electoral_processes

@@ -45,9 +45,9 @@ completed_field := ["governance", "independent_audit", "last_completed"]
 
 report_field := ["governance", "independent_audit", "report_url"]
 
-audited_recently if lib.within_months(lib.value(completed_field), lib.reference_date, max_age)
+audited_recently if lib.within_months(input.governance.independent_audit.last_completed, lib.reference_date, max_age)
 
-report_published if lib.non_empty_text(report_field)
+report_published if lib.non_empty_text(input.governance.independent_audit.report_url)
 
 deny contains lib.finding(completed_field, msg) if {
 	not audited_recently

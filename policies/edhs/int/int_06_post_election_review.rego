@@ -40,10 +40,10 @@ committed_field := ["integrity", "post_election_review", "committed"]
 
 months_field := ["integrity", "post_election_review", "within_months"]
 
-review_committed if lib.value(committed_field) == true
+review_committed if input.integrity.post_election_review.committed == true
 
 published_in_time if {
-	months := lib.value(months_field)
+	months := input.integrity.post_election_review.within_months
 	is_number(months)
 	months <= max_months
 }

@@ -48,11 +48,11 @@ separate_field := array.concat(consent_section, ["separate_for_political_ads"])
 
 withdrawal_field := array.concat(consent_section, ["withdrawal_as_easy_as_giving"])
 
-consent_explicit if lib.value(explicit_field) == true
+consent_explicit if input.political_ads.targeting.consent.explicit == true
 
-consent_separate if lib.value(separate_field) == true
+consent_separate if input.political_ads.targeting.consent.separate_for_political_ads == true
 
-withdrawal_as_easy_as_giving if lib.value(withdrawal_field) == true
+withdrawal_as_easy_as_giving if input.political_ads.targeting.consent.withdrawal_as_easy_as_giving == true
 
 deny contains lib.finding(explicit_field, msg) if {
 	not consent_explicit

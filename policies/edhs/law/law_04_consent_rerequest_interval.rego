@@ -47,7 +47,7 @@ min_months := data.edhs.params.min_consent_rerequest_months
 field := ["political_ads", "targeting", "consent", "rerequest_after_refusal_months"]
 
 refusal_respected_long_enough if {
-	months := lib.value(field)
+	months := input.political_ads.targeting.consent.rerequest_after_refusal_months
 	is_number(months)
 	months >= min_months
 }

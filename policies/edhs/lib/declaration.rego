@@ -11,19 +11,6 @@ import rego.v1
 # else at the nearest parent the declaration has, so every finding names a line of the file.
 finding(path, msg) := {"msg": msg, "path": pointer(nearest_existing(path))}
 
-# The value the declaration states at path, e.g. value(["security", "tls", "minimum_version"]);
-# undefined when it states none, as input.security.tls.minimum_version is (a value stated
-# as false or null comes back as it is). A control names each path once, in a rule such as
-# field := ["security", "tls", "minimum_version"], and both reads the value (value(field))
-# and reports there (finding(field, msg)), so the two cannot drift apart. The lookup's
-# default is a set, which no declaration (JSON or YAML) can hold, so a set back means the
-# field is missing. A list index in path must exist: the embedded engine stops with an
-# error on one out of range.
-value(path) := stated if {
-	stated := object.get(input, path, set())
-	stated != set()
-}
-
 # The value the declaration states at path, or "not stated" when it states none.
 declared(path) := object.get(input, path, "not stated")
 
@@ -73,10 +60,9 @@ pointer(path) := concat("/", array.concat([""], [token(key) | some key in path])
 token(key) := replace(replace(key, "~", "~0"), "/", "~1") if is_string(key)
 else := sprintf("%d", [key]) if is_number(key)
 
-# True when the field at path is a text a reader can see: not empty, and not made only of
-# spaces (Unicode ones too) or characters that show nothing.
-non_empty_text(path) if {
-	value := object.get(input, path, "")
+# True when value is a text a reader can see: not empty, and not made only of spaces
+# (Unicode ones too) or characters that show nothing.
+non_empty_text(value) if {
 	is_string(value)
 	visible(value) != ""
 }
@@ -234,8 +220,8 @@ vlop if not below_vlop_threshold
 below_vlop_threshold if {
 	not designated
 	not unnamed_before_the_list
-	value(["platform", "is_vlop"]) == false
-	users := value(["platform", "monthly_active_users_eu"])
+	input.platform.is_vlop == false
+	users := input.platform.monthly_active_users_eu
 	is_number(users)
 	users >= 0
 	users < data.edhs.params.vlop_threshold_recipients
@@ -254,19 +240,18 @@ designated if count(designations) > 0
 # provider a reader can see cannot be checked against the list: it could be any of them.
 unnamed_before_the_list if {
 	count(listed(assessment("designated_services", []))) > 0
-	not names_itself(["platform", "name"])
-	not names_itself(["platform", "legal_entity"])
+	not names_itself(object.get(input, ["platform", "name"], null))
+	not names_itself(object.get(input, ["platform", "legal_entity"], null))
 }
 
-names_itself(path) if {
-	name := value(path)
+names_itself(name) if {
 	is_string(name)
 	seen_as(name) != ""
 }
 
-names_this_platform(service) if same_name(service.name, value(["platform", "name"]))
+names_this_platform(service) if same_name(service.name, input.platform.name)
 
-names_this_platform(service) if same_name(service.legal_entity, value(["platform", "legal_entity"]))
+names_this_platform(service) if same_name(service.legal_entity, input.platform.legal_entity)
 
 same_name(listed_name, stated_name) if {
 	is_string(listed_name)

@@ -37,11 +37,11 @@ allowed_sources := {"collected_from_user"}
 
 field := ["political_ads", "targeting", "data_sources"]
 
-sources_declared if is_array(lib.value(field))
+sources_declared if is_array(input.political_ads.targeting.data_sources)
 
 # The declared sources outside the allowed ones.
 other_sources := {source |
-	some source in lib.value(field)
+	some source in input.political_ads.targeting.data_sources
 	not source in allowed_sources
 }
 

@@ -45,7 +45,7 @@ max_months := data.edhs.params.max_targeting_retention_months
 field := ["retention", "targeting_data_months"]
 
 retention_bounded if {
-	months := lib.value(field)
+	months := input.retention.targeting_data_months
 	is_number(months)
 	months <= max_months
 }

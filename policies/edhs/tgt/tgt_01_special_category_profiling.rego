@@ -46,14 +46,14 @@ usage_field := ["political_ads", "targeting", "uses_special_category_data"]
 
 criteria_field := ["political_ads", "targeting", "criteria"]
 
-no_special_category_data_used if lib.value(usage_field) == false
+no_special_category_data_used if input.political_ads.targeting.uses_special_category_data == false
 
-criteria_declared if is_array(lib.value(criteria_field))
+criteria_declared if is_array(input.political_ads.targeting.criteria)
 
 # The targeting criteria that are special categories of data, or broader categories that
 # may contain them.
 special_criteria := {criterion |
-	some criterion in lib.value(criteria_field)
+	some criterion in input.political_ads.targeting.criteria
 	lib.special_category(criterion)
 }
 

@@ -72,12 +72,12 @@ voting_age_origin := concat("", ["the default voting age (", lib.elections_sourc
 min_target_age := voting_age - 1
 
 targets_no_one_too_young if {
-	age := lib.value(age_field)
+	age := input.political_ads.targeting.minimum_target_age
 	is_number(age)
 	age >= min_target_age
 }
 
-minors_excluded if lib.value(minors_field) == true
+minors_excluded if input.political_ads.targeting.minors_excluded == true
 
 deny contains lib.finding(age_field, msg) if {
 	not targets_no_one_too_young

@@ -41,7 +41,7 @@ min_size := data.edhs.params.min_audience_size
 field := ["political_ads", "targeting", "minimum_audience_size"]
 
 audience_large_enough if {
-	size := lib.value(field)
+	size := input.political_ads.targeting.minimum_audience_size
 	is_number(size)
 	size >= min_size
 }

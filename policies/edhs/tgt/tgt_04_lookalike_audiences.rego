@@ -43,7 +43,7 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "targeting", "lookalike_audiences_allowed"]
 
-no_lookalike_audiences if lib.value(field) == false
+no_lookalike_audiences if input.political_ads.targeting.lookalike_audiences_allowed == false
 
 deny contains lib.finding(field, msg) if {
 	not no_lookalike_audiences

@@ -40,10 +40,10 @@ logs_field := ["political_ads", "targeting", "logs_kept"]
 
 retention_field := ["retention", "targeting_logs_years"]
 
-targeting_logged if lib.value(logs_field) == true
+targeting_logged if input.political_ads.targeting.logs_kept == true
 
 logs_kept_long_enough if {
-	years := lib.value(retention_field)
+	years := input.retention.targeting_logs_years
 	is_number(years)
 	years >= min_years
 }

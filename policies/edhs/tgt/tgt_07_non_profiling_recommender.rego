@@ -41,7 +41,7 @@ applicable if lib.vlop
 
 field := ["recommender", "non_profiling_option"]
 
-non_profiling_option_offered if lib.value(field) == true
+non_profiling_option_offered if input.recommender.non_profiling_option == true
 
 deny contains lib.finding(field, msg) if {
 	not non_profiling_option_offered
