@@ -62,6 +62,7 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Li
     problems += _file_name_problems(standard)
     problems += _reference_problems(standard)
     problems += _named_path_problems(standard)
+    problems += _unguarded_deny_problems(standard)
     problems += _message_problems(standard)
     problems += _evidence_problems(standard)
     problems += _basis_problems(standard)
@@ -322,6 +323,25 @@ def _named_path_problems(standard: Standard) -> Iterator[LintProblem]:
                 f"policies/{module.path}:{_line_of(module.source, f'{name} := ')}",
                 f"{name} names {dotted}, but the control does not read input.{dotted}",
             )
+
+
+DENY_BODY = re.compile(r"^deny contains .* if \{\n(.*)$", re.MULTILINE)
+
+
+def _unguarded_deny_problems(standard: Standard) -> Iterator[LintProblem]:
+    """A control with a condition starts every deny rule with `applicable`: a control that
+    does not apply then has no findings, and OPA skips its checks, which cost a declaration
+    exempt from many controls (no political ads, not very large) most of its evaluation."""
+    for module in _control_modules(standard):
+        if "\ndefault applicable := false\n" not in module.source:
+            continue
+        for match in DENY_BODY.finditer(module.source):
+            if match.group(1).strip() != "applicable":
+                line = module.source.count("\n", 0, match.start()) + 1
+                yield LintProblem(
+                    f"policies/{module.path}:{line}",
+                    "a deny rule of a control with a condition must start with `applicable`",
+                )
 
 
 def _is_leaf(node: dict[str, Any]) -> bool:

@@ -113,6 +113,19 @@ def test_a_named_path_the_control_does_not_read_is_reported_at_its_line(tmp_path
     ) in problems, problems
 
 
+def test_a_deny_rule_of_a_conditional_control_without_its_guard_is_reported(tmp_path: Path) -> None:
+    root = _copy_standard(tmp_path)
+    policy = root / "policies" / "edhs" / "ads" / "ads_01_ad_labelling.rego"
+    source = policy.read_text()
+    policy.write_text(source.replace("if {\n\tapplicable\n", "if {\n", 1))
+    line = source[: source.index("if {\n\tapplicable\n")].count("\n") + 1
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    assert problems == [
+        f"policies/edhs/ads/ads_01_ad_labelling.rego:{line}: a deny rule of a control with a "
+        "condition must start with `applicable`"
+    ]
+
+
 def test_an_unknown_parameter_stops_the_standard_from_loading(tmp_path: Path) -> None:
     root = _copy_standard(tmp_path)
     policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"

@@ -37,6 +37,7 @@ field := ["data_access", "public_data_api"]
 public_data_open_to_researchers if input.data_access.public_data_api == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not public_data_open_to_researchers
 	msg := lib.message(
 		"data_access.public_data_api is {declared}; the standard requires researchers to have access to publicly accessible data",

@@ -44,6 +44,7 @@ field := ["political_ads", "labelling", "sponsor_shown"]
 sponsor_shown if input.political_ads.labelling.sponsor_shown == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not sponsor_shown
 	msg := lib.message(
 		"political_ads.labelling.sponsor_shown is {declared}; the standard requires every political ad to show its sponsor and, where different, who controls the sponsor",

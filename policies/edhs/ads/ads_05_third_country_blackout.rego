@@ -45,6 +45,7 @@ blackout_long_enough if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not blackout_long_enough
 	msg := lib.limit_message("third_country_blackout_months", 
 		"political_ads.third_country_sponsor_blackout_months is {declared}; the standard requires no third-country sponsors for at least {limit} months before a vote",

@@ -45,6 +45,7 @@ records_kept_long_enough if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not records_kept_long_enough
 	msg := lib.limit_message("min_record_retention_years", 
 		"retention.political_ad_records_years is {declared}; the standard requires political-ad service records to be kept for at least {limit} years",

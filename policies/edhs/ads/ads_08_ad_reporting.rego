@@ -56,6 +56,7 @@ reports_handled_in_time if {
 }
 
 deny contains lib.finding(available_field, msg) if {
+	applicable
 	not reportable_from_the_ad
 	msg := lib.message(
 		"political_ads.reporting_mechanism.available_on_ad is {declared}; the standard requires a free report option on the ad itself",
@@ -64,6 +65,7 @@ deny contains lib.finding(available_field, msg) if {
 }
 
 deny contains lib.finding(response_field, msg) if {
+	applicable
 	not reports_handled_in_time
 	msg := lib.limit_message("max_ad_report_response_hours", 
 		"political_ads.reporting_mechanism.median_response_hours is {declared}; the standard allows at most {limit} hours",

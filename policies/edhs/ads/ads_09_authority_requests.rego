@@ -52,6 +52,7 @@ answered_in_time if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not answered_in_time
 	msg := lib.limit_message("max_authority_response_days", 
 		"political_ads.authority_requests.max_response_days is {declared}; the standard allows at most {limit} days",

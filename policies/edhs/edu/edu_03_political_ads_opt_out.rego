@@ -36,6 +36,7 @@ field := ["political_ads", "user_controls", "opt_out_available"]
 opt_out_offered if input.political_ads.user_controls.opt_out_available == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not opt_out_offered
 	msg := lib.message(
 		"political_ads.user_controls.opt_out_available is {declared}; the standard requires users to be able to opt out of political ads",

@@ -53,6 +53,7 @@ refusal_respected_long_enough if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not refusal_respected_long_enough
 	msg := lib.limit_message("min_consent_rerequest_months", 
 		"political_ads.targeting.consent.rerequest_after_refusal_months is {declared}; the standard requires waiting at least {limit} months before asking again after a refusal",

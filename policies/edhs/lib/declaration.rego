@@ -217,14 +217,16 @@ else := message(template, values)
 # services the Commission designated (DSA Art 33(4)) is very large whatever it states.
 vlop if not below_vlop_threshold
 
+# The platform's own statements first: most platforms state is_vlop true, and then the
+# EMB's list need not be read.
 below_vlop_threshold if {
-	not designated
-	not unnamed_before_the_list
 	input.platform.is_vlop == false
 	users := input.platform.monthly_active_users_eu
 	is_number(users)
 	users >= 0
 	users < data.edhs.params.vlop_threshold_recipients
+	not designated
+	not unnamed_before_the_list
 }
 
 # The services of the EMB's profile that name this platform: by the name the Commission's
@@ -331,13 +333,6 @@ else := set()
 # same day n months earlier than the reference date. When that month is shorter than the
 # reference day, its last day stands in: 2023-02-28 is 12 months before 2024-02-29, and
 # 2026-02-28 one month before 2026-03-31.
-older_than_months(date, reference, n) if month_number(reference) - month_number(date) > n
-
-older_than_months(date, reference, n) if {
-	month_number(reference) - month_number(date) == n
-	day_of_month(date) < same_day_in_month_of(date, reference)
-}
-
 # The reference's day of the month in the month of date, or that month's last day when
 # the month is shorter.
 same_day_in_month_of(date, reference) := day if {
@@ -347,15 +342,25 @@ same_day_in_month_of(date, reference) := day if {
 
 same_day_in_month_of(date, reference) := days_in_month(date) if day_of_month(reference) > days_in_month(date)
 
-# True when date lies on or before reference, and no more than n months before it; false
-# or undefined when either date is not stated (or not a date), so a missing date never
-# passes. A date after the reference (a review dated after the reference date) never
-# passes either. Texts of the form YYYY-MM-DD sort as their dates do.
+# True when date lies on or before reference, and no more than n months before it: in a
+# month fewer than n months before the reference's, or in the month n months before it and
+# not before the same day; false or undefined when either date is not stated (or not a
+# date), so a missing date never passes. A date after the reference (a review dated after
+# the reference date) never passes either. Texts of the form YYYY-MM-DD sort as their
+# dates do. The first rule that holds answers: most dates need no day arithmetic.
 within_months(date, reference, n) if {
 	is_date(date)
 	is_date(reference)
 	date <= reference
-	not older_than_months(date, reference, n)
+	month_number(reference) - month_number(date) < n
+}
+
+within_months(date, reference, n) if {
+	is_date(date)
+	is_date(reference)
+	date <= reference
+	month_number(reference) - month_number(date) == n
+	not day_of_month(date) < same_day_in_month_of(date, reference)
 }
 
 # The months since year 0 at date: one split for both parts, as date_part reads them.

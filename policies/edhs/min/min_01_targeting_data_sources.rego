@@ -46,6 +46,7 @@ other_sources := {source |
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not sources_declared
 	msg := lib.message(
 		"political_ads.targeting.data_sources is not stated; the standard requires the sources of targeting data to be declared, and allows only {allowed}",
@@ -54,6 +55,7 @@ deny contains lib.finding(field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	count(other_sources) > 0
 	msg := lib.message(
 		"political_ads.targeting.data_sources includes {others}; the standard allows only {allowed} for political-ad targeting",

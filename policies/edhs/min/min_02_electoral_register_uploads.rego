@@ -51,6 +51,7 @@ voter_lists_kept_out if input.political_ads.targeting.custom_audience_upload_all
 voter_lists_kept_out if input.political_ads.targeting.voter_register_matching_blocked == true
 
 deny contains lib.finding(blocking_field, msg) if {
+	applicable
 	not voter_lists_kept_out
 	msg := lib.message(
 		"political_ads.targeting.custom_audience_upload_allowed is {uploads} and voter_register_matching_blocked is {blocked}; the standard requires custom-audience uploads to be off for political ads, or matching against voter registers to be blocked",

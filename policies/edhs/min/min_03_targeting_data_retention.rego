@@ -51,6 +51,7 @@ retention_bounded if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not retention_bounded
 	msg := lib.limit_message("max_targeting_retention_months", 
 		"retention.targeting_data_months is {declared}; the standard allows at most {limit} months after the campaign",

@@ -47,6 +47,7 @@ audience_large_enough if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not audience_large_enough
 	msg := lib.limit_message("min_audience_size", 
 		"political_ads.targeting.minimum_audience_size is {declared}; the standard requires audiences of at least {limit} people",

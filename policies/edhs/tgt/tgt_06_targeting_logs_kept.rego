@@ -49,6 +49,7 @@ logs_kept_long_enough if {
 }
 
 deny contains lib.finding(logs_field, msg) if {
+	applicable
 	not targeting_logged
 	msg := lib.message(
 		"political_ads.targeting.logs_kept is {declared}; the standard requires the targeting of every political ad to be logged",
@@ -57,6 +58,7 @@ deny contains lib.finding(logs_field, msg) if {
 }
 
 deny contains lib.finding(retention_field, msg) if {
+	applicable
 	not logs_kept_long_enough
 	msg := lib.limit_message("min_record_retention_years", 
 		"retention.targeting_logs_years is {declared}; the standard requires targeting logs to be kept at least {limit} years",
