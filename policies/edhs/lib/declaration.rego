@@ -67,8 +67,13 @@ non_empty_text(value) if {
 	visible(value) != ""
 }
 
-# The text as a reader sees it, without its surrounding spaces (see unseen).
-visible(text) := trim_space(strings.replace_n(unseen, text))
+# The text as a reader sees it, without its surrounding spaces (see unseen). A short text
+# of printable ASCII characters has none to replace, and most texts are such: they skip
+# building the table (a pattern on a long text could overflow the embedded engine's stack).
+visible(text) := trim_space(text) if {
+	count(text) <= max_address_length
+	regex.match(`^[ -~]*$`, text)
+} else := trim_space(strings.replace_n(unseen, text))
 
 # Addresses a reader can use: written in visible characters only ("\u200b@\u200b.\u200b"
 # is no address), and within the schema's bound on a contact (a longer text is no address,
