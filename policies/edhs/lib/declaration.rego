@@ -41,17 +41,17 @@ scalar_text(value) := value if is_string(value)
 
 scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 
-# True when the declaration states a value at path.
-has(path) if object.get(input, path, null) != null
-
-# The longest leading part of path that the declaration has (the root at worst): path
-# itself when the declaration has the field, as it mostly does (a finding is more often
-# about a wrong value than a missing one). Else the parts a declaration has form an
-# unbroken run from the root, so their count is the longest; not max(), which the
-# embedded engine orders as text (max of 10 and 9 is 9).
-nearest_existing(path) := path if has(path)
+# The longest leading part of path that the declaration has, stating a value there (the
+# root at worst): path itself when the declaration has the field, as it mostly does (a
+# finding is more often about a wrong value than a missing one). Else the parts a
+# declaration has form an unbroken run from the root, so their count is the longest; not
+# max(), which the embedded engine orders as text (max of 10 and 9 is 9).
+nearest_existing(path) := path if object.get(input, path, null) != null
 else := array.slice(path, 0, length) if {
-	length := count({n | some n in numbers.range(1, count(path)); has(array.slice(path, 0, n))})
+	length := count({n |
+		some n in numbers.range(1, count(path))
+		object.get(input, array.slice(path, 0, n), null) != null
+	})
 }
 
 # The JSON pointer (RFC 6901) of path: "/" before each key ("" for the root).
