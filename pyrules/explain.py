@@ -21,13 +21,12 @@ from pyrules.engine.inprocess import InProcessEngine
 from pyrules.evaluate import locate_finding, status_of
 from pyrules.loader import Document
 from pyrules.model import Control
-from pyrules.rego_source import PARAM_REF, named_paths
+from pyrules.rego_source import PARAM_REF
 
 TEMPORARY = re.compile(r"__local\d+__")
 UNIFY_VALUE = re.compile(r"^(?P<left>.+?) = (?P<right>.+)$", re.S)
 LOCATION = re.compile(r"^(?P<file>[^:]+\.rego):(?P<row>\d+)")
 INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\]|\[\d+\])+)")
-NAMED_READ = re.compile(r"\blib\.value\((\w+)\)")  # a path named once, read through the lib
 OPERATORS = {
     "lt": "<",
     "lte": "<=",
@@ -57,7 +56,6 @@ class Explanation:
     raw: RawResult
     steps: list[Step]
     findings: list[str]
-    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named once in the policy
 
     @property
     def status(self) -> str:
@@ -78,7 +76,7 @@ def explain(engine: InProcessEngine, control: Control, document: Document) -> Ex
     findings = [
         _finding_line(document, f.path, f.msg) for f in raw.deny if status_of(raw) == "fail"
     ]
-    return Explanation(control, raw, steps, findings, named_paths(sources[control.source]))
+    return Explanation(control, raw, steps, findings)
 
 
 def _finding_line(document: Document, path: str, message: str) -> str:
@@ -172,24 +170,14 @@ def _error_steps(error: str, path: str, source: str) -> list[Step]:
     return [Step(row, text, [error], failed=True)]
 
 
-def input_refs(
-    text: str,
-    document: Document,
-    params: dict[str, Any],
-    paths: dict[str, tuple[str, ...]] | None = None,
-) -> list[str]:
-    """Where the declaration holds each field a line reads (`input.a.b`, or
-    `lib.value(name)` of a path the policy names), and the parameters it reads, with their
-    values."""
+def input_refs(text: str, document: Document, params: dict[str, Any]) -> list[str]:
+    """Where the declaration holds each field a line reads (`input.a.b`), and the
+    parameters it reads, with their values."""
     notes = []
     read: list[list[str]] = []
     for match in INPUT_REF.finditer(text):
         parts = re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[\"([^\"]*)\"\]|\[(\d+)\]", match.group(1))
         read.append([a or b or c for a, b, c in parts])
-    for match in NAMED_READ.finditer(text):
-        path = (paths or {}).get(match.group(1))
-        if path is not None and "*" not in path:
-            read.append(list(path))
     for keys in read:
         pointer = "/" + "/".join(k.replace("~", "~0").replace("/", "~1") for k in keys)
         value = _lookup(document.data, keys)
@@ -225,7 +213,7 @@ def render(explanation: Explanation, document: Document, params: dict[str, Any])
     for step in explanation.steps:
         mark = "  ✗ " if step.failed else "    "
         out.append(f"{mark}{control.source}:{step.row}  {step.source}")
-        for note in [*step.seen, *input_refs(step.source, document, params, explanation.paths)]:
+        for note in [*step.seen, *input_refs(step.source, document, params)]:
             out.append(f"        {note}")
     for line in explanation.findings:
         out.append(f"  finding: {line}")

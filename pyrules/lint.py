@@ -17,7 +17,15 @@ from pyrules.errors import InputError
 from pyrules.loader import load
 from pyrules.model import Module
 from pyrules.profile import ASSESSMENT_PARAM
-from pyrules.rego_source import FieldPath, field_reads, parameter_reads
+from pyrules.rego_source import (
+    FieldPath,
+    field_reads,
+    input_reads,
+    lib_reads,
+    named_paths,
+    parameter_reads,
+    reads_with_lib,
+)
 from pyrules.schema import READ_BY_PYRULES, schema_fields
 from pyrules.standard import Standard
 
@@ -53,6 +61,8 @@ def lint(standard: Standard, cases_dir: Path, catalogue: Path | None) -> list[Li
     problems += _case_problems(standard, cases_dir)
     problems += _file_name_problems(standard)
     problems += _reference_problems(standard)
+    problems += _named_path_problems(standard)
+    problems += _unguarded_deny_problems(standard)
     problems += _message_problems(standard)
     problems += _evidence_problems(standard)
     problems += _basis_problems(standard)
@@ -290,6 +300,48 @@ def _reference_problems(standard: Standard) -> Iterator[LintProblem]:
                 "schemas/declaration.schema.json:1",
                 f"field {'.'.join(path)} is read by no control; read it or mark it x-informational",
             )
+
+
+def _named_path_problems(standard: Standard) -> Iterator[LintProblem]:
+    """A control reads fields as `input.a.b` and names the paths its findings point at
+    (`field := [...]`): a named path it never reads would send users to a field the rule
+    does not judge. Passing the name itself (`object.get(input, field, [])`, a list's
+    `array.concat(field, ...)`) reads it too."""
+    top = {path[0] for path in schema_fields(standard.schema)}
+    lib = lib_reads(standard.modules, input_reads)
+    for module in _control_modules(standard):
+        reads = reads_with_lib(module.source, lib, input_reads)
+        for name, path in named_paths(module.source).items():
+            if path[0] not in top or "*" in path:
+                continue  # not a declaration path (a list of values, an item's path)
+            if any(read[: len(path)] == path for read in reads):
+                continue
+            if re.search(rf"(?:object\.get\(input,\s*|array\.concat\(){name}\b", module.source):
+                continue
+            dotted = ".".join(path)
+            yield LintProblem(
+                f"policies/{module.path}:{_line_of(module.source, f'{name} := ')}",
+                f"{name} names {dotted}, but the control does not read input.{dotted}",
+            )
+
+
+DENY_BODY = re.compile(r"^deny contains .* if \{\n(.*)$", re.MULTILINE)
+
+
+def _unguarded_deny_problems(standard: Standard) -> Iterator[LintProblem]:
+    """A control with a condition starts every deny rule with `applicable`: a control that
+    does not apply then has no findings, and OPA skips its checks, which cost a declaration
+    exempt from many controls (no political ads, not very large) most of its evaluation."""
+    for module in _control_modules(standard):
+        if "\ndefault applicable := false\n" not in module.source:
+            continue
+        for match in DENY_BODY.finditer(module.source):
+            if match.group(1).strip() != "applicable":
+                line = module.source.count("\n", 0, match.start()) + 1
+                yield LintProblem(
+                    f"policies/{module.path}:{line}",
+                    "a deny rule of a control with a condition must start with `applicable`",
+                )
 
 
 def _is_leaf(node: dict[str, Any]) -> bool:

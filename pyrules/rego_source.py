@@ -4,9 +4,9 @@ and declaration fields it reads, directly or through the shared `edhs.lib` rules
 regopy cannot evaluate `rego.metadata.*` and no Rego parser ships for Python, so the
 source is read with patterns that fit the plain style policies/README.md asks for:
 `input.a.b` references, `some x in input.a.b` iterations (then `x.c`), path arrays such as
-`["a", "b", i]`, paths named once (`field := [...]`, `lib.value(field)`,
-`array.concat(field, [i, "c"])`), and `data.edhs.params.name`. The standard, the
-linter and the docs all read policies here, so the three never disagree.
+`["a", "b", i]`, paths named once (`field := [...]`, `array.concat(field, [i, "c"])`),
+and `data.edhs.params.name`. The standard, the linter and the docs all read policies here,
+so the three never disagree.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ LIB_PACKAGE = "edhs.lib"
 PACKAGE_LINE = re.compile(r"^package\s+([\w.]+)\s*$", re.MULTILINE)
 PARAM_REF = re.compile(r"\bdata\.edhs\.params\.([A-Za-z_]\w*)")
 INPUT_REF = re.compile(r"\binput((?:\.[A-Za-z_]\w*|\[[^\]\[]*\])+)")
-ITERATION = re.compile(
-    r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(lib\.value\(\w+\)|\w+)((?:\.[A-Za-z_]\w*)*)"
-)
+ITERATION = re.compile(r"\bsome\s+(?:(\w+)\s*,\s*)?(\w+)\s+in\s+(\w+)((?:\.[A-Za-z_]\w*)*)")
 # A path named once and used by name: `field := ["a", "b"]` at the top of a policy, and
-# `array.concat(field, [i, "c"])` below it (lib.value(field) reads it, lib.finding reports).
+# `array.concat(field, [i, "c"])` below it (lib.finding reports there).
 NAMED_PATH = re.compile(r"^(\w+) := (\[[^\]\n]*\])\s*$", re.MULTILINE)
 CONCAT = re.compile(r"(?:^(\w+) := )?array\.concat\((\w+),\s*(\[[^\]\n]*\])\)", re.MULTILINE)
 PATH_ARRAY = re.compile(r'\[\s*"[a-z_]+"(?:\s*,\s*(?:"[A-Za-z_]+"|[A-Za-z_]\w*|\d+))*\s*\]')
@@ -95,20 +93,19 @@ def field_reads(source: str) -> set[FieldPath]:
     """The declaration paths a Rego source reads or reports on."""
     found: set[FieldPath] = set()
     aliases: dict[str, FieldPath] = {"input": ()}
-    for name, path in named_paths(source).items():
-        aliases[f"lib.value({name})"] = path
+    named = named_paths(source)
     for name, base, items in CONCAT.findall(source):
-        if f"lib.value({base})" in aliases:
-            path = (*aliases[f"lib.value({base})"], *_items(items))
+        if base in named:
+            path = (*named[base], *_items(items))
             found.add(path)
             if name:
-                aliases[f"lib.value({name})"] = path
+                named[name] = path
     iterations = ITERATION.findall(source)
     for _ in range(len(iterations)):  # aliases of aliases, e.g. `some l in election.languages`
         for _index, name, root, rest in iterations:
             if root in aliases:
                 aliases[name] = (*aliases[root], *_segments(rest), "*")
-    aliases = {n: p for n, p in aliases.items() if n != "input" and not n.startswith("lib.")}
+    aliases = {n: p for n, p in aliases.items() if n != "input"}
     for match in INPUT_REF.finditer(source):
         found.add(_segments(match.group(1)))
     for alias, base in aliases.items():
@@ -118,6 +115,11 @@ def field_reads(source: str) -> set[FieldPath]:
     for match in PATH_ARRAY.finditer(source):
         found.add(_items(match.group(0)))
     return found
+
+
+def input_reads(source: str) -> set[FieldPath]:
+    """The declaration paths a Rego source reads as `input.a.b` references."""
+    return {_segments(match.group(1)) for match in INPUT_REF.finditer(source)}
 
 
 def _items(array: str) -> FieldPath:

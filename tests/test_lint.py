@@ -43,13 +43,13 @@ langs contains l if {
     }
 
 
-def test_reads_follow_named_paths_through_lib_value_and_array_concat() -> None:
+def test_reads_follow_named_paths_through_array_concat() -> None:
     source = """
 purposes_field := ["processing", "purposes"]
 consent := ["political_ads", "targeting", "consent"]
 explicit_field := array.concat(consent, ["explicit"])
 deny contains lib.finding(field, msg) if {
-	some i, purpose in lib.value(purposes_field)
+	some i, purpose in input.processing.purposes
 	purpose.name == "x"
 	field := array.concat(purposes_field, [i, "legal_basis"])
 }
@@ -89,6 +89,41 @@ def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
         "inc_01_breach_notification.rego" in p and "incident_response.breach_notify_hours" in p
         for p in problems
     ), problems
+
+
+def test_a_named_path_the_control_does_not_read_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = _copy_standard(tmp_path)
+    policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
+    policy.write_text(
+        policy.read_text().replace(
+            "hours := input.incident_response.breach_notification_hours",
+            "hours := input.incident_response.data_subject_notification",
+        )
+    )
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    line = (
+        policy.read_text()
+        .splitlines()
+        .index('field := ["incident_response", "breach_notification_hours"]')
+    )
+    assert (
+        f"policies/edhs/inc/inc_01_breach_notification.rego:{line + 1}: field names "
+        "incident_response.breach_notification_hours, but the control does not read "
+        "input.incident_response.breach_notification_hours"
+    ) in problems, problems
+
+
+def test_a_deny_rule_of_a_conditional_control_without_its_guard_is_reported(tmp_path: Path) -> None:
+    root = _copy_standard(tmp_path)
+    policy = root / "policies" / "edhs" / "ads" / "ads_01_ad_labelling.rego"
+    source = policy.read_text()
+    policy.write_text(source.replace("if {\n\tapplicable\n", "if {\n", 1))
+    line = source[: source.index("if {\n\tapplicable\n")].count("\n") + 1
+    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+    assert problems == [
+        f"policies/edhs/ads/ads_01_ad_labelling.rego:{line}: a deny rule of a control with a "
+        "condition must start with `applicable`"
+    ]
 
 
 def test_an_unknown_parameter_stops_the_standard_from_loading(tmp_path: Path) -> None:

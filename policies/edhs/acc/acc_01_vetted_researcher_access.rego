@@ -36,9 +36,10 @@ applicable if lib.vlop
 
 field := ["data_access", "vetted_researchers", "process_url"]
 
-access_process_published if lib.non_empty_text(field)
+access_process_published if lib.non_empty_text(input.data_access.vetted_researchers.process_url)
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not access_process_published
 	msg := lib.message(
 		"data_access.vetted_researchers.process_url is {declared}; the standard requires the address of the published access process for vetted researchers",

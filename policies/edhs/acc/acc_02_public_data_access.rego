@@ -34,9 +34,10 @@ applicable if lib.vlop
 
 field := ["data_access", "public_data_api"]
 
-public_data_open_to_researchers if lib.value(field) == true
+public_data_open_to_researchers if input.data_access.public_data_api == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not public_data_open_to_researchers
 	msg := lib.message(
 		"data_access.public_data_api is {declared}; the standard requires researchers to have access to publicly accessible data",

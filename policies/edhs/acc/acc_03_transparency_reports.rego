@@ -68,12 +68,12 @@ platform_kind := "a very large online platform" if vlop
 platform_kind := "a platform that is not a very large online platform" if not vlop
 
 reports_often_enough if {
-	reports := lib.value(reports_field)
+	reports := input.transparency.reports_per_year
 	is_number(reports)
 	reports >= min_reports
 }
 
-reports_have_election_section if lib.value(section_field) == true
+reports_have_election_section if input.transparency.includes_election_section == true
 
 deny contains lib.finding(reports_field, msg) if {
 	not reports_often_enough

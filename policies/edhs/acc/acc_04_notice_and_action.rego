@@ -48,15 +48,15 @@ hours_field := ["moderation", "election_notices_median_hours"]
 
 appeals_field := ["moderation", "appeals_available"]
 
-anyone_can_notify if lib.value(notices_field) == true
+anyone_can_notify if input.moderation.notice_and_action.available == true
 
 notices_handled_fast if {
-	hours := lib.value(hours_field)
+	hours := input.moderation.election_notices_median_hours
 	is_number(hours)
 	hours <= max_hours
 }
 
-decisions_can_be_appealed if lib.value(appeals_field) == true
+decisions_can_be_appealed if input.moderation.appeals_available == true
 
 deny contains lib.finding(notices_field, msg) if {
 	not anyone_can_notify

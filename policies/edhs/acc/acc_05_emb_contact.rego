@@ -42,7 +42,7 @@ email_field := ["governance", "emb_contact", "email"]
 
 jurisdictions_field := ["governance", "emb_contact", "jurisdictions"]
 
-contact_has_email if lib.email_address(lib.value(email_field))
+contact_has_email if lib.email_address(input.governance.emb_contact.email)
 
 covered_jurisdictions := lib.jurisdictions
 

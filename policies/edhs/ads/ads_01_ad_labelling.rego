@@ -56,11 +56,11 @@ served_field := ["political_ads", "formats"]
 
 labelled_field := ["political_ads", "labelling", "formats"]
 
-served_formats := {format | some format in lib.value(served_field)}
+served_formats := {format | some format in input.political_ads.formats}
 
 missing_formats := lib.missing(served_formats, object.get(input, labelled_field, []))
 
-label_shown if lib.value(label_field) == true
+label_shown if input.political_ads.labelling.label_shown == true
 
 # The formats political ads are served in must be stated, or their labelling cannot be
 # checked: an empty list would leave nothing to label, just as a missing one.
@@ -69,6 +69,7 @@ served_formats_stated if count(served_formats) > 0
 covers_every_format if count(missing_formats) == 0
 
 deny contains lib.finding(label_field, msg) if {
+	applicable
 	not label_shown
 	msg := lib.message(
 		"political_ads.labelling.label_shown is {declared}; the standard requires every political ad to carry a clear political-advertisement label",
@@ -77,6 +78,7 @@ deny contains lib.finding(label_field, msg) if {
 }
 
 deny contains lib.finding(served_field, msg) if {
+	applicable
 	not served_formats_stated
 	msg := lib.message(
 		"political_ads.formats is {declared}; the standard requires the declaration to list every format political ads are served in, so that their labelling can be checked",
@@ -85,6 +87,7 @@ deny contains lib.finding(served_field, msg) if {
 }
 
 deny contains lib.finding(labelled_field, msg) if {
+	applicable
 	not covers_every_format
 	msg := lib.message(
 		"political_ads.labelling.formats is {declared}; the standard requires the label in every format political ads are served in ({required}); missing: {missing}",

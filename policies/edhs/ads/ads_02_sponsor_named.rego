@@ -41,9 +41,10 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "labelling", "sponsor_shown"]
 
-sponsor_shown if lib.value(field) == true
+sponsor_shown if input.political_ads.labelling.sponsor_shown == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not sponsor_shown
 	msg := lib.message(
 		"political_ads.labelling.sponsor_shown is {declared}; the standard requires every political ad to show its sponsor and, where different, who controls the sponsor",

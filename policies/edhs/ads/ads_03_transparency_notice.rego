@@ -50,6 +50,7 @@ missing_fields := lib.missing(required_fields, object.get(input, field, []))
 notice_complete if count(missing_fields) == 0
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not notice_complete
 	msg := lib.limit_message(
 		"required_notice_fields",

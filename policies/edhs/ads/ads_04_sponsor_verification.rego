@@ -52,11 +52,12 @@ identity_field := ["political_ads", "sponsor_verification", "required"]
 
 establishment_field := ["political_ads", "sponsor_verification", "checks_establishment"]
 
-identity_verified if lib.value(identity_field) == true
+identity_verified if input.political_ads.sponsor_verification.required == true
 
-establishment_verified if lib.value(establishment_field) == true
+establishment_verified if input.political_ads.sponsor_verification.checks_establishment == true
 
 deny contains lib.finding(identity_field, msg) if {
+	applicable
 	not identity_verified
 	msg := lib.message(
 		"political_ads.sponsor_verification.required is {declared}; the standard requires every sponsor's identity to be verified before its first ad runs",
@@ -65,6 +66,7 @@ deny contains lib.finding(identity_field, msg) if {
 }
 
 deny contains lib.finding(establishment_field, msg) if {
+	applicable
 	not establishment_verified
 	msg := lib.message(
 		"political_ads.sponsor_verification.checks_establishment is {declared}; the standard requires the verification to establish where the sponsor is established",

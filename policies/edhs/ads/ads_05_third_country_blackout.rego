@@ -39,12 +39,13 @@ min_months := data.edhs.params.third_country_blackout_months
 field := ["political_ads", "third_country_sponsor_blackout_months"]
 
 blackout_long_enough if {
-	months := lib.value(field)
+	months := input.political_ads.third_country_sponsor_blackout_months
 	is_number(months)
 	months >= min_months
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not blackout_long_enough
 	msg := lib.limit_message("third_country_blackout_months", 
 		"political_ads.third_country_sponsor_blackout_months is {declared}; the standard requires no third-country sponsors for at least {limit} months before a vote",

@@ -58,19 +58,20 @@ searchable_field := ["political_ads", "repository", "searchable"]
 
 retention_field := ["political_ads", "repository", "retention_years"]
 
-publicly_accessible if lib.value(public_field) == true
+publicly_accessible if input.political_ads.repository.public == true
 
-reachable_by_api if lib.value(api_field) == true
+reachable_by_api if input.political_ads.repository.api == true
 
-searchable if lib.value(searchable_field) == true
+searchable if input.political_ads.repository.searchable == true
 
 kept_long_enough if {
-	years := lib.value(retention_field)
+	years := input.political_ads.repository.retention_years
 	is_number(years)
 	years >= min_years
 }
 
 deny contains lib.finding(public_field, msg) if {
+	applicable
 	not publicly_accessible
 	msg := lib.message(
 		"political_ads.repository.public is {declared}; the standard requires anyone to be able to consult the ad repository",
@@ -79,6 +80,7 @@ deny contains lib.finding(public_field, msg) if {
 }
 
 deny contains lib.finding(api_field, msg) if {
+	applicable
 	not reachable_by_api
 	msg := lib.message(
 		"political_ads.repository.api is {declared}; the standard requires the ad repository to be reachable through an API",
@@ -87,6 +89,7 @@ deny contains lib.finding(api_field, msg) if {
 }
 
 deny contains lib.finding(searchable_field, msg) if {
+	applicable
 	not searchable
 	msg := lib.message(
 		"political_ads.repository.searchable is {declared}; the standard requires the ad repository to be searchable by several criteria",
@@ -95,6 +98,7 @@ deny contains lib.finding(searchable_field, msg) if {
 }
 
 deny contains lib.finding(retention_field, msg) if {
+	applicable
 	not kept_long_enough
 	msg := lib.limit_message("min_repository_retention_years", 
 		"political_ads.repository.retention_years is {declared}; the standard requires ads to stay in the repository for at least {limit} years",

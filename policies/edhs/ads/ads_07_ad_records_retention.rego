@@ -39,12 +39,13 @@ min_years := data.edhs.params.min_record_retention_years
 field := ["retention", "political_ad_records_years"]
 
 records_kept_long_enough if {
-	years := lib.value(field)
+	years := input.retention.political_ad_records_years
 	is_number(years)
 	years >= min_years
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not records_kept_long_enough
 	msg := lib.limit_message("min_record_retention_years", 
 		"retention.political_ad_records_years is {declared}; the standard requires political-ad service records to be kept for at least {limit} years",

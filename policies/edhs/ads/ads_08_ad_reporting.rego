@@ -47,15 +47,16 @@ available_field := ["political_ads", "reporting_mechanism", "available_on_ad"]
 
 response_field := ["political_ads", "reporting_mechanism", "median_response_hours"]
 
-reportable_from_the_ad if lib.value(available_field) == true
+reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_ad == true
 
 reports_handled_in_time if {
-	hours := lib.value(response_field)
+	hours := input.political_ads.reporting_mechanism.median_response_hours
 	is_number(hours)
 	hours <= max_hours
 }
 
 deny contains lib.finding(available_field, msg) if {
+	applicable
 	not reportable_from_the_ad
 	msg := lib.message(
 		"political_ads.reporting_mechanism.available_on_ad is {declared}; the standard requires a free report option on the ad itself",
@@ -64,6 +65,7 @@ deny contains lib.finding(available_field, msg) if {
 }
 
 deny contains lib.finding(response_field, msg) if {
+	applicable
 	not reports_handled_in_time
 	msg := lib.limit_message("max_ad_report_response_hours", 
 		"political_ads.reporting_mechanism.median_response_hours is {declared}; the standard allows at most {limit} hours",

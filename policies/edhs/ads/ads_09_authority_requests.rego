@@ -46,12 +46,13 @@ max_days := data.edhs.params.max_authority_response_days
 field := ["political_ads", "authority_requests", "max_response_days"]
 
 answered_in_time if {
-	days := lib.value(field)
+	days := input.political_ads.authority_requests.max_response_days
 	is_number(days)
 	days <= max_days
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not answered_in_time
 	msg := lib.limit_message("max_authority_response_days", 
 		"political_ads.authority_requests.max_response_days is {declared}; the standard allows at most {limit} days",

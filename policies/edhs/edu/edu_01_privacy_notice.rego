@@ -46,7 +46,7 @@ languages_field := ["user_information", "privacy_notice", "languages"]
 
 missing_languages := lib.missing(lib.election_languages, object.get(input, languages_field, []))
 
-has_election_section if lib.value(section_field) == true
+has_election_section if input.user_information.privacy_notice.election_section == true
 
 in_every_election_language if lib.covers_election_languages(missing_languages)
 

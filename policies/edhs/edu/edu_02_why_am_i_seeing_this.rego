@@ -40,9 +40,10 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "why_am_i_seeing_this"]
 
-explanation_offered if lib.value(field) == true
+explanation_offered if input.political_ads.why_am_i_seeing_this == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not explanation_offered
 	msg := lib.message(
 		"political_ads.why_am_i_seeing_this is {declared}; the standard requires users to see, from each political ad, why it was shown to them",

@@ -33,9 +33,10 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "user_controls", "opt_out_available"]
 
-opt_out_offered if lib.value(field) == true
+opt_out_offered if input.political_ads.user_controls.opt_out_available == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not opt_out_offered
 	msg := lib.message(
 		"political_ads.user_controls.opt_out_available is {declared}; the standard requires users to be able to opt out of political ads",

@@ -38,7 +38,7 @@ default applicable := true
 
 field := ["user_information", "voter_education", "campaign_planned"]
 
-campaign_planned if lib.value(field) == true
+campaign_planned if input.user_information.voter_education.campaign_planned == true
 
 deny contains lib.finding(field, msg) if {
 	not campaign_planned

@@ -35,11 +35,11 @@ designated_field := ["governance", "dpo", "designated"]
 
 contact_field := ["governance", "dpo", "contact"]
 
-dpo_designated if lib.value(designated_field) == true
+dpo_designated if input.governance.dpo.designated == true
 
-dpo_reachable if lib.email_address(lib.value(contact_field))
+dpo_reachable if lib.email_address(input.governance.dpo.contact)
 
-dpo_reachable if lib.web_address(lib.value(contact_field))
+dpo_reachable if lib.web_address(input.governance.dpo.contact)
 
 deny contains lib.finding(designated_field, msg) if {
 	not dpo_designated

@@ -32,7 +32,7 @@ default applicable := true
 
 purposes_field := ["processing", "purposes"]
 
-purposes_declared if is_array(lib.value(purposes_field))
+purposes_declared if is_array(input.processing.purposes)
 
 in_records(purpose) if purpose.in_records_of_processing == true
 
@@ -42,7 +42,7 @@ deny contains lib.finding(purposes_field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, purpose in lib.value(purposes_field)
+	some i, purpose in input.processing.purposes
 	not in_records(purpose)
 	field := array.concat(purposes_field, [i, "in_records_of_processing"])
 	msg := lib.message(

@@ -46,9 +46,9 @@ coverage_field := ["governance", "dpia", "covers_election_processing"]
 
 review_field := ["governance", "dpia", "last_reviewed"]
 
-covers_election_processing if lib.value(coverage_field) == true
+covers_election_processing if input.governance.dpia.covers_election_processing == true
 
-reviewed_recently if lib.within_months(lib.value(review_field), lib.reference_date, max_age)
+reviewed_recently if lib.within_months(input.governance.dpia.last_reviewed, lib.reference_date, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
 	not covers_election_processing

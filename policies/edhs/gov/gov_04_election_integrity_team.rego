@@ -51,11 +51,12 @@ languages_field := ["integrity", "election_team", "languages"]
 
 missing_languages := lib.missing(lib.election_languages, object.get(input, languages_field, []))
 
-team_established if lib.value(established_field) == true
+team_established if input.integrity.election_team.established == true
 
 covers_every_election_language if lib.covers_election_languages(missing_languages)
 
 deny contains lib.finding(established_field, msg) if {
+	applicable
 	not team_established
 	msg := lib.message(
 		"integrity.election_team.established is {declared}; the standard requires a dedicated election team for each covered election",
@@ -64,6 +65,7 @@ deny contains lib.finding(established_field, msg) if {
 }
 
 deny contains lib.finding(languages_field, msg) if {
+	applicable
 	not covers_every_election_language
 	msg := lib.message(
 		"integrity.election_team.languages is {declared}; the standard requires every language of {source} ({required}); missing: {missing}",

@@ -46,11 +46,12 @@ coverage_field := ["governance", "risk_assessment", "covers_electoral_processes"
 
 completed_field := ["governance", "risk_assessment", "last_completed"]
 
-covers_electoral_processes if lib.value(coverage_field) == true
+covers_electoral_processes if input.governance.risk_assessment.covers_electoral_processes == true
 
-completed_recently if lib.within_months(lib.value(completed_field), lib.reference_date, max_age)
+completed_recently if lib.within_months(input.governance.risk_assessment.last_completed, lib.reference_date, max_age)
 
 deny contains lib.finding(coverage_field, msg) if {
+	applicable
 	not covers_electoral_processes
 	msg := lib.message(
 		"governance.risk_assessment.covers_electoral_processes is {declared}; the standard requires the systemic-risk assessment to cover civic discourse and electoral processes",
@@ -59,6 +60,7 @@ deny contains lib.finding(coverage_field, msg) if {
 }
 
 deny contains lib.finding(completed_field, msg) if {
+	applicable
 	not completed_recently
 	msg := lib.limit_message("max_risk_assessment_age_months", 
 		"governance.risk_assessment.last_completed is {declared}; the standard requires an assessment completed no more than {limit} months before the reference date ({reference}), and not after it",

@@ -45,11 +45,12 @@ completed_field := ["governance", "independent_audit", "last_completed"]
 
 report_field := ["governance", "independent_audit", "report_url"]
 
-audited_recently if lib.within_months(lib.value(completed_field), lib.reference_date, max_age)
+audited_recently if lib.within_months(input.governance.independent_audit.last_completed, lib.reference_date, max_age)
 
-report_published if lib.non_empty_text(report_field)
+report_published if lib.non_empty_text(input.governance.independent_audit.report_url)
 
 deny contains lib.finding(completed_field, msg) if {
+	applicable
 	not audited_recently
 	msg := lib.limit_message("max_audit_age_months", 
 		"governance.independent_audit.last_completed is {declared}; the standard requires an audit completed no more than {limit} months before the reference date ({reference}), and not after it",
@@ -62,6 +63,7 @@ deny contains lib.finding(completed_field, msg) if {
 }
 
 deny contains lib.finding(report_field, msg) if {
+	applicable
 	not report_published
 	msg := lib.message(
 		"governance.independent_audit.report_url is {declared}; the standard requires the address where the audit report is published",

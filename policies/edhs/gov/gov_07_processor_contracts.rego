@@ -32,7 +32,7 @@ default applicable := true
 
 processors_field := ["processors"]
 
-processors_declared if is_array(lib.value(processors_field))
+processors_declared if is_array(input.processors)
 
 # A processor is bound when a DPA is signed; one that declares it receives no election
 # data needs none under this control. Not stating either fails.
@@ -46,7 +46,7 @@ deny contains lib.finding(processors_field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, processor in lib.value(processors_field)
+	some i, processor in input.processors
 	not bound_by_contract(processor)
 	field := array.concat(processors_field, [i, "dpa_signed"])
 	msg := lib.message(

@@ -59,7 +59,7 @@ declared_jurisdictions := {code | some code in lib.listed(object.get(input, juri
 
 emb_jurisdictions := {election.jurisdiction | some election in lib.emb_elections}
 
-declared_list := lib.value(elections_field) if is_array(lib.value(elections_field))
+declared_list := input.metadata.elections if is_array(input.metadata.elections)
 
 declared_list := [] if not is_array(object.get(input, elections_field, null))
 
@@ -81,7 +81,7 @@ deny contains lib.finding(submitted_field, msg) if {
 }
 
 deny contains lib.finding(submitted_field, msg) if {
-	submitted := lib.value(submitted_field)
+	submitted := input.metadata.submitted_on
 	lib.is_date(submitted)
 	submitted > lib.reference_date
 	msg := lib.message(

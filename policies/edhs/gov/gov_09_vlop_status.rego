@@ -60,18 +60,18 @@ users_field := ["platform", "monthly_active_users_eu"]
 
 name_field := ["platform", "name"]
 
-claims_not_vlop if lib.value(status_field) == false
+claims_not_vlop if input.platform.is_vlop == false
 
 # A count of people: a number, and not below zero.
 states_users if {
-	users := lib.value(users_field)
+	users := input.platform.monthly_active_users_eu
 	is_number(users)
 	users >= 0
 }
 
 deny contains lib.finding(status_field, msg) if {
 	claims_not_vlop
-	users := lib.value(users_field)
+	users := input.platform.monthly_active_users_eu
 	is_number(users)
 	users >= threshold
 	msg := lib.limit_message(

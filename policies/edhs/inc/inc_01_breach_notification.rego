@@ -35,7 +35,7 @@ max_hours := data.edhs.params.max_breach_notification_hours
 field := ["incident_response", "breach_notification_hours"]
 
 notified_in_time if {
-	hours := lib.value(field)
+	hours := input.incident_response.breach_notification_hours
 	is_number(hours)
 	hours <= max_hours
 }

@@ -32,7 +32,7 @@ default applicable := true
 
 field := ["incident_response", "data_subject_notification"]
 
-affected_voters_told if lib.value(field) == true
+affected_voters_told if input.incident_response.data_subject_notification == true
 
 deny contains lib.finding(field, msg) if {
 	not affected_voters_told

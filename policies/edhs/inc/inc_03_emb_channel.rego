@@ -47,12 +47,12 @@ hours_field := ["incident_response", "emb_channel", "hours"]
 
 response_field := ["incident_response", "emb_channel", "first_response_hours"]
 
-channel_available if lib.value(available_field) == true
+channel_available if input.incident_response.emb_channel.available == true
 
-staffed_around_the_clock if lib.value(hours_field) == "24/7"
+staffed_around_the_clock if input.incident_response.emb_channel.hours == "24/7"
 
 answers_in_time if {
-	hours := lib.value(response_field)
+	hours := input.incident_response.emb_channel.first_response_hours
 	is_number(hours)
 	hours <= max_hours
 }

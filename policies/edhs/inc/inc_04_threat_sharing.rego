@@ -53,10 +53,10 @@ shared_field := ["incident_response", "threat_sharing", "with_emb"]
 
 hours_field := ["incident_response", "threat_sharing", "serious_threat_hours"]
 
-shares_with_emb if lib.value(shared_field) == true
+shares_with_emb if input.incident_response.threat_sharing.with_emb == true
 
 serious_threats_shared_in_time if {
-	hours := lib.value(hours_field)
+	hours := input.incident_response.threat_sharing.serious_threat_hours
 	is_number(hours)
 	hours <= max_hours
 }

@@ -45,9 +45,9 @@ covers_field := ["incident_response", "plan", "covers_elections"]
 
 exercised_field := ["incident_response", "plan", "last_exercised"]
 
-plan_covers_elections if lib.value(covers_field) == true
+plan_covers_elections if input.incident_response.plan.covers_elections == true
 
-exercised_recently if lib.within_months(lib.value(exercised_field), lib.reference_date, max_age)
+exercised_recently if lib.within_months(input.incident_response.plan.last_exercised, lib.reference_date, max_age)
 
 deny contains lib.finding(covers_field, msg) if {
 	not plan_covers_elections

@@ -34,7 +34,7 @@ max_hours := data.edhs.params.max_early_warning_hours
 field := ["incident_response", "early_warning_hours"]
 
 warned_in_time if {
-	hours := lib.value(field)
+	hours := input.incident_response.early_warning_hours
 	is_number(hours)
 	hours <= max_hours
 }

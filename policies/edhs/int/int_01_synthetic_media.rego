@@ -62,9 +62,9 @@ labelled_field := ["integrity", "synthetic_media", "labelled"]
 
 provenance_field := ["integrity", "synthetic_media", "detects_provenance_metadata"]
 
-synthetic_media_labelled if lib.value(labelled_field) == true
+synthetic_media_labelled if input.integrity.synthetic_media.labelled == true
 
-reads_provenance_signals if lib.value(provenance_field) == true
+reads_provenance_signals if input.integrity.synthetic_media.detects_provenance_metadata == true
 
 deny contains lib.finding(labelled_field, msg) if {
 	not synthetic_media_labelled

@@ -43,10 +43,10 @@ detection_field := ["integrity", "inauthentic_behaviour", "detection"]
 
 reports_field := ["integrity", "inauthentic_behaviour", "public_reports_per_year"]
 
-detects_inauthentic_behaviour if lib.value(detection_field) == true
+detects_inauthentic_behaviour if input.integrity.inauthentic_behaviour.detection == true
 
 reports_often_enough if {
-	reports := lib.value(reports_field)
+	reports := input.integrity.inauthentic_behaviour.public_reports_per_year
 	is_number(reports)
 	reports >= min_reports
 }

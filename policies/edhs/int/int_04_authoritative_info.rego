@@ -34,7 +34,7 @@ default applicable := true
 
 field := ["integrity", "authoritative_info", "links_to_emb"]
 
-points_users_to_emb if lib.value(field) == true
+points_users_to_emb if input.integrity.authoritative_info.links_to_emb == true
 
 deny contains lib.finding(field, msg) if {
 	not points_users_to_emb

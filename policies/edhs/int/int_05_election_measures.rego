@@ -48,6 +48,7 @@ missing_phases := lib.missing(required_phases, object.get(input, field, []))
 covers_every_phase if count(missing_phases) == 0
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not covers_every_phase
 	msg := lib.message(
 		"integrity.election_measures.phases is {declared}; the standard requires measures in every phase ({required}); missing: {missing}",

@@ -40,15 +40,16 @@ committed_field := ["integrity", "post_election_review", "committed"]
 
 months_field := ["integrity", "post_election_review", "within_months"]
 
-review_committed if lib.value(committed_field) == true
+review_committed if input.integrity.post_election_review.committed == true
 
 published_in_time if {
-	months := lib.value(months_field)
+	months := input.integrity.post_election_review.within_months
 	is_number(months)
 	months <= max_months
 }
 
 deny contains lib.finding(committed_field, msg) if {
+	applicable
 	not review_committed
 	msg := lib.message(
 		"integrity.post_election_review.committed is {declared}; the standard requires a commitment to publish a review after each covered election",
@@ -57,6 +58,7 @@ deny contains lib.finding(committed_field, msg) if {
 }
 
 deny contains lib.finding(months_field, msg) if {
+	applicable
 	not published_in_time
 	msg := lib.limit_message("max_post_election_review_months", 
 		"integrity.post_election_review.within_months is {declared}; the standard requires the review within {limit} months after the election",

@@ -43,7 +43,7 @@ art6_bases := {
 
 purposes_field := ["processing", "purposes"]
 
-purposes_declared if is_array(lib.value(purposes_field))
+purposes_declared if is_array(input.processing.purposes)
 
 has_art6_basis(purpose) if purpose.legal_basis in art6_bases
 
@@ -53,7 +53,7 @@ deny contains lib.finding(purposes_field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, purpose in lib.value(purposes_field)
+	some i, purpose in input.processing.purposes
 	not has_art6_basis(purpose)
 	field := array.concat(purposes_field, [i, "legal_basis"])
 	msg := lib.message(

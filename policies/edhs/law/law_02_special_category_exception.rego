@@ -64,7 +64,7 @@ declares_data_categories(purpose) if is_array(purpose.data_categories)
 
 under_explicit_consent(purpose) if purpose.special_category_basis == "explicit_consent"
 
-purposes_declared if is_array(lib.value(purposes_field))
+purposes_declared if is_array(input.processing.purposes)
 
 deny contains lib.finding(purposes_field, msg) if {
 	not purposes_declared
@@ -72,7 +72,7 @@ deny contains lib.finding(purposes_field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
-	some i, purpose in lib.value(purposes_field)
+	some i, purpose in input.processing.purposes
 	processes_special_categories(purpose)
 	not under_explicit_consent(purpose)
 	field := array.concat(purposes_field, [i, "special_category_basis"])
@@ -89,7 +89,7 @@ deny contains lib.finding(field, msg) if {
 # Without its data categories a purpose cannot be shown to stay clear of special-category
 # data, so it must then rely on explicit consent.
 deny contains lib.finding(field, msg) if {
-	some i, purpose in lib.value(purposes_field)
+	some i, purpose in input.processing.purposes
 	not declares_data_categories(purpose)
 	not under_explicit_consent(purpose)
 	field := array.concat(purposes_field, [i, "data_categories"])

@@ -48,13 +48,14 @@ separate_field := array.concat(consent_section, ["separate_for_political_ads"])
 
 withdrawal_field := array.concat(consent_section, ["withdrawal_as_easy_as_giving"])
 
-consent_explicit if lib.value(explicit_field) == true
+consent_explicit if input.political_ads.targeting.consent.explicit == true
 
-consent_separate if lib.value(separate_field) == true
+consent_separate if input.political_ads.targeting.consent.separate_for_political_ads == true
 
-withdrawal_as_easy_as_giving if lib.value(withdrawal_field) == true
+withdrawal_as_easy_as_giving if input.political_ads.targeting.consent.withdrawal_as_easy_as_giving == true
 
 deny contains lib.finding(explicit_field, msg) if {
+	applicable
 	not consent_explicit
 	msg := lib.message(
 		"political_ads.targeting.consent.explicit is {declared}; the standard requires explicit consent for political-ad targeting",
@@ -63,6 +64,7 @@ deny contains lib.finding(explicit_field, msg) if {
 }
 
 deny contains lib.finding(separate_field, msg) if {
+	applicable
 	not consent_separate
 	msg := lib.message(
 		"political_ads.targeting.consent.separate_for_political_ads is {declared}; the standard requires a consent asked for political advertising alone, separate from other consents",
@@ -71,6 +73,7 @@ deny contains lib.finding(separate_field, msg) if {
 }
 
 deny contains lib.finding(withdrawal_field, msg) if {
+	applicable
 	not withdrawal_as_easy_as_giving
 	msg := lib.message(
 		"political_ads.targeting.consent.withdrawal_as_easy_as_giving is {declared}; the standard requires that consent can be withdrawn as easily as it was given",

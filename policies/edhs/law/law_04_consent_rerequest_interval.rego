@@ -47,12 +47,13 @@ min_months := data.edhs.params.min_consent_rerequest_months
 field := ["political_ads", "targeting", "consent", "rerequest_after_refusal_months"]
 
 refusal_respected_long_enough if {
-	months := lib.value(field)
+	months := input.political_ads.targeting.consent.rerequest_after_refusal_months
 	is_number(months)
 	months >= min_months
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not refusal_respected_long_enough
 	msg := lib.limit_message("min_consent_rerequest_months", 
 		"political_ads.targeting.consent.rerequest_after_refusal_months is {declared}; the standard requires waiting at least {limit} months before asking again after a refusal",

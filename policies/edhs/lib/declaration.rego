@@ -11,19 +11,6 @@ import rego.v1
 # else at the nearest parent the declaration has, so every finding names a line of the file.
 finding(path, msg) := {"msg": msg, "path": pointer(nearest_existing(path))}
 
-# The value the declaration states at path, e.g. value(["security", "tls", "minimum_version"]);
-# undefined when it states none, as input.security.tls.minimum_version is (a value stated
-# as false or null comes back as it is). A control names each path once, in a rule such as
-# field := ["security", "tls", "minimum_version"], and both reads the value (value(field))
-# and reports there (finding(field, msg)), so the two cannot drift apart. The lookup's
-# default is a set, which no declaration (JSON or YAML) can hold, so a set back means the
-# field is missing. A list index in path must exist: the embedded engine stops with an
-# error on one out of range.
-value(path) := stated if {
-	stated := object.get(input, path, set())
-	stated != set()
-}
-
 # The value the declaration states at path, or "not stated" when it states none.
 declared(path) := object.get(input, path, "not stated")
 
@@ -54,17 +41,17 @@ scalar_text(value) := value if is_string(value)
 
 scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 
-# True when the declaration states a value at path.
-has(path) if object.get(input, path, null) != null
-
-# The longest leading part of path that the declaration has (the root at worst): path
-# itself when the declaration has the field, as it mostly does (a finding is more often
-# about a wrong value than a missing one). Else the parts a declaration has form an
-# unbroken run from the root, so their count is the longest; not max(), which the
-# embedded engine orders as text (max of 10 and 9 is 9).
-nearest_existing(path) := path if has(path)
+# The longest leading part of path that the declaration has, stating a value there (the
+# root at worst): path itself when the declaration has the field, as it mostly does (a
+# finding is more often about a wrong value than a missing one). Else the parts a
+# declaration has form an unbroken run from the root, so their count is the longest; not
+# max(), which the embedded engine orders as text (max of 10 and 9 is 9).
+nearest_existing(path) := path if object.get(input, path, null) != null
 else := array.slice(path, 0, length) if {
-	length := count({n | some n in numbers.range(1, count(path)); has(array.slice(path, 0, n))})
+	length := count({n |
+		some n in numbers.range(1, count(path))
+		object.get(input, array.slice(path, 0, n), null) != null
+	})
 }
 
 # The JSON pointer (RFC 6901) of path: "/" before each key ("" for the root).
@@ -73,16 +60,20 @@ pointer(path) := concat("/", array.concat([""], [token(key) | some key in path])
 token(key) := replace(replace(key, "~", "~0"), "/", "~1") if is_string(key)
 else := sprintf("%d", [key]) if is_number(key)
 
-# True when the field at path is a text a reader can see: not empty, and not made only of
-# spaces (Unicode ones too) or characters that show nothing.
-non_empty_text(path) if {
-	value := object.get(input, path, "")
+# True when value is a text a reader can see: not empty, and not made only of spaces
+# (Unicode ones too) or characters that show nothing.
+non_empty_text(value) if {
 	is_string(value)
 	visible(value) != ""
 }
 
-# The text as a reader sees it, without its surrounding spaces (see unseen).
-visible(text) := trim_space(strings.replace_n(unseen, text))
+# The text as a reader sees it, without its surrounding spaces (see unseen). A short text
+# of printable ASCII characters has none to replace, and most texts are such: they skip
+# building the table (a pattern on a long text could overflow the embedded engine's stack).
+visible(text) := trim_space(text) if {
+	count(text) <= max_address_length
+	regex.match(`^[ -~]*$`, text)
+} else := trim_space(strings.replace_n(unseen, text))
 
 # Addresses a reader can use: written in visible characters only ("\u200b@\u200b.\u200b"
 # is no address), and within the schema's bound on a contact (a longer text is no address,
@@ -231,14 +222,16 @@ else := message(template, values)
 # services the Commission designated (DSA Art 33(4)) is very large whatever it states.
 vlop if not below_vlop_threshold
 
+# The platform's own statements first: most platforms state is_vlop true, and then the
+# EMB's list need not be read.
 below_vlop_threshold if {
-	not designated
-	not unnamed_before_the_list
-	value(["platform", "is_vlop"]) == false
-	users := value(["platform", "monthly_active_users_eu"])
+	input.platform.is_vlop == false
+	users := input.platform.monthly_active_users_eu
 	is_number(users)
 	users >= 0
 	users < data.edhs.params.vlop_threshold_recipients
+	not designated
+	not unnamed_before_the_list
 }
 
 # The services of the EMB's profile that name this platform: by the name the Commission's
@@ -254,19 +247,18 @@ designated if count(designations) > 0
 # provider a reader can see cannot be checked against the list: it could be any of them.
 unnamed_before_the_list if {
 	count(listed(assessment("designated_services", []))) > 0
-	not names_itself(["platform", "name"])
-	not names_itself(["platform", "legal_entity"])
+	not names_itself(object.get(input, ["platform", "name"], null))
+	not names_itself(object.get(input, ["platform", "legal_entity"], null))
 }
 
-names_itself(path) if {
-	name := value(path)
+names_itself(name) if {
 	is_string(name)
 	seen_as(name) != ""
 }
 
-names_this_platform(service) if same_name(service.name, value(["platform", "name"]))
+names_this_platform(service) if same_name(service.name, input.platform.name)
 
-names_this_platform(service) if same_name(service.legal_entity, value(["platform", "legal_entity"]))
+names_this_platform(service) if same_name(service.legal_entity, input.platform.legal_entity)
 
 same_name(listed_name, stated_name) if {
 	is_string(listed_name)
@@ -346,13 +338,6 @@ else := set()
 # same day n months earlier than the reference date. When that month is shorter than the
 # reference day, its last day stands in: 2023-02-28 is 12 months before 2024-02-29, and
 # 2026-02-28 one month before 2026-03-31.
-older_than_months(date, reference, n) if month_number(reference) - month_number(date) > n
-
-older_than_months(date, reference, n) if {
-	month_number(reference) - month_number(date) == n
-	day_of_month(date) < same_day_in_month_of(date, reference)
-}
-
 # The reference's day of the month in the month of date, or that month's last day when
 # the month is shorter.
 same_day_in_month_of(date, reference) := day if {
@@ -362,15 +347,25 @@ same_day_in_month_of(date, reference) := day if {
 
 same_day_in_month_of(date, reference) := days_in_month(date) if day_of_month(reference) > days_in_month(date)
 
-# True when date lies on or before reference, and no more than n months before it; false
-# or undefined when either date is not stated (or not a date), so a missing date never
-# passes. A date after the reference (a review dated after the reference date) never
-# passes either. Texts of the form YYYY-MM-DD sort as their dates do.
+# True when date lies on or before reference, and no more than n months before it: in a
+# month fewer than n months before the reference's, or in the month n months before it and
+# not before the same day; false or undefined when either date is not stated (or not a
+# date), so a missing date never passes. A date after the reference (a review dated after
+# the reference date) never passes either. Texts of the form YYYY-MM-DD sort as their
+# dates do. The first rule that holds answers: most dates need no day arithmetic.
 within_months(date, reference, n) if {
 	is_date(date)
 	is_date(reference)
 	date <= reference
-	not older_than_months(date, reference, n)
+	month_number(reference) - month_number(date) < n
+}
+
+within_months(date, reference, n) if {
+	is_date(date)
+	is_date(reference)
+	date <= reference
+	month_number(reference) - month_number(date) == n
+	not day_of_month(date) < same_day_in_month_of(date, reference)
 }
 
 # The months since year 0 at date: one split for both parts, as date_part reads them.

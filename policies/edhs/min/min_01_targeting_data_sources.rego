@@ -37,15 +37,16 @@ allowed_sources := {"collected_from_user"}
 
 field := ["political_ads", "targeting", "data_sources"]
 
-sources_declared if is_array(lib.value(field))
+sources_declared if is_array(input.political_ads.targeting.data_sources)
 
 # The declared sources outside the allowed ones.
 other_sources := {source |
-	some source in lib.value(field)
+	some source in input.political_ads.targeting.data_sources
 	not source in allowed_sources
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not sources_declared
 	msg := lib.message(
 		"political_ads.targeting.data_sources is not stated; the standard requires the sources of targeting data to be declared, and allows only {allowed}",
@@ -54,6 +55,7 @@ deny contains lib.finding(field, msg) if {
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	count(other_sources) > 0
 	msg := lib.message(
 		"political_ads.targeting.data_sources includes {others}; the standard allows only {allowed} for political-ad targeting",

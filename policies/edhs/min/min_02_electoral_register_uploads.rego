@@ -45,12 +45,13 @@ upload_field := ["political_ads", "targeting", "custom_audience_upload_allowed"]
 blocking_field := ["political_ads", "targeting", "voter_register_matching_blocked"]
 
 # Either no list can be uploaded at all...
-voter_lists_kept_out if lib.value(upload_field) == false
+voter_lists_kept_out if input.political_ads.targeting.custom_audience_upload_allowed == false
 
 # ...or uploads are checked and voter-register matches blocked.
-voter_lists_kept_out if lib.value(blocking_field) == true
+voter_lists_kept_out if input.political_ads.targeting.voter_register_matching_blocked == true
 
 deny contains lib.finding(blocking_field, msg) if {
+	applicable
 	not voter_lists_kept_out
 	msg := lib.message(
 		"political_ads.targeting.custom_audience_upload_allowed is {uploads} and voter_register_matching_blocked is {blocked}; the standard requires custom-audience uploads to be off for political ads, or matching against voter registers to be blocked",

@@ -45,12 +45,13 @@ max_months := data.edhs.params.max_targeting_retention_months
 field := ["retention", "targeting_data_months"]
 
 retention_bounded if {
-	months := lib.value(field)
+	months := input.retention.targeting_data_months
 	is_number(months)
 	months <= max_months
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not retention_bounded
 	msg := lib.limit_message("max_targeting_retention_months", 
 		"retention.targeting_data_months is {declared}; the standard allows at most {limit} months after the campaign",

@@ -52,9 +52,9 @@ stored_field := ["processing", "inferred_political_interests", "stored"]
 
 shared_field := ["processing", "inferred_political_interests", "shared"]
 
-never_stored if lib.value(stored_field) == false
+never_stored if input.processing.inferred_political_interests.stored == false
 
-never_shared if lib.value(shared_field) == false
+never_shared if input.processing.inferred_political_interests.shared == false
 
 deny contains lib.finding(stored_field, msg) if {
 	not never_stored

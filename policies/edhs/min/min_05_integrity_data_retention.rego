@@ -37,7 +37,7 @@ max_months := data.edhs.params.max_integrity_retention_months
 field := ["retention", "integrity_data_months"]
 
 retention_bounded if {
-	months := lib.value(field)
+	months := input.retention.integrity_data_months
 	is_number(months)
 	months <= max_months
 }

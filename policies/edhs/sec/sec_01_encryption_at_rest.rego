@@ -37,9 +37,9 @@ enabled_field := ["security", "encryption_at_rest", "enabled"]
 
 algorithm_field := ["security", "encryption_at_rest", "algorithm"]
 
-encrypted_at_rest if lib.value(enabled_field) == true
+encrypted_at_rest if input.security.encryption_at_rest.enabled == true
 
-approved_algorithm if lib.value(algorithm_field) in approved_algorithms
+approved_algorithm if input.security.encryption_at_rest.algorithm in approved_algorithms
 
 deny contains lib.finding(enabled_field, msg) if {
 	not encrypted_at_rest

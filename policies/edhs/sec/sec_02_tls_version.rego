@@ -50,7 +50,7 @@ rank(version) := i if {
 	known == version
 }
 
-current_tls if rank(lib.value(field)) >= rank(min_version)
+current_tls if rank(input.security.tls.minimum_version) >= rank(min_version)
 
 deny contains lib.finding(field, msg) if {
 	not current_tls

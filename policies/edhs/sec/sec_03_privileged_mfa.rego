@@ -46,9 +46,9 @@ mfa_field := ["security", "access_control", "mfa_for_privileged"]
 
 type_field := ["security", "access_control", "mfa_type"]
 
-mfa_required if lib.value(mfa_field) == true
+mfa_required if input.security.access_control.mfa_for_privileged == true
 
-phishing_resistant if lib.value(type_field) in accepted_types
+phishing_resistant if input.security.access_control.mfa_type in accepted_types
 
 deny contains lib.finding(mfa_field, msg) if {
 	not mfa_required

@@ -48,12 +48,12 @@ logging_field := ["security", "audit_logging", "enabled"]
 
 retention_field := ["security", "audit_logging", "retention_months"]
 
-access_by_role if lib.value(role_field) == true
+access_by_role if input.security.access_control.role_based == true
 
-access_logged if lib.value(logging_field) == true
+access_logged if input.security.audit_logging.enabled == true
 
 logs_kept_long_enough if {
-	months := lib.value(retention_field)
+	months := input.security.audit_logging.retention_months
 	is_number(months)
 	months >= min_months
 }

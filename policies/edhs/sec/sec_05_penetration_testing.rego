@@ -37,7 +37,7 @@ max_age := data.edhs.params.max_pentest_age_months
 
 field := ["security", "testing", "last_penetration_test"]
 
-tested_recently if lib.within_months(lib.value(field), lib.reference_date, max_age)
+tested_recently if lib.within_months(input.security.testing.last_penetration_test, lib.reference_date, max_age)
 
 deny contains lib.finding(field, msg) if {
 	not tested_recently

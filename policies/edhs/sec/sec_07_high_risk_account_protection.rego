@@ -41,7 +41,7 @@ covers_field := ["integrity", "high_risk_account_protection", "covers"]
 
 missing_groups := lib.missing(required_groups, object.get(input, covers_field, []))
 
-programme_offered if lib.value(offered_field) == true
+programme_offered if input.integrity.high_risk_account_protection.offered == true
 
 covers_every_required_group if count(missing_groups) == 0
 

@@ -46,18 +46,19 @@ usage_field := ["political_ads", "targeting", "uses_special_category_data"]
 
 criteria_field := ["political_ads", "targeting", "criteria"]
 
-no_special_category_data_used if lib.value(usage_field) == false
+no_special_category_data_used if input.political_ads.targeting.uses_special_category_data == false
 
-criteria_declared if is_array(lib.value(criteria_field))
+criteria_declared if is_array(input.political_ads.targeting.criteria)
 
 # The targeting criteria that are special categories of data, or broader categories that
 # may contain them.
 special_criteria := {criterion |
-	some criterion in lib.value(criteria_field)
+	some criterion in input.political_ads.targeting.criteria
 	lib.special_category(criterion)
 }
 
 deny contains lib.finding(usage_field, msg) if {
+	applicable
 	not no_special_category_data_used
 	msg := lib.message(
 		"political_ads.targeting.uses_special_category_data is {declared}; the standard forbids profiling on special-category data for political ads",
@@ -66,11 +67,13 @@ deny contains lib.finding(usage_field, msg) if {
 }
 
 deny contains lib.finding(criteria_field, msg) if {
+	applicable
 	not criteria_declared
 	msg := "political_ads.targeting.criteria is not stated; the standard requires the targeting criteria to be declared so that special categories of data can be ruled out"
 }
 
 deny contains lib.finding(criteria_field, msg) if {
+	applicable
 	count(special_criteria) > 0
 	msg := lib.message(
 		"political_ads.targeting.criteria includes special categories of data, or broader categories that may contain them ({special}); the standard forbids them for political ads",

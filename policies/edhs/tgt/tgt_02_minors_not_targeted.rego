@@ -72,14 +72,15 @@ voting_age_origin := concat("", ["the default voting age (", lib.elections_sourc
 min_target_age := voting_age - 1
 
 targets_no_one_too_young if {
-	age := lib.value(age_field)
+	age := input.political_ads.targeting.minimum_target_age
 	is_number(age)
 	age >= min_target_age
 }
 
-minors_excluded if lib.value(minors_field) == true
+minors_excluded if input.political_ads.targeting.minors_excluded == true
 
 deny contains lib.finding(age_field, msg) if {
+	applicable
 	not targets_no_one_too_young
 	msg := lib.message(
 		"political_ads.targeting.minimum_target_age is {declared}; the standard requires at least {limit}, one year below {origin} ({voting_age})",
@@ -93,6 +94,7 @@ deny contains lib.finding(age_field, msg) if {
 }
 
 deny contains lib.finding(minors_field, msg) if {
+	applicable
 	not minors_excluded
 	msg := lib.message(
 		"political_ads.targeting.minors_excluded is {declared}; the standard requires that no political ad is targeted on the profiling of minors",

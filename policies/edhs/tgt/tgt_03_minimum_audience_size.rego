@@ -41,12 +41,13 @@ min_size := data.edhs.params.min_audience_size
 field := ["political_ads", "targeting", "minimum_audience_size"]
 
 audience_large_enough if {
-	size := lib.value(field)
+	size := input.political_ads.targeting.minimum_audience_size
 	is_number(size)
 	size >= min_size
 }
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not audience_large_enough
 	msg := lib.limit_message("min_audience_size", 
 		"political_ads.targeting.minimum_audience_size is {declared}; the standard requires audiences of at least {limit} people",

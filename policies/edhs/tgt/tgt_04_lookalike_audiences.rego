@@ -43,9 +43,10 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "targeting", "lookalike_audiences_allowed"]
 
-no_lookalike_audiences if lib.value(field) == false
+no_lookalike_audiences if input.political_ads.targeting.lookalike_audiences_allowed == false
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not no_lookalike_audiences
 	msg := lib.message(
 		"political_ads.targeting.lookalike_audiences_allowed is {declared}; the standard requires lookalike audience expansion to be off for political ads",

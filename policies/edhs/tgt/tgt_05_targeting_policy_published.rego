@@ -33,9 +33,10 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "targeting", "internal_policy_url"]
 
-policy_published if lib.non_empty_text(field)
+policy_published if lib.non_empty_text(input.political_ads.targeting.internal_policy_url)
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not policy_published
 	msg := lib.message(
 		"political_ads.targeting.internal_policy_url is {declared}; the standard requires the address of the published political-ad targeting policy",

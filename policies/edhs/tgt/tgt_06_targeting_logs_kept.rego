@@ -40,15 +40,16 @@ logs_field := ["political_ads", "targeting", "logs_kept"]
 
 retention_field := ["retention", "targeting_logs_years"]
 
-targeting_logged if lib.value(logs_field) == true
+targeting_logged if input.political_ads.targeting.logs_kept == true
 
 logs_kept_long_enough if {
-	years := lib.value(retention_field)
+	years := input.retention.targeting_logs_years
 	is_number(years)
 	years >= min_years
 }
 
 deny contains lib.finding(logs_field, msg) if {
+	applicable
 	not targeting_logged
 	msg := lib.message(
 		"political_ads.targeting.logs_kept is {declared}; the standard requires the targeting of every political ad to be logged",
@@ -57,6 +58,7 @@ deny contains lib.finding(logs_field, msg) if {
 }
 
 deny contains lib.finding(retention_field, msg) if {
+	applicable
 	not logs_kept_long_enough
 	msg := lib.limit_message("min_record_retention_years", 
 		"retention.targeting_logs_years is {declared}; the standard requires targeting logs to be kept at least {limit} years",

@@ -41,9 +41,10 @@ applicable if lib.vlop
 
 field := ["recommender", "non_profiling_option"]
 
-non_profiling_option_offered if lib.value(field) == true
+non_profiling_option_offered if input.recommender.non_profiling_option == true
 
 deny contains lib.finding(field, msg) if {
+	applicable
 	not non_profiling_option_offered
 	msg := lib.message(
 		"recommender.non_profiling_option is {declared}; the standard requires at least one recommender option not based on profiling",
