@@ -336,33 +336,40 @@ def verdict_rows(matrix: Matrix) -> list[list[str]]:
     return rows
 
 
-def render_csv(matrix: Matrix) -> str:
+def render_csv(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> str:
+    """`rows`: finding_rows(matrix), when the caller has them already (the XLSX has too)."""
+    inert = _Inert()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
-    writer.writerows(map(_inert, finding_rows(matrix)))
+    found = finding_rows(matrix) if rows is None else rows
+    writer.writerows([inert[text] for text in row] for row in found)
     return buffer.getvalue()
 
 
-def render_xlsx(matrix: Matrix) -> bytes:
+def render_xlsx(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> bytes:
     """Two sheets, every value a string (never a formula); the workbook's creation date is
     fixed, so the same matrix gives the same bytes. pyrules.render.xlsx says why it is
-    written by hand."""
+    written by hand. `rows`: finding_rows(matrix), as for render_csv."""
     from pyrules.render.xlsx import Sheet, write_workbook
 
     return write_workbook(
         [
             Sheet("verdicts", VERDICT_COLUMNS, verdict_rows(matrix)),
-            Sheet("findings", FINDING_COLUMNS, finding_rows(matrix)),
+            Sheet("findings", FINDING_COLUMNS, finding_rows(matrix) if rows is None else rows),
         ],
         title=f"EDHS {matrix.standard_version} assessment {matrix.round}".strip(),
     )
 
 
-def _inert(row: list[str]) -> list[str]:
+class _Inert(dict[str, str]):
     """Text from a submission, made inert for spreadsheets: a cell starting with = + - @
-    would run as a formula when the CSV is opened (CSV injection), so it gets a quote."""
-    return [text if text[:1] not in FORMULA_START else "'" + text for text in row]
+    would run as a formula when the CSV is opened (CSV injection), so it gets a quote.
+    Each distinct text is looked at once: most of a round's cells repeat another's."""
+
+    def __missing__(self, text: str) -> str:
+        inert = self[text] = text if text[:1] not in FORMULA_START else "'" + text
+        return inert
 
 
 def _code(text: str) -> str:
