@@ -83,8 +83,7 @@ def _shared_string(text: str) -> str:
     text = _CONTROL.sub(lambda found: f"_x{ord(found.group()):04X}_", text)
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<si><t{preserve}>{text}</t></si>"
+    return f"<si><t{preserve}>{_escape(text)}</t></si>"
 
 
 def _cut(text: str) -> str:
@@ -127,8 +126,8 @@ def _sheet_xml(sheet: Sheet, strings: _Strings, *, selected: bool) -> str:
         header.format(1, *[strings[text] for text in sheet.header]),
         "</row>",
     ]
-    fmt = (row + "</row>").format
-    parts += [fmt(n, *[strings[text] for text in r]) for n, r in enumerate(sheet.rows, start=2)]
+    fmt, index = (row + "</row>").format, strings.__getitem__  # the row number as text: once
+    parts += [fmt(str(n), *map(index, cells)) for n, cells in enumerate(sheet.rows, start=2)]
     parts.append(
         f'</sheetData><autoFilter ref="A1:{last}"/><pageMargins left="0.7" right="0.7" '
         'top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
