@@ -343,7 +343,7 @@ def render_csv(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> s
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
     found = finding_rows(matrix) if rows is None else rows
-    writer.writerows([inert[text] for text in row] for row in found)
+    writer.writerows(map(inert.__getitem__, row) for row in found)
     return buffer.getvalue()
 
 
