@@ -201,6 +201,8 @@ def score_text(value: float | None) -> str:
 
 
 def render_html(matrix: Matrix) -> str:
+    from markupsafe import Markup
+
     statuses_of = {
         c.id: " ".join(sorted({p.cells[c.id].status for p in matrix.platforms if c.id in p.cells}))
         for c in matrix.controls
@@ -210,6 +212,16 @@ def render_html(matrix: Matrix) -> str:
     rows = {
         (chunk[0][0], c.id): _html_row(chunk, c.id) for chunk in chunks for c in matrix.controls
     }
+    # A control's own cells, the same in every table of platforms: built once, not per table.
+    heads = {
+        c.id: Markup(
+            f'<tr class="control" data-family="{_escape(c.family)}" '
+            f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
+            f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
+            f'  <td class="sev">{_escape(c.severity)}</td>'
+        )
+        for c in matrix.controls
+    }
     return _matrix_template().render(
         m=matrix,
         tool_version=__version__,
@@ -217,6 +229,7 @@ def render_html(matrix: Matrix) -> str:
         severities=SEVERITIES,
         statuses_of=statuses_of,
         rows=rows,
+        heads=heads,
         chunks=chunks,
         score_text=score_text,
         by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
