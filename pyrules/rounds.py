@@ -38,9 +38,12 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyrules.errors import InputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 RECORD = "round.json"
 ATTESTATION = "round.intoto.json"
@@ -283,30 +286,59 @@ def replaced_runs(plan: Plan, record: RoundRecord) -> list[dict[str, str | None]
     return [*old.replaced, {"generated_at": old.generated_at, "record_sha256": digest}]
 
 
-def write_round(plan: Plan, files: dict[str, bytes]) -> None:
-    """Write the round's files (paths relative to its folder) into a hidden folder, then
-    put them in place: a new round by renaming the folder, a replaced one by removing
-    its own files first. Nothing else of the archive is touched."""
-    plan.archive.mkdir(parents=True, exist_ok=True)
-    temp = plan.archive / f"{_TEMP_PREFIX}{plan.name}-{secrets.token_hex(4)}"
-    try:
-        for folder in sorted({(temp / name).parent for name in files}):
-            folder.mkdir(parents=True, exist_ok=True)
-        for name in sorted(files):
-            (temp / name).write_bytes(files[name])
-        if plan.replaces is None:
-            temp.rename(plan.folder)
-            return
-        _remove_own_files(plan.folder, plan.replaces)
-        for name in sorted(files):
-            target = plan.folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (temp / name).replace(target)
-    except OSError as exc:
-        where = exc.filename or plan.archive
-        raise InputError(f"{where}: cannot write the round ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+class RoundWriter:
+    """Writes a round's files into a hidden folder beside the others while the caller
+    renders the rest, then puts them in place (`finish`): a new round by renaming the
+    folder, a replaced one by removing its own files first. Nothing else of the archive
+    is touched, and the hidden folder goes whatever happens.
+
+    Files are written in a thread of its own: writing a file is mostly the kernel's work,
+    done without the GIL, so on a second core it overlaps the rendering of the matrix."""
+
+    def __init__(self, plan: Plan) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.plan = plan
+        self.temp = plan.archive / f"{_TEMP_PREFIX}{plan.name}-{secrets.token_hex(4)}"
+        self.names: list[str] = []
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="round-writer")
+        self._writes: list[Future[None]] = []
+
+    def __enter__(self) -> RoundWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+    def write(self, files: dict[str, bytes]) -> None:
+        """Start writing `files` (paths relative to the round's folder)."""
+        self.names.extend(files)
+        self._writes.append(self._thread.submit(_write_files, self.temp, dict(files)))
+
+    def finish(self) -> None:
+        plan = self.plan
+        try:
+            for write in self._writes:
+                write.result()
+            if plan.replaces is None:
+                self.temp.rename(plan.folder)
+                return
+            _remove_own_files(plan.folder, plan.replaces)
+            for name in sorted(self.names):
+                target = plan.folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (self.temp / name).replace(target)
+        except OSError as exc:
+            where = exc.filename or plan.archive
+            raise InputError(f"{where}: cannot write the round ({exc.strerror})") from None
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for parent in sorted({name.rpartition("/")[0] for name in files}):
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+    for name in sorted(files):
+        (folder / name).write_bytes(files[name])
 
 
 def _remove_own_files(folder: Path, record: RoundRecord) -> None:

@@ -469,3 +469,28 @@ def test_a_round_of_another_shape_is_refused_in_one_line(
             result.stderr.startswith(f"{record}: not a round record")
             and result.stderr.count("\n") == 1
         ), result.stderr
+
+
+def test_a_round_that_cannot_be_written_is_one_line_and_leaves_nothing(
+    standard: Standard, submissions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are written in a thread of their own while the matrix renders: a failure
+    there is still the one-line input error, and no half round or hidden folder is left."""
+    settings = Settings(standard)
+    outcomes = run(collect([submissions]), settings)
+    archive = tmp_path / "archive"
+    write_outputs(outcomes, settings, archive, round_name="first")
+    before = tree(archive)
+    real = Path.write_bytes
+
+    def full_disk(path: Path, data: bytes) -> int:
+        if path.name == "kestrel-video.html":
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(InputError, match=r"kestrel-video\.html: cannot write the round \(No space"):
+        write_outputs(outcomes, settings, archive, round_name="second")
+    monkeypatch.undo()
+    assert tree(archive) == before
+    assert sorted(p.name for p in archive.iterdir()) == ["first", "index.html", "index.json"]

@@ -16,7 +16,7 @@ row per platform and control instead.
   "findings", one row per platform and control): status, severity, family, finding
   messages, file:line, waiver state, and whether only the profile's stricter values
   make the control fail. Text a spreadsheet would run as a formula is prefixed with a
-  quote in the CSV; XlsxWriter writes every cell as a string, never a formula.
+  quote in the CSV; the XLSX stores every cell as a string, never a formula.
 - Every file names each control the profile leaves out, with its reason (in the CSV and
   the XLSX, one row per platform with status "excluded by profile").
 - `matrix.md`, and `summary.md`, a briefing note: the round, the profile, the reference
@@ -201,6 +201,8 @@ def score_text(value: float | None) -> str:
 
 
 def render_html(matrix: Matrix) -> str:
+    from markupsafe import Markup
+
     statuses_of = {
         c.id: " ".join(sorted({p.cells[c.id].status for p in matrix.platforms if c.id in p.cells}))
         for c in matrix.controls
@@ -210,6 +212,16 @@ def render_html(matrix: Matrix) -> str:
     rows = {
         (chunk[0][0], c.id): _html_row(chunk, c.id) for chunk in chunks for c in matrix.controls
     }
+    # A control's own cells, the same in every table of platforms: built once, not per table.
+    heads = {
+        c.id: Markup(
+            f'<tr class="control" data-family="{_escape(c.family)}" '
+            f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
+            f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
+            f'  <td class="sev">{_escape(c.severity)}</td>'
+        )
+        for c in matrix.controls
+    }
     return _matrix_template().render(
         m=matrix,
         tool_version=__version__,
@@ -217,6 +229,7 @@ def render_html(matrix: Matrix) -> str:
         severities=SEVERITIES,
         statuses_of=statuses_of,
         rows=rows,
+        heads=heads,
         chunks=chunks,
         score_text=score_text,
         by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
@@ -336,48 +349,40 @@ def verdict_rows(matrix: Matrix) -> list[list[str]]:
     return rows
 
 
-def render_csv(matrix: Matrix) -> str:
+def render_csv(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> str:
+    """`rows`: finding_rows(matrix), when the caller has them already (the XLSX has too)."""
+    inert = _Inert()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FINDING_COLUMNS)
-    writer.writerows(map(_inert, finding_rows(matrix)))
+    found = finding_rows(matrix) if rows is None else rows
+    writer.writerows(map(inert.__getitem__, row) for row in found)
     return buffer.getvalue()
 
 
-def render_xlsx(matrix: Matrix) -> bytes:
-    """Two sheets, every value written as a string (never a formula); the workbook's
-    creation date is fixed, so the same matrix gives the same bytes."""
-    from datetime import datetime
+def render_xlsx(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> bytes:
+    """Two sheets, every value a string (never a formula); the workbook's creation date is
+    fixed, so the same matrix gives the same bytes. pyrules.render.xlsx says why it is
+    written by hand. `rows`: finding_rows(matrix), as for render_csv."""
+    from pyrules.render.xlsx import Sheet, write_workbook
 
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    workbook.set_properties(
-        {"title": f"EDHS {matrix.standard_version} assessment {matrix.round}".strip(),
-         "created": datetime(2000, 1, 1)}
-    )  # fmt: skip
-    bold = workbook.add_format({"bold": True})
-    for title, header, rows in (
-        ("verdicts", VERDICT_COLUMNS, verdict_rows(matrix)),
-        ("findings", FINDING_COLUMNS, finding_rows(matrix)),
-    ):
-        sheet = workbook.add_worksheet(title)
-        sheet.set_column(0, len(header) - 1, 16)
-        sheet.write_row(0, 0, header, bold)
-        for index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):  # no cell format: a third faster
-                sheet.write_string(index, column, value)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(rows), len(header) - 1)
-    workbook.close()
-    return buffer.getvalue()
+    return write_workbook(
+        [
+            Sheet("verdicts", VERDICT_COLUMNS, verdict_rows(matrix)),
+            Sheet("findings", FINDING_COLUMNS, finding_rows(matrix) if rows is None else rows),
+        ],
+        title=f"EDHS {matrix.standard_version} assessment {matrix.round}".strip(),
+    )
 
 
-def _inert(row: list[str]) -> list[str]:
+class _Inert(dict[str, str]):
     """Text from a submission, made inert for spreadsheets: a cell starting with = + - @
-    would run as a formula when the CSV is opened (CSV injection), so it gets a quote."""
-    return [text if text[:1] not in FORMULA_START else "'" + text for text in row]
+    would run as a formula when the CSV is opened (CSV injection), so it gets a quote.
+    Each distinct text is looked at once: most of a round's cells repeat another's."""
+
+    def __missing__(self, text: str) -> str:
+        inert = self[text] = text if text[:1] not in FORMULA_START else "'" + text
+        return inert
 
 
 def _code(text: str) -> str:
