@@ -25,21 +25,19 @@ message(template, values) := strings.replace_n(
 
 # A value as text for a message: lists and sets are joined with commas, and null (a
 # field stated as null) is "not stated", as a missing field is. One branch per type, tried
-# in turn (else): the first that fits answers, the others are not evaluated.
+# in turn (else): the first that fits answers, the others are not evaluated. The items of
+# a list are written by sprintf inline (it writes a text as it is): a function call per
+# item costs OPA more than the rest of the message.
 text(value) := value if is_string(value)
 else := "not stated" if is_null(value)
 else := sprintf("%v", [value]) if is_number(value)
 else := sprintf("%v", [value]) if is_boolean(value)
-else := items_text([scalar_text(item) | some item in value]) if is_array(value)
-else := items_text(sort([scalar_text(item) | some item in value])) if is_set(value)
-else := "a section" if is_object(value)
+else := items_text([sprintf("%v", [item]) | some item in value]) if is_array(value)
+else := items_text(sort([sprintf("%v", [item]) | some item in value])) if is_set(value)
+else := "a section"
 
 items_text(items) := concat(", ", items) if count(items) > 0
 else := "none"
-
-scalar_text(value) := value if is_string(value)
-
-scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 
 # The longest leading part of path that the declaration has, stating a value there (the
 # root at worst): path itself when the declaration has the field, as it mostly does (a
@@ -205,7 +203,10 @@ jurisdictions_source := concat("", ["the jurisdictions of the profile ", authori
 jurisdictions_source := "the covered jurisdictions" if not emb_states_elections
 
 # The standard's value of a parameter the profile overrides (pyrules passes them).
-standard_value(name) := object.get(assessment("standard_values", {}), name, null)
+# Read once per evaluation, not once per message about a limit.
+standard_value(name) := object.get(standard_values, name, null)
+
+standard_values := assessment("standard_values", {})
 
 overridden(name) if standard_value(name) != null
 
