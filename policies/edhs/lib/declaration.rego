@@ -416,19 +416,20 @@ leap_year(year) if {
 
 leap_year(year) if year % 400 == 0
 
-# True when category is, lies below, or lies above one of the special categories of data
-# in the fideslang taxonomy: user.demographic.political_opinion.party lies below
+# The categories of a list that are, lie below, or lie above one of the special categories
+# of data in the fideslang taxonomy: user.demographic.political_opinion.party lies below
 # user.demographic.political_opinion, user.demographic above it. A broader key is treated
 # as special too, to fail safe: user.demographic, or user, may hold political opinions, so
 # declaring it says nothing that rules them out. Keys are compared with a dot after them,
-# so that user.demographics does not count as lying below user.demographic.
-# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
-special_category(category) if {
+# so that user.demographics does not count as lying below user.demographic. One call per
+# list, the test inline: a function call per category costs OPA more than the test.
+special_categories(categories) := {category |
+	# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
+	some category in categories
 	strings.any_prefix_match(concat("", [category, "."]), special_category_prefixes)
-}
-
-# Lies above one: "user.biometric." starts "user.".
-special_category(category) if {
+} | {category |
+	# Lies above one: "user.biometric." starts "user.".
+	some category in categories
 	strings.any_prefix_match(special_category_prefixes, concat("", [category, "."]))
 }
 
