@@ -145,7 +145,7 @@ def rule_blocks(source: str) -> Iterator[tuple[str, str]]:
 def lib_reads(modules: Iterable[Module], read: Callable[[str], set[Read]]) -> dict[str, set[Read]]:
     """What each rule of the shared lib package reads (`read` of its body), directly or
     through the other lib rules it refers to, so a control that calls
-    `lib.special_category` is known to read what that rule reads."""
+    `lib.special_categories` is known to read what that rule reads."""
     bodies: dict[str, str] = {}
     for module in modules:
         if module.package == LIB_PACKAGE:

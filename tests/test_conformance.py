@@ -211,3 +211,22 @@ def test_a_control_the_engines_judge_differently_fails_with_both_outputs(tmp_pat
     assert found[0].startswith("INC-01 on case the reference:")
     assert '"status": "pass"' in found[0].splitlines()[1]  # OPA: max is 100
     assert '"status": "fail"' in found[0].splitlines()[2]  # regopy: "48" > "100"
+
+
+def test_pointers_escape_tilde_and_slash() -> None:
+    """No policy names such a key, so no case reaches the escaping branch of lib.pointer."""
+    import regopy
+    from opa_bindings import OpaEngine
+
+    paths = {"plain": ["a", 0, "b"], "escaped": ["a/b", "c~d", 12, "~/"], "root": []}
+    query = "; ".join(
+        f"{name} := data.edhs.lib.pointer({json.dumps(p)})" for name, p in paths.items()
+    )
+    expected = {"plain": "/a/0/b", "escaped": "/a~1b/c~0d/12/~0~1", "root": ""}
+    lib = ROOT / "policies" / "edhs" / "lib" / "declaration.rego"
+    opa = OpaEngine()
+    opa.add_policy(str(lib), lib.read_text(encoding="utf-8"))
+    assert opa.eval_query(query, {}) == [expected]
+    interpreter = regopy.Interpreter()
+    interpreter.add_module(str(lib), lib.read_text(encoding="utf-8"))
+    assert json.loads(str(interpreter.query(query)))["bindings"] == expected

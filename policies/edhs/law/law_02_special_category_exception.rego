@@ -53,10 +53,7 @@ purposes_field := ["processing", "purposes"]
 
 # The special categories of data a purpose declares, and broader categories that may
 # contain them.
-special_categories_of(purpose) := {category |
-	some category in purpose.data_categories
-	lib.special_category(category)
-}
+special_categories_of(purpose) := lib.special_categories(purpose.data_categories)
 
 processes_special_categories(purpose) if count(special_categories_of(purpose)) > 0
 

@@ -25,21 +25,19 @@ message(template, values) := strings.replace_n(
 
 # A value as text for a message: lists and sets are joined with commas, and null (a
 # field stated as null) is "not stated", as a missing field is. One branch per type, tried
-# in turn (else): the first that fits answers, the others are not evaluated.
+# in turn (else): the first that fits answers, the others are not evaluated. The items of
+# a list are written by sprintf inline (it writes a text as it is): a function call per
+# item costs OPA more than the rest of the message.
 text(value) := value if is_string(value)
 else := "not stated" if is_null(value)
 else := sprintf("%v", [value]) if is_number(value)
 else := sprintf("%v", [value]) if is_boolean(value)
-else := items_text([scalar_text(item) | some item in value]) if is_array(value)
-else := items_text(sort([scalar_text(item) | some item in value])) if is_set(value)
-else := "a section" if is_object(value)
+else := items_text([sprintf("%v", [item]) | some item in value]) if is_array(value)
+else := items_text(sort([sprintf("%v", [item]) | some item in value])) if is_set(value)
+else := "a section"
 
 items_text(items) := concat(", ", items) if count(items) > 0
 else := "none"
-
-scalar_text(value) := value if is_string(value)
-
-scalar_text(value) := sprintf("%v", [value]) if not is_string(value)
 
 # The longest leading part of path that the declaration has, stating a value there (the
 # root at worst): path itself when the declaration has the field, as it mostly does (a
@@ -54,11 +52,18 @@ else := array.slice(path, 0, length) if {
 	})
 }
 
-# The JSON pointer (RFC 6901) of path: "/" before each key ("" for the root).
-pointer(path) := concat("/", array.concat([""], [token(key) | some key in path]))
+# The JSON pointer (RFC 6901) of path: "/" before each key ("" for the root). Keys are
+# written as they are, since they hold no "~" or "/" (the schema's names and list indexes);
+# else RFC 6901 escapes them. No function call or replace() per key: in OPA each costs
+# more than the rest of a finding's pointer.
+pointer(path) := concat("/", array.concat([""], keys)) if {
+	keys := [sprintf("%v", [key]) | some key in path]
+	joined := concat("", keys)
+	not contains(joined, "~")
+	not contains(joined, "/")
+} else := concat("/", array.concat([""], [escaped_key(key) | some key in path]))
 
-token(key) := replace(replace(key, "~", "~0"), "/", "~1") if is_string(key)
-else := sprintf("%d", [key]) if is_number(key)
+escaped_key(key) := replace(replace(sprintf("%v", [key]), "~", "~0"), "/", "~1")
 
 # True when value is a text a reader can see: not empty, and not made only of spaces
 # (Unicode ones too) or characters that show nothing.
@@ -198,7 +203,10 @@ jurisdictions_source := concat("", ["the jurisdictions of the profile ", authori
 jurisdictions_source := "the covered jurisdictions" if not emb_states_elections
 
 # The standard's value of a parameter the profile overrides (pyrules passes them).
-standard_value(name) := object.get(assessment("standard_values", {}), name, null)
+# Read once per evaluation, not once per message about a limit.
+standard_value(name) := object.get(standard_values, name, null)
+
+standard_values := assessment("standard_values", {})
 
 overridden(name) if standard_value(name) != null
 
@@ -408,19 +416,20 @@ leap_year(year) if {
 
 leap_year(year) if year % 400 == 0
 
-# True when category is, lies below, or lies above one of the special categories of data
-# in the fideslang taxonomy: user.demographic.political_opinion.party lies below
+# The categories of a list that are, lie below, or lie above one of the special categories
+# of data in the fideslang taxonomy: user.demographic.political_opinion.party lies below
 # user.demographic.political_opinion, user.demographic above it. A broader key is treated
 # as special too, to fail safe: user.demographic, or user, may hold political opinions, so
 # declaring it says nothing that rules them out. Keys are compared with a dot after them,
-# so that user.demographics does not count as lying below user.demographic.
-# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
-special_category(category) if {
+# so that user.demographics does not count as lying below user.demographic. One call per
+# list, the test inline: a function call per category costs OPA more than the test.
+special_categories(categories) := {category |
+	# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
+	some category in categories
 	strings.any_prefix_match(concat("", [category, "."]), special_category_prefixes)
-}
-
-# Lies above one: "user.biometric." starts "user.".
-special_category(category) if {
+} | {category |
+	# Lies above one: "user.biometric." starts "user.".
+	some category in categories
 	strings.any_prefix_match(special_category_prefixes, concat("", [category, "."]))
 }
 

@@ -52,10 +52,7 @@ criteria_declared if is_array(input.political_ads.targeting.criteria)
 
 # The targeting criteria that are special categories of data, or broader categories that
 # may contain them.
-special_criteria := {criterion |
-	some criterion in input.political_ads.targeting.criteria
-	lib.special_category(criterion)
-}
+special_criteria := lib.special_categories(input.political_ads.targeting.criteria)
 
 deny contains lib.finding(usage_field, msg) if {
 	applicable
