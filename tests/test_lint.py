@@ -75,16 +75,20 @@ def _copy_standard(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
+def _lint_inc_01_edited(tmp_path: Path, old: str, new: str) -> tuple[Path, list[str]]:
+    """INC-01's policy with one text replaced, and what lint says of the standard."""
     root = _copy_standard(tmp_path)
     policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
-    policy.write_text(
-        policy.read_text().replace(
-            'field := ["incident_response", "breach_notification_hours"]',
-            'field := ["incident_response", "breach_notify_hours"]',
-        )
+    policy.write_text(policy.read_text().replace(old, new))
+    return policy, [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
+
+
+def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
+    _, problems = _lint_inc_01_edited(
+        tmp_path,
+        'field := ["incident_response", "breach_notification_hours"]',
+        'field := ["incident_response", "breach_notify_hours"]',
     )
-    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
     assert any(
         "inc_01_breach_notification.rego" in p and "incident_response.breach_notify_hours" in p
         for p in problems
@@ -92,15 +96,11 @@ def test_a_typo_in_a_field_path_is_reported_at_its_line(tmp_path: Path) -> None:
 
 
 def test_a_named_path_the_control_does_not_read_is_reported_at_its_line(tmp_path: Path) -> None:
-    root = _copy_standard(tmp_path)
-    policy = root / "policies" / "edhs" / "inc" / "inc_01_breach_notification.rego"
-    policy.write_text(
-        policy.read_text().replace(
-            "hours := input.incident_response.breach_notification_hours",
-            "hours := input.incident_response.data_subject_notification",
-        )
+    policy, problems = _lint_inc_01_edited(
+        tmp_path,
+        "hours := input.incident_response.breach_notification_hours",
+        "hours := input.incident_response.data_subject_notification",
     )
-    problems = [str(p) for p in lint(load_standard(root), ROOT / "tests" / "cases", None)]
     line = (
         policy.read_text()
         .splitlines()
