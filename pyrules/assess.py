@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from pyrules import rounds
-from pyrules.errors import InputError
+from pyrules.errors import InputError, printable
 from pyrules.evaluate import Checker, check_declaration, default_engine, is_blocking
 from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
@@ -189,6 +189,17 @@ def check_output_names(submissions: Sequence[Submission]) -> None:
     file system would otherwise lose one of them."""
     owners: dict[str, Submission] = {}
     for submission in submissions:
+        if not _is_text(submission.key):
+            # Its reports, the matrix and the round record all carry the name as text.
+            shown = printable(
+                submission.path.name.encode("utf-8", "surrogateescape").decode(
+                    "utf-8", "backslashreplace"
+                )
+            )
+            raise InputError(
+                f"{submission.path.parent / shown}: the file name is not UTF-8 text "
+                "(reports, the matrix and the round record name each file); rename it"
+            )
         for name in report_names(submission.key):
             other = owners.setdefault(name.casefold(), submission)
             if other is not submission:
@@ -196,6 +207,15 @@ def check_output_names(submissions: Sequence[Submission]) -> None:
                     f"{submission.path}: its outputs would overwrite those of {other.path} "
                     f"(both write {REPORTS_DIR}/{name}); rename one"
                 )
+
+
+def _is_text(name: str) -> bool:
+    """False for a name the file system gave as undecodable bytes (surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def output_name(path: Path) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pyrules import __version__
 from pyrules.engine import ENGINES, Engine, RawResult
 from pyrules.errors import EXIT_INPUT, EXIT_NONCOMPLIANT, EXIT_OK, InputError, printable
-from pyrules.loader import Document, Limits, LoadError, load, loads, read_regular
+from pyrules.loader import Document, Limits, LoadError, load, loads, read_regular, source_name
 from pyrules.model import (
     Control,
     ControlResult,
@@ -426,7 +426,7 @@ def _read(path: Path, limits: Limits, name: str | None) -> tuple[Document, bytes
     the declaration is then what was assessed, even if the file changes meanwhile."""
     try:
         content = read_regular(path, limits.max_bytes)
-        document = loads(content, os.fspath(path), limits=limits)
+        document = loads(content, source_name(path), limits=limits)
     except LoadError as exc:
         if name is None:
             raise

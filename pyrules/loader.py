@@ -214,31 +214,37 @@ _MIB = 1024 * 1024
 
 def load(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read and parse a declaration file; every failure is a `LoadError` naming the file."""
-    return loads(read_regular(path, limits.max_bytes), os.fspath(path), limits=limits)
+    return loads(read_regular(path, limits.max_bytes), source_name(path), limits=limits)
+
+
+def source_name(path: str | os.PathLike[str]) -> str:
+    """The path as text for messages and reports: bytes of the name that are not UTF-8
+    (which Python keeps as lone surrogates, and no report can hold) written as \\xff."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """The bytes of a regular file of at most `max_bytes`; anything else (missing, a
     directory, a FIFO or device, too large, unreadable) is a `LoadError` naming it."""
-    name = os.fspath(path)
+    name, shown = os.fspath(path), source_name(path)  # opened as given, named as text
     try:
         info = os.stat(name)
     except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the name
-        raise _read_error(name, exc) from None
-    _check_regular(name, info)
+        raise _read_error(shown, exc) from None
+    _check_regular(shown, info)
     if info.st_size > max_bytes:
-        raise LoadError(name, 1, 1, _too_big(info.st_size, max_bytes))
+        raise LoadError(shown, 1, 1, _too_big(info.st_size, max_bytes))
     try:
         # Non-blocking, and checked again once open: a FIFO put in the file's place after
         # the stat would otherwise wait for a writer forever.
         with open(os.open(name, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            _check_regular(name, os.fstat(handle.fileno()))
+            _check_regular(shown, os.fstat(handle.fileno()))
             # Never trust stat alone (files that grow): read at most one byte more.
             raw = handle.read(max_bytes + 1)
     except (OSError, MemoryError) as exc:
-        raise _read_error(name, exc) from None
+        raise _read_error(shown, exc) from None
     if len(raw) > max_bytes:
-        raise LoadError(name, 1, 1, _too_big(None, max_bytes))
+        raise LoadError(shown, 1, 1, _too_big(None, max_bytes))
     return raw
 
 

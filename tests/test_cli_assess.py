@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -171,6 +172,43 @@ def test_attestations_that_would_overwrite_each_other_are_refused(
     line = one_line_error(result)
     assert str(folder / "x.yaml") in line and str(folder / "x.intoto.yaml") in line
     assert not out.exists()
+
+
+# A name in bytes that are not UTF-8, as a file system may hold (Python keeps them as
+# lone surrogates, which no report, matrix or round record can carry).
+NOT_UTF8 = os.fsdecode(b"platform-\xff.yaml")
+
+
+def test_a_file_name_that_is_not_text_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(AURORA, folder / NOT_UTF8)
+    out = tmp_path / "out"
+    result = pyrules("assess", folder, "--out", out)
+    assert result.returncode == 2
+    assert one_line_error(result) == (
+        f"{folder}/platform-\\xff.yaml: the file name is not UTF-8 text (reports, the matrix "
+        "and the round record name each file); rename it"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "html", "junit", "markdown", "text"])
+def test_check_names_a_file_whose_name_is_not_text_in_every_format(
+    tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / NOT_UTF8
+    shutil.copy(AURORA, path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pyrules", "check", path, "--format", fmt],
+        capture_output=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr.decode("utf-8", "replace")[-500:]
+    # Valid UTF-8 throughout, and the bytes named (JSON escapes the backslash, SARIF's URI
+    # percent-encodes it).
+    assert "xff.yaml" in result.stdout.decode("utf-8")
 
 
 def test_a_folder_that_is_not_an_assessment_needs_force(submissions: Path, tmp_path: Path) -> None:
