@@ -360,10 +360,10 @@ def test_the_workers_environment_adds_what_is_unset_and_only_for_the_pool(
 ) -> None:
     import os
 
-    from pyrules.engine.inprocess import go_runtime_for_workers
+    from pyrules.engine.inprocess import GO_RUNTIME, go_runtime_for_workers
 
     monkeypatch.delenv("GOGC", raising=False)
     monkeypatch.setenv("GOMEMLIMIT", "3GiB")
     with go_runtime_for_workers():
-        assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == ("400", "3GiB")
+        assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == (GO_RUNTIME["GOGC"], "3GiB")
     assert "GOGC" not in os.environ and os.environ["GOMEMLIMIT"] == "3GiB"
