@@ -4,8 +4,9 @@ ends one worker, not the server: the request it was on gets an error, a new work
 its place, the others go on.
 
 Workers are started with the *spawn* method: never forked, since the Go runtime of OPA's
-engine must not be forked once started. Each gets messages `(state or None, job)`; the
-state (policies and data, with a `version`) travels only when the worker's copy is older.
+engine must not be forked once started. Each is sent its arguments first, then messages
+`(state or None, job)`; the state (policies and data, with a `version`) travels only when
+the worker's copy is older.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -53,12 +55,15 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()  # FIFO: a new worker waits its turn
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        for _ in range(size):
-            self._idle.put(self._start())
+        # Every worker is started before any is sent its arguments, so they start side by
+        # side (see `_run_worker`).
+        for worker in [self._start() for _ in range(size)]:
+            self._send_arguments(worker)
+            self._idle.put(worker)
 
     def _start(self) -> _Worker:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=self._target, args=(theirs, *self._args))
+        process = self._context.Process(target=_run_worker, args=(theirs, self._target))
         process.daemon = True
         process.start()
         theirs.close()
@@ -66,6 +71,11 @@ class WorkerPool:
         with self._lock:
             self._all.append(worker)
         return worker
+
+    def _send_arguments(self, worker: _Worker) -> None:
+        """A worker that ended before it read them is found out when it is asked."""
+        with suppress(OSError):
+            worker.connection.send(self._args)
 
     def call(self, state: Versioned, job: Any) -> Any:
         """The worker's answer to the job on this state; WorkerDied when it crashed or took
@@ -114,7 +124,9 @@ class WorkerPool:
         worker.connection.close()
         with self._lock:
             self._all.remove(worker)
-        return self._start()
+        replacement = self._start()
+        self._send_arguments(replacement)
+        return replacement
 
     def close(self) -> None:
         with self._lock:
@@ -126,6 +138,19 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(5)
+
+
+def _run_worker(connection: Connection, target: Callable[..., None]) -> None:
+    """A worker's start: its arguments (the standard's sources among them) come as the
+    first message. Passed as the process's own arguments they would travel in the process
+    object, which a spawned child reads from a pipe only after importing its modules: the
+    server, blocked on that pipe, started each worker only when the one before had read
+    everything, about 150 ms apart."""
+    try:
+        arguments = connection.recv()
+    except EOFError:  # the server closed the pool before this worker had started
+        return
+    target(connection, *arguments)
 
 
 def _ending(process: BaseProcess) -> str:
