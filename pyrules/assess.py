@@ -461,22 +461,24 @@ def _in_pool(
 
     batches = [submissions[i : i + shape.batch] for i in range(0, len(submissions), shape.batch)]
     outcomes: list[Outcome] = []
-    with (
-        go_runtime_for_workers(),
-        _settings_file(settings) as settings_file,
-        ProcessPoolExecutor(
+    with go_runtime_for_workers(), _settings_file(settings) as settings_file:
+        pool = ProcessPoolExecutor(
             max_workers=shape.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
             initargs=(settings_file, shape.threads),
-        ) as pool,
-        suppress(BrokenProcessPool),
-    ):
-        for done in pool.map(_assess_in_worker, batches):
-            for outcome in done:
-                outcomes.append(outcome)
-                if on_done:
-                    on_done(outcome)
+        )
+        try:
+            with suppress(BrokenProcessPool):
+                for done in pool.map(_assess_in_worker, batches):
+                    for outcome in done:
+                        outcomes.append(outcome)
+                        if on_done:
+                            on_done(outcome)
+        finally:
+            # The workers end (their interpreter and Go runtime take some 30 ms) while the
+            # caller goes on, to write the round; nothing more is asked of them.
+            pool.shutdown(wait=False, cancel_futures=True)
     return outcomes
 
 
