@@ -355,15 +355,28 @@ def test_workers_get_threads_only_for_opa_and_only_for_idle_cores(
     assert module.threads_per_worker("regopy", 1) == 1
 
 
+def test_an_unwritable_temporary_folder_is_one_line_before_any_worker_starts(
+    standard: Standard, submissions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers read the settings from a temporary file (see `_settings_file`).
+    import tempfile
+
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    problem = r"no-such-folder/pyrules-assess-\S+\.pickle: cannot write the workers' settings"
+    with pytest.raises(InputError, match=problem):
+        run(collect([submissions / "aurora-social.yaml"]), Settings(standard), 1)
+
+
 def test_the_workers_environment_adds_what_is_unset_and_only_for_the_pool(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import os
 
-    from pyrules.engine.inprocess import go_runtime_for_workers
+    from pyrules.engine.inprocess import GO_RUNTIME, go_runtime_for_workers
 
     monkeypatch.delenv("GOGC", raising=False)
     monkeypatch.setenv("GOMEMLIMIT", "3GiB")
     with go_runtime_for_workers():
-        assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == ("400", "3GiB")
+        assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == (GO_RUNTIME["GOGC"], "3GiB")
     assert "GOGC" not in os.environ and os.environ["GOMEMLIMIT"] == "3GiB"

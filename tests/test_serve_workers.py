@@ -4,6 +4,7 @@ quick JSON reading of request bodies gives what the declaration loader gives."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from test_serve import call
 
 from pyrules.engine.inprocess import GO_RUNTIME, available
-from pyrules.engine.pool import WorkerDied, WorkerPool
+from pyrules.engine.pool import INLINE_WRITE, WorkerDied, WorkerPool
 from pyrules.loader import Limits, load
 from pyrules.serve.api import ApiError
 from pyrules.serve.decide import (
@@ -111,16 +112,39 @@ def test_a_policy_that_crashes_the_compiler_is_refused_and_the_server_goes_on(
     assert verdicts_of(server.url, reference())["INC-01"] == {"applicable": True, "deny": []}
 
 
-def test_the_pool_reloads_a_worker_when_the_state_changes() -> None:
-    pool = WorkerPool(worker_main, ("regopy", None, Limits()), 1, timeout=60)
+def event_loops() -> list[Any]:
+    """The event loops serve may run on: asyncio's own, and uvloop's when installed
+    (uvicorn's choice then)."""
     try:
-        double = State(1, {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 2\n"}, {})
-        triple = State(2, {"p.rego": "package p\n\nimport rego.v1\n\nv := input.x * 3\n"}, {})
-        ask = Ask(["p", "v"], b'{"input": {"x": 2}}')
-        assert json.loads(pool.call(double, ask).body) == {"result": 4}
-        assert json.loads(pool.call(triple, ask).body) == {"result": 6}
-        answer = pool.call(triple, Ask(["p", "w"], b'{"input": {"x": 2}}'))
+        import uvloop
+    except ImportError:
+        return [asyncio.new_event_loop]
+    return [asyncio.new_event_loop, uvloop.new_event_loop]
+
+
+@pytest.mark.parametrize("new_loop", event_loops())
+def test_the_pool_reloads_a_worker_when_the_state_changes(new_loop: Any) -> None:
+    pool = WorkerPool(worker_main, ("regopy", None, Limits()), 1, timeout=60)
+    policy = "package p\n\nimport rego.v1\n\nv := input.x * {}\n\necho := input.pad\n"
+    double = State(1, {"p.rego": policy.format(2)}, {})
+    triple = State(2, {"p.rego": policy.format(3)}, {})
+    ask = Ask(["p", "v"], b'{"input": {"x": 2}}')
+    pad = "y" * (16 * INLINE_WRITE)  # far past what a socket pair holds at once
+
+    async def asks() -> None:
+        assert json.loads((await pool.call(double, ask)).body) == {"result": 4}
+        assert json.loads((await pool.call(triple, ask)).body) == {"result": 6}
+        answer = await pool.call(triple, Ask(["p", "w"], b'{"input": {"x": 2}}'))
         assert (answer.status, json.loads(answer.body)) == (200, {})
+        # A long body and a long answer, after short ones on the same connection.
+        large = json.dumps({"input": {"x": 2, "pad": pad}}).encode()
+        answer = await pool.call(triple, Ask(["p", "echo"], large))
+        assert json.loads(answer.body) == {"result": pad}
+        assert json.loads((await pool.call(triple, ask)).body) == {"result": 6}
+
+    try:
+        with asyncio.Runner(loop_factory=new_loop) as runner:
+            runner.run(asks())
     finally:
         pool.close()
 
@@ -128,15 +152,19 @@ def test_the_pool_reloads_a_worker_when_the_state_changes() -> None:
 def test_a_worker_past_its_time_is_stopped_and_replaced() -> None:
     count = "n := count(numbers.range(1, 50000000))"
     slow = State(1, {"s.rego": f"package s\n\nimport rego.v1\n\n{count}\n"}, {})
+    quick = State(2, {"q.rego": "package q\n\nimport rego.v1\n\nv := 7\n"}, {})
     pool = WorkerPool(worker_main, ("regopy", None, Limits()), 1, timeout=0.5)
-    try:
+
+    async def asks() -> None:
         started = time.monotonic()
         with pytest.raises(WorkerDied, match=r"took longer than 0\.5 s"):
-            pool.call(slow, Ask(["s", "n"]))
+            await pool.call(slow, Ask(["s", "n"]))
         assert time.monotonic() - started < 10
         pool.timeout = 60  # the new worker's first answer includes its start
-        quick = State(2, {"q.rego": "package q\n\nimport rego.v1\n\nv := 7\n"}, {})
-        assert json.loads(pool.call(quick, Ask(["q", "v"])).body) == {"result": 7}
+        assert json.loads((await pool.call(quick, Ask(["q", "v"]))).body) == {"result": 7}
+
+    try:
+        asyncio.run(asks())
     finally:
         pool.close()
 

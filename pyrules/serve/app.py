@@ -198,7 +198,6 @@ class ServeApp:
         return await self.write_data(request, segments)
 
     async def decide(self, request: Request, segments: list[str]) -> Response:
-        from starlette.concurrency import run_in_threadpool
         from starlette.responses import Response
 
         if request.method == "POST":
@@ -209,7 +208,7 @@ class ServeApp:
             source = None
         guarded = self.settings.standard is not None and self.store.guarded(segments)
         ask = Ask(segments, source, request.method == "POST", guarded, pretty(request))
-        answer = await run_in_threadpool(self.decisions.answer, self.store.state(), ask)
+        answer = await self.decisions.answer(self.store.state(), ask)
         if answer.log is not None:
             log(request, answer.status, answer.log)
         return Response(answer.body, answer.status, media_type="application/json")

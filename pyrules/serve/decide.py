@@ -342,16 +342,22 @@ class RegopyEvaluator:
 class Decisions(Protocol):
     """Where decisions are made: in this process or in worker processes."""
 
-    def answer(self, state: State, ask: Ask) -> Answer: ...
+    async def answer(self, state: State, ask: Ask) -> Answer: ...
 
 
 class InProcess:
-    """One decider in this process, one decision at a time (tests, the fuzz suite)."""
+    """One decider in this process, one decision at a time, in a thread (tests, the fuzz
+    suite)."""
 
     def __init__(self, decider: Decider) -> None:
         self._decider, self._lock = decider, threading.Lock()
 
-    def answer(self, state: State, ask: Ask) -> Answer:
+    async def answer(self, state: State, ask: Ask) -> Answer:
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(self._answer, state, ask)
+
+    def _answer(self, state: State, ask: Ask) -> Answer:
         with self._lock:
             return self._decider.answer(state, ask)
 
@@ -363,11 +369,11 @@ class InWorkers:
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
 
-    def answer(self, state: State, ask: Ask) -> Answer:
+    async def answer(self, state: State, ask: Ask) -> Answer:
         from pyrules.engine.pool import WorkerDied
 
         try:
-            answer: Answer = self.pool.call(state, ask)
+            answer: Answer = await self.pool.call(state, ask)
         except WorkerDied as exc:
             message = f"could not be evaluated: {exc.reason}"
             body = to_json({"code": "internal_error", "message": message}, ask.pretty)
