@@ -62,6 +62,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()  # FIFO: a new one waits its turn
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closed = False
         # Every worker is started before any is sent its arguments, so they start side by
         # side (see `_run_worker`).
         for worker in [self._start() for _ in range(size)]:
@@ -126,12 +127,19 @@ class WorkerPool:
 
         def replace() -> None:
             self._stop(worker)
+            if self._closed:
+                return
             new = self._start()
-            self._send_arguments(new)
-            try:
-                loop.call_soon_threadsafe(self._idle.put_nowait, new)
-            except RuntimeError:  # the loop has closed (the server is stopping): not needed
-                self._stop(new)
+            with self._lock:
+                closed = self._closed  # a request was cancelled as the server stops
+            if not closed:
+                self._send_arguments(new)
+                try:
+                    loop.call_soon_threadsafe(self._idle.put_nowait, new)
+                    return
+                except RuntimeError:  # the loop has closed
+                    pass
+            self._stop(new)
 
         threading.Thread(target=replace, name="worker-replacement", daemon=True).start()
 
@@ -161,6 +169,7 @@ class WorkerPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             workers, self._all = self._all, []
         for worker in workers:
             worker.connection.close()  # the worker reads EOF and returns
