@@ -25,14 +25,22 @@ _INT_RANGE = range(-(2**63), 2**64)
 def render(report: Report, context: RenderContext) -> str:
     import orjson
 
-    # A profile's parameters are the report's only values of any type (the rest are
-    # strings, integers from the loader's positions and counts, booleans and None).
-    if all(_as_python_writes(p.standard) and _as_python_writes(p.value) for p in report.parameters):
+    if writes_as_python(report):
         try:
             return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
         except orjson.JSONEncodeError:  # a lone surrogate, a huge integer: Python writes them
             pass
     return json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def writes_as_python(report: Report) -> bool:
+    """Whether orjson writes the report's values as the standard library does, but for a
+    lone surrogate (which it refuses): then the report holds no float."""
+    # A profile's parameters are the report's only values of any type (the rest are
+    # strings, integers from the loader's positions and counts, booleans and None).
+    return all(
+        _as_python_writes(p.standard) and _as_python_writes(p.value) for p in report.parameters
+    )
 
 
 def _as_python_writes(value: Any) -> bool:

@@ -38,7 +38,9 @@ def signer(tmp_path_factory: pytest.TempPathFactory) -> Signer:
 
 
 def signed_payload(report: Report, signer: Signer) -> bytes:
-    envelope = json.loads(attest(report, report.declaration.name, signer, report_json(report)))
+    text = attest(report, report.declaration.name, signer, report_json(report))
+    envelope = json.loads(text)
+    assert text == json.dumps(envelope, indent=2) + "\n"  # as the standard library writes it
     return base64.b64decode(envelope["payload"])
 
 
