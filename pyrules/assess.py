@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from pyrules import rounds
-from pyrules.errors import InputError, printable
+from pyrules.errors import InputError, printable, source_name
 from pyrules.evaluate import Checker, check_declaration, default_engine, is_blocking
 from pyrules.loader import Document, Limits
 from pyrules.model import ControlResult, Report, Severity, WaiverResult, severity_rank
@@ -191,13 +191,8 @@ def check_output_names(submissions: Sequence[Submission]) -> None:
     for submission in submissions:
         if not _is_text(submission.key):
             # Its reports, the matrix and the round record all carry the name as text.
-            shown = printable(
-                submission.path.name.encode("utf-8", "surrogateescape").decode(
-                    "utf-8", "backslashreplace"
-                )
-            )
             raise InputError(
-                f"{submission.path.parent / shown}: the file name is not UTF-8 text "
+                f"{printable(source_name(submission.path))}: the file name is not UTF-8 text "
                 "(reports, the matrix and the round record name each file); rename it"
             )
         for name in report_names(submission.key):

@@ -44,7 +44,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyrules.errors import InputError, printable, quote
+from pyrules.errors import InputError, printable, quote, source_name
 from pyrules.json_files import read_bytes, read_json, shape_problem
 from pyrules.model import Report
 
@@ -630,7 +630,7 @@ def verify_round(folder: Path, public_key: Ed25519PublicKey) -> RoundCheck:
     problems = []
     for name in sorted(subjects.keys() | present.keys()):
         # a name on disk may hold bytes that are not UTF-8; a signed one, control characters
-        shown = printable(os.fsencode(name).decode("utf-8", "backslashreplace"))
+        shown = printable(source_name(name))
         if name not in present:
             problems.append(f"{shown}: missing (the round's attestation lists it)")
         elif name not in subjects:

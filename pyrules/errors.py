@@ -1,6 +1,7 @@
 """Errors that end a command with one line for the user and exit code 2."""
 
 import json
+import os
 import re
 from typing import Any
 
@@ -13,6 +14,12 @@ def printable(text: str) -> str:
     that retitles a terminal, a byte XML 1.0 cannot hold) is shown as its code instead."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
                         f"\\u{ord(m.group()):04x}", text)  # fmt: skip
+
+
+def source_name(path: str | os.PathLike[str]) -> str:
+    """A path as text for messages and reports: bytes of the name that are not UTF-8
+    (which Python keeps as lone surrogates, and no report can hold) written as \\xff."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 MAX_QUOTED = 80

@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from pyrules import __version__
 from pyrules.engine import ENGINES, Engine, RawResult
-from pyrules.errors import EXIT_INPUT, EXIT_NONCOMPLIANT, EXIT_OK, InputError, printable
-from pyrules.loader import Document, Limits, LoadError, load, loads, read_regular, source_name
+from pyrules.errors import (
+    EXIT_INPUT,
+    EXIT_NONCOMPLIANT,
+    EXIT_OK,
+    InputError,
+    printable,
+    source_name,
+)
+from pyrules.loader import Document, Limits, LoadError, load, loads, read_regular
 from pyrules.model import (
     Control,
     ControlResult,

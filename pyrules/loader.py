@@ -59,7 +59,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from pyrules.errors import MAX_QUOTED, InputError, printable, quote
+from pyrules.errors import MAX_QUOTED, InputError, printable, quote, source_name
 
 try:  # libyaml: about 10x faster than the pure-Python parser.
     from yaml.cyaml import CParser as _CParser
@@ -215,12 +215,6 @@ _MIB = 1024 * 1024
 def load(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read and parse a declaration file; every failure is a `LoadError` naming the file."""
     return loads(read_regular(path, limits.max_bytes), source_name(path), limits=limits)
-
-
-def source_name(path: str | os.PathLike[str]) -> str:
-    """The path as text for messages and reports: bytes of the name that are not UTF-8
-    (which Python keeps as lone surrogates, and no report can hold) written as \\xff."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
