@@ -13,17 +13,16 @@ Usage: python bench/policy_cost.py [--before REV] [--declaration FILE] [--per-co
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
-import subprocess
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from revision import ROOT, extract  # bench/ is on the path as a script
 
 from pyrules.engine import all_controls_query
 from pyrules.engine.embedded import EmbeddedEngine
@@ -33,7 +32,6 @@ from pyrules.loader import load
 from pyrules.standard import Standard, load_standard
 from pyrules.testcases import CASES_AS_OF
 
-ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "tests" / "cases" / "reference.yaml"
 AS_OF = date.fromisoformat(CASES_AS_OF)  # the reference declaration passes every control
 TRIVIAL = "result := 1"
@@ -41,14 +39,7 @@ TRIVIAL = "result := 1"
 
 def standard_at(revision: str, into: Path) -> Standard:
     """The standard's policies as they were at `revision` of this repository."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, "policies"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    extract(revision, "policies", into)
     return load_standard(into)
 
 

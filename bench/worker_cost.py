@@ -17,7 +17,6 @@ exits 1.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -29,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from revision import ROOT, extract, revision_parser  # bench/ is on the path as a script
+
 BATCH = 16  # submissions a worker sends back at a time (the most `assess` batches)
 SITE = "https://example.org/edhs/"  # the HTML reports link to a site, as a round's do
 
@@ -152,10 +152,7 @@ def run_side(*args: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rev", nargs="?", default="HEAD")
-    parser.add_argument("--engine", default="opa")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser = revision_parser(__doc__, rounds=4)
     parser.add_argument("--count", type=int, default=200)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
@@ -164,12 +161,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         old, folder = work / "old", work / "submissions"
-        old.mkdir()
         folder.mkdir()
-        archive = subprocess.run(
-            ["git", "archive", args.rev, "pyrules"], cwd=ROOT, capture_output=True, check=True
-        )
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        extract(args.rev, "pyrules", old)
         # Both sides check against this checkout's standard (policies, schemas, cases).
         (old / "pyrules" / "_standard").symlink_to(ROOT, target_is_directory=True)
         for document in variants(args.count):

@@ -14,7 +14,6 @@ matrix.xlsx's digest.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import pickle
@@ -25,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from revision import ROOT, extract, revision_parser  # bench/ is on the path as a script
 
 
 def outcomes(engine: str, target: Path) -> None:
@@ -106,21 +105,14 @@ def statement(envelope: bytes) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rev", nargs="?", default="HEAD")
-    parser.add_argument("--engine", default="opa")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser = revision_parser(__doc__, rounds=4)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sign", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         old = work / "old"
-        old.mkdir()
-        archive = subprocess.run(
-            ["git", "archive", args.rev, "pyrules"], cwd=ROOT, capture_output=True, check=True
-        )
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        extract(args.rev, "pyrules", old)
         pickled = work / "outcomes.pickle"
         outcomes(args.engine, pickled)
         key = ""
