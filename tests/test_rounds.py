@@ -370,8 +370,8 @@ def test_the_spreadsheet_has_a_verdicts_and_a_findings_sheet(
         verdicts = book.read("xl/worksheets/sheet1.xml").decode()
         findings = book.read("xl/worksheets/sheet2.xml").decode()
         strings = book.read("xl/sharedStrings.xml").decode()
-    assert verdicts.count("<row ") == 1 + len(NAMES)
-    assert findings.count("<row ") == 1 + len(NAMES) * len(standard.controls)
+    assert len(re.findall("<row[ >]", verdicts)) == 1 + len(NAMES)
+    assert len(re.findall("<row[ >]", findings)) == 1 + len(NAMES) * len(standard.controls)
     assert "<f>" not in findings  # no formula, whatever a platform wrote
     assert "breach_notification_hours is 96" in strings
 
