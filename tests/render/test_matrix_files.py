@@ -4,11 +4,16 @@ written from the records in hand, the same as one rebuilt from the archive."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from pyrules import rounds
@@ -16,10 +21,12 @@ from pyrules.assess import Settings, collect, run, write_outputs
 from pyrules.profile import load_profile
 from pyrules.render.matrix import (
     FINDING_COLUMNS,
+    FORMULA_START,
     VERDICT_COLUMNS,
     Matrix,
     _escape,
     finding_rows,
+    render_csv,
     verdict_rows,
 )
 from pyrules.standard import Standard
@@ -84,6 +91,34 @@ def test_the_html_matrix_escapes_what_a_platform_wrote(written: tuple[Matrix, Pa
     assert (folder / "reports" / "kestrel-video.html").is_file()
     for text in (ODD_NAME, "a\nb", "&amp; already", "<>&'\"", "plain", "", "ünï ✅"):
         assert _escape(text) == str(escape(text)), text
+
+
+# Texts the CSV must quote, or make inert (a formula's first character), in any mix.
+CSV_TEXTS = st.text(alphabet=st.sampled_from(list(",\"'\n\r\t =+-@aé😀")), max_size=6) | st.text()
+CSV_ROW = st.lists(CSV_TEXTS, min_size=len(FINDING_COLUMNS), max_size=len(FINDING_COLUMNS))
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@example(rows=[["", "=1", "a,b", 'say "x"', "a\nb", "\r", "\t=x", "-", "@", "+", " =", "'"]])
+@example(rows=[[""] * len(FINDING_COLUMNS)])
+@given(rows=st.lists(CSV_ROW, max_size=4))
+def test_the_csv_is_what_the_csv_module_writes(
+    written: tuple[Matrix, Path], rows: list[list[str]]
+) -> None:
+    """render_csv joins fields it had the csv module write one by one: the file must be
+    what the module's writer writes of the rows made inert, as it did before."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FINDING_COLUMNS)
+    writer.writerows([f"'{t}" if t[:1] in FORMULA_START else t for t in row] for row in rows)
+    assert render_csv(written[0], rows) == buffer.getvalue()
+
+
+def test_the_csv_holds_the_findings_rows(written: tuple[Matrix, Path]) -> None:
+    table, folder = written
+    read = list(csv.reader(io.StringIO(folder.joinpath("matrix.csv").read_text("utf-8"))))
+    assert read == [FINDING_COLUMNS, *finding_rows(table)]
+    assert any(ODD_NAME in row for row in read)
 
 
 def test_the_index_is_what_a_rebuild_from_the_archive_writes(
