@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pyrules import __version__
 from pyrules.model import SEVERITIES, Digest, Severity, Status
@@ -73,6 +73,7 @@ NOT_ASSESSED = "not assessed"  # the status column of a platform that could not 
 EXCLUDED = "excluded by profile"  # the status column of a control the profile leaves out
 FORMULA_START = frozenset("=+-@\t\r")  # what a spreadsheet takes for the start of a formula
 NO_CELL = '\n  <td class="s none" title="could not be assessed">—</td>'
+_PLAIN_CELL = {s: f'\n  <td class="s {s}">{label}</td>' for s, label in STATUS_LABEL.items()}
 PROFILE_MARK = '<span class="po" title="fails only under the profile\'s stricter values">P</span>'
 
 
@@ -209,30 +210,31 @@ def render_html(matrix: Matrix) -> str:
     }
     numbered = list(enumerate(matrix.platforms))
     chunks = [numbered[i : i + PRINT_COLUMNS] for i in range(0, len(numbered), PRINT_COLUMNS)]
-    rows = {
-        (chunk[0][0], c.id): _html_row(chunk, c.id) for chunk in chunks for c in matrix.controls
-    }
     # A control's own cells, the same in every table of platforms: built once, not per table.
     heads = {
-        c.id: Markup(
-            f'<tr class="control" data-family="{_escape(c.family)}" '
-            f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
-            f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
-            f'  <td class="sev">{_escape(c.severity)}</td>'
-        )
+        c.id: f'\n<tr class="control" data-family="{_escape(c.family)}" '
+        f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
+        f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
+        f'  <td class="sev">{_escape(c.severity)}</td>'
         for c in matrix.controls
+    }
+    by_family = {f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families}
+    # Each table's rows of a family, after its family row.
+    bodies = {
+        (chunk[0][0], family): Markup(
+            "".join(_html_rows(chunk, c, heads[c.id], statuses_of[c.id]) for c in controls)
+        )
+        for chunk in chunks
+        for family, controls in by_family.items()
     }
     return _matrix_template().render(
         m=matrix,
         tool_version=__version__,
         label=STATUS_LABEL,
         severities=SEVERITIES,
-        statuses_of=statuses_of,
-        rows=rows,
-        heads=heads,
+        bodies=bodies,
         chunks=chunks,
         score_text=score_text,
-        by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
         not_assessed=not_assessed_groups({c.id: why for c, why in matrix.not_assessed}),
     )
 
@@ -246,20 +248,17 @@ def _matrix_template() -> Template:
     return env.from_string(source)
 
 
-class _HtmlRow(NamedTuple):
-    cells: str  # the row's cells, one per platform of the chunk
-    details: str  # its details items, one per cell with text ('' when none has any)
-
-
-def _html_row(chunk: Sequence[tuple[int, PlatformColumn]], control_id: str) -> _HtmlRow:
-    """One control's cells and details items for a chunk of platforms, built here rather
-    than in the template: with hundreds of platforms, a template loop per cell is most
-    of the time the matrix takes. Statuses and IDs are the model's own words; text is
-    escaped as the template's autoescape would, so the page stays the same, byte for byte."""
-    from markupsafe import Markup
-
-    control, first = _escape(control_id), chunk[0][0]
-    cells, details = [], []
+def _html_rows(
+    chunk: Sequence[tuple[int, PlatformColumn]], control: ControlRow, head: str, statuses: str
+) -> str:
+    """One control's row for a chunk of platforms (`head`: its own cells), and its details
+    row when a cell has text, built here rather than in the template: with hundreds of
+    platforms, template loops per cell and per control are most of the time the matrix
+    takes. Statuses and IDs are the model's own words; text is escaped as the template's
+    autoescape would, so the page stays the same, byte for byte."""
+    control_id = control.id
+    ref, first = _escape(control_id), chunk[0][0]
+    cells, details = [head], []
     for i, p in chunk:
         cell = p.cells.get(control_id)
         if cell is None:
@@ -267,22 +266,30 @@ def _html_row(chunk: Sequence[tuple[int, PlatformColumn]], control_id: str) -> _
             continue
         text = cell.text
         if not text:
-            cells.append(f'\n  <td class="s {cell.status}">{cell.label}</td>')
+            cells.append(_PLAIN_CELL[cell.status])
             continue
         shown, label = _escape(text), cell.label
         mark = PROFILE_MARK if cell.profile_only else ""
         waiver = f"<small>{_escape(cell.waiver)}</small>" if cell.waiver else ""
         cells.append(
             f'\n  <td class="s {cell.status}" title="{shown}"><a class="cell" '
-            f'href="#d-{control}-{i}" data-row="r-{control}-{first}" '
-            f'data-item="d-{control}-{i}">{label}{mark}</a>{waiver}</td>'
+            f'href="#d-{ref}-{i}" data-row="r-{ref}-{first}" '
+            f'data-item="d-{ref}-{i}">{label}{mark}</a>{waiver}</td>'
         )
         lines, link = shown.replace("\n", "; "), _escape(p.report_link or "")
         details.append(
-            f'\n  <li id="d-{control}-{i}"><strong>{_escape(p.name)}</strong>, {control} '
-            f'{label}: {lines} — <a href="{link}.html#{control}">in the report</a></li>'
+            f'\n  <li id="d-{ref}-{i}"><strong>{_escape(p.name)}</strong>, {ref} '
+            f'{label}: {lines} — <a href="{link}.html#{ref}">in the report</a></li>'
         )
-    return _HtmlRow(Markup("".join(cells)), Markup("".join(details)))
+    cells.append("\n</tr>")
+    if details:
+        cells.append(
+            f'\n<tr class="details" id="r-{ref}-{first}" data-family="{_escape(control.family)}" '
+            f'data-statuses="{_escape(statuses)}"><td colspan="{2 + len(chunk)}"><ul>'
+        )
+        cells += details
+        cells.append("\n</ul></td></tr>")
+    return "".join(cells)
 
 
 def _escape(text: str) -> str:
