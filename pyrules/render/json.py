@@ -24,6 +24,7 @@ from pyrules.render import RenderContext
 
 # The integers orjson writes as Python does; it refuses the others.
 _INT_RANGE = range(-(2**63), 2**64)
+_TEXT = {str}
 
 
 def render(report: Report, context: RenderContext) -> str:
@@ -71,11 +72,14 @@ def _as_python_writes(value: Any, floats: bool = False) -> bool:
         return value in _INT_RANGE
     if kind is float:
         return floats and _spelled_as_python(value)
-    if kind is list or kind is tuple:
-        return all(_as_python_writes(item, floats) for item in value)
     if kind is dict:
-        return all(type(k) is str and _as_python_writes(v, floats) for k, v in value.items())
-    return False
+        if not set(map(type, value)) <= _TEXT:
+            return False
+        value = value.values()
+    elif kind is not list and kind is not tuple:
+        return False
+    # A collection of texts alone (a platform's statuses) is told apart without a call each.
+    return set(map(type, value)) <= _TEXT or all(_as_python_writes(v, floats) for v in value)
 
 
 def _spelled_as_python(number: float) -> bool:
