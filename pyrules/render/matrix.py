@@ -65,6 +65,7 @@ STATUS_ICON: dict[str, str] = {
     "waived": "⚠️",
     "error": "💥",
 }
+_MARKDOWN_STATUS = {s: f"{icon} {STATUS_LABEL[s]}" for s, icon in STATUS_ICON.items()}
 VERDICT_ICON = {"compliant": "✅", "not compliant": "❌", "could not be assessed": "⛔"}
 SEVERITY_WEIGHT: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 PRINT_COLUMNS = 8  # platforms per table: what fits across A4 landscape, see the stylesheet
@@ -449,7 +450,7 @@ def _unassessed(matrix: Matrix) -> list[str]:
 def _cell_markdown(cell: Cell | None) -> str:
     if cell is None:
         return "—"
-    text = f"{STATUS_ICON[cell.status]} {cell.label}"
+    text = _MARKDOWN_STATUS[cell.status]
     if cell.profile_only:
         text += " (profile)"
     if cell.waiver:
