@@ -233,6 +233,7 @@ def render_html(matrix: Matrix) -> str:
         tool_version=__version__,
         label=STATUS_LABEL,
         severities=SEVERITIES,
+        verdicts=Markup("".join(_html_verdicts(p, matrix.controls) for p in matrix.platforms)),
         bodies=bodies,
         chunks=chunks,
         score_text=score_text,
@@ -247,6 +248,35 @@ def _matrix_template() -> Template:
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
     return env.from_string(source)
+
+
+def _html_verdicts(p: PlatformColumn, controls: Sequence[ControlRow]) -> str:
+    """A platform's row in the table of verdicts, built here rather than in the template
+    (for 400 platforms, a third of the time the page took), escaped as its autoescape would."""
+    by = p.failures(controls)
+    if p.assessed:
+        name, score = _escape(p.name), _escape(score_text(p.score))
+        counts = "".join(f'<td class="num">{by["severity"].get(s, 0)}</td>' for s in SEVERITIES)
+        blocking = ", ".join(map(_escape, p.blocking)) or "—"
+        link = _escape(p.report_link or "")
+        reports = f'<a href="{link}.html">HTML</a> · <a href="{link}.json">JSON</a>'
+    else:
+        name = score = reports = "—"
+        counts = '<td class="num">—</td>' * len(SEVERITIES)
+        blocking = f'<span class="reason">{_escape(p.reason or "")}</span>'
+    if p.evidence:
+        blocking += f'<br><span class="evidence">Evidence: the {_escape(p.evidence)}</span>'
+    families = ", ".join(f"{_escape(f)} {n}" for f, n in by["family"].items()) or "—"
+    waivers = "; ".join(
+        f'<span class="{"expired" if "expired" in note else ""}">{_escape(note)}</span>'
+        for note in p.waiver_notes
+    ) or (f"{p.waived} waived" if p.waived else "—")
+    return (
+        f'\n<tr>\n  <td class="mono">{_escape(p.file)}</td>\n  <td>{name}</td>\n  <td><span '
+        f'class="v {_escape(p.verdict.replace(" ", "-"))}">{_escape(p.verdict)}</span></td>\n'
+        f'  <td class="num">{score}</td>{counts}\n  <td>{families}</td>\n  <td>{blocking}</td>'
+        f"\n  <td>{waivers}</td>\n  <td>{reports}</td>\n</tr>"
+    )
 
 
 def _html_rows(
