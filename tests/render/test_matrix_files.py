@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import hypothesis
@@ -27,6 +28,7 @@ from pyrules.render.matrix import (
     _escape,
     finding_rows,
     render_csv,
+    render_html,
     verdict_rows,
 )
 from pyrules.standard import Standard
@@ -91,6 +93,26 @@ def test_the_html_matrix_escapes_what_a_platform_wrote(written: tuple[Matrix, Pa
     assert (folder / "reports" / "kestrel-video.html").is_file()
     for text in (ODD_NAME, "a\nb", "&amp; already", "<>&'\"", "plain", "", "ünï ✅"):
         assert _escape(text) == str(escape(text)), text
+
+
+def test_the_table_of_verdicts_escapes_what_a_platform_wrote(written: tuple[Matrix, Path]) -> None:
+    table = written[0]
+    notes = (f"INC-01 waiver expired {ODD_NAME}", ODD_NAME)
+    platforms = [replace(p, evidence=ODD_NAME, waiver_notes=notes) for p in table.platforms]
+    page = render_html(replace(table, platforms=platforms))
+    assert ODD_NAME not in page
+    shown = str(escape(ODD_NAME))
+    rows = re.findall(r"(?s)\n<tr>\n  <td class=\"mono\">.*?</tr>", page)
+    assert [re.search(r'mono">([^<]*)<', row).group(1) for row in rows] == [  # type: ignore[union-attr]
+        "aurora-social.yaml", "broken.yaml", "kestrel-video.yaml",
+    ]  # fmt: skip
+    aurora, broken, kestrel = rows
+    assert f"\n  <td>{shown}</td>\n" in kestrel and "not-compliant" in kestrel
+    assert f'<br><span class="evidence">Evidence: the {shown}</span></td>' in kestrel
+    waivers = f'<span class="expired">INC-01 waiver expired {shown}</span>; <span class="">{shown}'
+    assert all(waivers in row for row in rows)
+    assert '<td class="num">—</td>' * 4 in broken and '<td><span class="reason">' in broken
+    assert '<a href="reports/aurora-social.json">JSON</a>' in aurora
 
 
 # Texts the CSV must quote, or make inert (a formula's first character), in any mix.
