@@ -542,12 +542,16 @@ def _cells(report: Report, profile_only: Sequence[str]) -> dict[str, Cell]:
     plain: dict[str, Cell] = {}
     cells = {}
     for result in report.results:
-        waiver = "; ".join(waivers.get(result.control_id, ()))
-        stricter = result.control_id in profile_only
+        control_id = result.control_id
+        waiver = "; ".join(waivers[control_id]) if control_id in waivers else ""
+        stricter = control_id in profile_only
         if result.findings or result.error or waiver or stricter:
-            cells[result.control_id] = _cell(result, waiver, stricter)
-        else:
-            cells[result.control_id] = plain.setdefault(result.status, Cell(result.status))
+            cells[control_id] = _cell(result, waiver, stricter)
+            continue
+        cell = plain.get(result.status)
+        if cell is None:  # a frozen dataclass is slow to build: once per status
+            cell = plain[result.status] = Cell(result.status)
+        cells[control_id] = cell
     return cells
 
 

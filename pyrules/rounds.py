@@ -88,10 +88,14 @@ class RoundRecord:
     replaced: list[dict[str, str | None]] = field(default_factory=list)
 
     def to_json(self) -> str:
+        """`json.dumps(indent=2, ensure_ascii=False, sort_keys=True)` of the record, written
+        by orjson where the bytes are the same (see pyrules.render.json.dumps_sorted)."""
+        from pyrules.render.json import dumps_sorted
+
         # Field by field rather than asdict, which deep-copies every status of every
         # platform first; the JSON is the same.
         data = {**vars(self), "platforms": [vars(p) for p in self.platforms]}
-        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        return dumps_sorted(data) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundRecord:

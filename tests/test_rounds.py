@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from pyrules.assess import Settings, collect, run, write_outputs
 from pyrules.errors import InputError
 from pyrules.profile import load_profile
 from pyrules.render.matrix import score
+from pyrules.rounds import RoundPlatform, RoundRecord
 from pyrules.standard import Standard, load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,8 +372,8 @@ def test_the_spreadsheet_has_a_verdicts_and_a_findings_sheet(
         verdicts = book.read("xl/worksheets/sheet1.xml").decode()
         findings = book.read("xl/worksheets/sheet2.xml").decode()
         strings = book.read("xl/sharedStrings.xml").decode()
-    assert verdicts.count("<row ") == 1 + len(NAMES)
-    assert findings.count("<row ") == 1 + len(NAMES) * len(standard.controls)
+    assert len(re.findall("<row[ >]", verdicts)) == 1 + len(NAMES)
+    assert len(re.findall("<row[ >]", findings)) == 1 + len(NAMES) * len(standard.controls)
     assert "<f>" not in findings  # no formula, whatever a platform wrote
     assert "breach_notification_hours is 96" in strings
 
@@ -400,6 +402,42 @@ def test_the_score_weighs_applicable_controls_by_severity() -> None:
     assert score([("critical", "pass"), ("low", "fail"), ("high", "not_applicable")]) == 80.0
     assert score([("high", "waived"), ("medium", "pass"), ("low", "error")]) == 33.3
     assert score([("high", "not_applicable")]) is None
+
+
+def a_record(*scores: float | None) -> RoundRecord:
+    platforms = [
+        RoundPlatform(key=f"p{i}", file=f"p{i}.yaml", name=f"Plätform {i} ✅", verdict="compliant",
+                      reason=None, score=s, declaration_sha256="ab" * 32,
+                      controls={"TGT-03": "pass", "ADS-01": "fail", "INC-01": "waived"})
+        for i, s in enumerate(scores)
+    ]  # fmt: skip
+    return RoundRecord(
+        name="r", sequence=3, previous="q", reference_date=DAY, standard_version="1.0",
+        standard_sha256="cd" * 32, profile={"name": "Ruritania", "sha256": "ef" * 32},
+        fail_on="high", tool_version="1.2.3", generated_at=None, signed=False,
+        platforms=platforms, files=["matrix.csv", "reports/p0.json"],
+        not_assessed={"ADS-09": "research"},
+        replaced=[{"generated_at": None, "record_sha256": "01" * 32}],
+    )  # fmt: skip
+
+
+def as_before(record: RoundRecord) -> str:
+    """round.json as json.dumps wrote it, before orjson wrote it where the bytes agree."""
+    return json.dumps(asdict(record), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def test_a_record_is_written_by_orjson_as_json_dumps_wrote_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ordinary = a_record(87.5, None, 100.0, 0.0, 33.3)
+    expected = as_before(ordinary)
+    monkeypatch.setattr(json, "dumps", None)  # the standard library is not used
+    assert ordinary.to_json() == expected
+
+
+def test_a_record_orjson_would_write_otherwise_is_written_as_before() -> None:
+    for odd in (a_record(1e-05), a_record(float("nan")), a_record(1e16, 50.0)):
+        assert odd.to_json() == as_before(odd)
 
 
 # A signed round statement of another shape, each re-signed with the round's own key: the

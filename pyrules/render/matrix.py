@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pyrules import __version__
 from pyrules.model import SEVERITIES, Digest, Severity, Status
@@ -65,6 +65,7 @@ STATUS_ICON: dict[str, str] = {
     "waived": "⚠️",
     "error": "💥",
 }
+_MARKDOWN_STATUS = {s: f"{icon} {STATUS_LABEL[s]}" for s, icon in STATUS_ICON.items()}
 VERDICT_ICON = {"compliant": "✅", "not compliant": "❌", "could not be assessed": "⛔"}
 SEVERITY_WEIGHT: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 PRINT_COLUMNS = 8  # platforms per table: what fits across A4 landscape, see the stylesheet
@@ -73,6 +74,7 @@ NOT_ASSESSED = "not assessed"  # the status column of a platform that could not 
 EXCLUDED = "excluded by profile"  # the status column of a control the profile leaves out
 FORMULA_START = frozenset("=+-@\t\r")  # what a spreadsheet takes for the start of a formula
 NO_CELL = '\n  <td class="s none" title="could not be assessed">—</td>'
+_PLAIN_CELL = {s: f'\n  <td class="s {s}">{label}</td>' for s, label in STATUS_LABEL.items()}
 PROFILE_MARK = '<span class="po" title="fails only under the profile\'s stricter values">P</span>'
 
 
@@ -209,30 +211,32 @@ def render_html(matrix: Matrix) -> str:
     }
     numbered = list(enumerate(matrix.platforms))
     chunks = [numbered[i : i + PRINT_COLUMNS] for i in range(0, len(numbered), PRINT_COLUMNS)]
-    rows = {
-        (chunk[0][0], c.id): _html_row(chunk, c.id) for chunk in chunks for c in matrix.controls
-    }
     # A control's own cells, the same in every table of platforms: built once, not per table.
     heads = {
-        c.id: Markup(
-            f'<tr class="control" data-family="{_escape(c.family)}" '
-            f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
-            f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
-            f'  <td class="sev">{_escape(c.severity)}</td>'
-        )
+        c.id: f'\n<tr class="control" data-family="{_escape(c.family)}" '
+        f'data-statuses="{_escape(statuses_of[c.id])}">\n  <th class="control"><b>'
+        f"{_escape(c.id)}</b> {_escape(c.title)}</th>\n"
+        f'  <td class="sev">{_escape(c.severity)}</td>'
         for c in matrix.controls
+    }
+    by_family = {f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families}
+    # Each table's rows of a family, after its family row.
+    bodies = {
+        (chunk[0][0], family): Markup(
+            "".join(_html_rows(chunk, c, heads[c.id], statuses_of[c.id]) for c in controls)
+        )
+        for chunk in chunks
+        for family, controls in by_family.items()
     }
     return _matrix_template().render(
         m=matrix,
         tool_version=__version__,
         label=STATUS_LABEL,
         severities=SEVERITIES,
-        statuses_of=statuses_of,
-        rows=rows,
-        heads=heads,
+        verdicts=Markup("".join(_html_verdicts(p, matrix.controls) for p in matrix.platforms)),
+        bodies=bodies,
         chunks=chunks,
         score_text=score_text,
-        by_family={f: [c for c in matrix.controls if c.family == f] for f, _ in matrix.families},
         not_assessed=not_assessed_groups({c.id: why for c, why in matrix.not_assessed}),
     )
 
@@ -246,20 +250,46 @@ def _matrix_template() -> Template:
     return env.from_string(source)
 
 
-class _HtmlRow(NamedTuple):
-    cells: str  # the row's cells, one per platform of the chunk
-    details: str  # its details items, one per cell with text ('' when none has any)
+def _html_verdicts(p: PlatformColumn, controls: Sequence[ControlRow]) -> str:
+    """A platform's row in the table of verdicts, built here rather than in the template
+    (for 400 platforms, a third of the time the page took), escaped as its autoescape would."""
+    by = p.failures(controls)
+    if p.assessed:
+        name, score = _escape(p.name), _escape(score_text(p.score))
+        counts = "".join(f'<td class="num">{by["severity"].get(s, 0)}</td>' for s in SEVERITIES)
+        blocking = ", ".join(map(_escape, p.blocking)) or "—"
+        link = _escape(p.report_link or "")
+        reports = f'<a href="{link}.html">HTML</a> · <a href="{link}.json">JSON</a>'
+    else:
+        name = score = reports = "—"
+        counts = '<td class="num">—</td>' * len(SEVERITIES)
+        blocking = f'<span class="reason">{_escape(p.reason or "")}</span>'
+    if p.evidence:
+        blocking += f'<br><span class="evidence">Evidence: the {_escape(p.evidence)}</span>'
+    families = ", ".join(f"{_escape(f)} {n}" for f, n in by["family"].items()) or "—"
+    waivers = "; ".join(
+        f'<span class="{"expired" if "expired" in note else ""}">{_escape(note)}</span>'
+        for note in p.waiver_notes
+    ) or (f"{p.waived} waived" if p.waived else "—")
+    return (
+        f'\n<tr>\n  <td class="mono">{_escape(p.file)}</td>\n  <td>{name}</td>\n  <td><span '
+        f'class="v {_escape(p.verdict.replace(" ", "-"))}">{_escape(p.verdict)}</span></td>\n'
+        f'  <td class="num">{score}</td>{counts}\n  <td>{families}</td>\n  <td>{blocking}</td>'
+        f"\n  <td>{waivers}</td>\n  <td>{reports}</td>\n</tr>"
+    )
 
 
-def _html_row(chunk: Sequence[tuple[int, PlatformColumn]], control_id: str) -> _HtmlRow:
-    """One control's cells and details items for a chunk of platforms, built here rather
-    than in the template: with hundreds of platforms, a template loop per cell is most
-    of the time the matrix takes. Statuses and IDs are the model's own words; text is
-    escaped as the template's autoescape would, so the page stays the same, byte for byte."""
-    from markupsafe import Markup
-
-    control, first = _escape(control_id), chunk[0][0]
-    cells, details = [], []
+def _html_rows(
+    chunk: Sequence[tuple[int, PlatformColumn]], control: ControlRow, head: str, statuses: str
+) -> str:
+    """One control's row for a chunk of platforms (`head`: its own cells), and its details
+    row when a cell has text, built here rather than in the template: with hundreds of
+    platforms, template loops per cell and per control are most of the time the matrix
+    takes. Statuses and IDs are the model's own words; text is escaped as the template's
+    autoescape would, so the page stays the same, byte for byte."""
+    control_id = control.id
+    ref, first = _escape(control_id), chunk[0][0]
+    cells, details = [head], []
     for i, p in chunk:
         cell = p.cells.get(control_id)
         if cell is None:
@@ -267,22 +297,30 @@ def _html_row(chunk: Sequence[tuple[int, PlatformColumn]], control_id: str) -> _
             continue
         text = cell.text
         if not text:
-            cells.append(f'\n  <td class="s {cell.status}">{cell.label}</td>')
+            cells.append(_PLAIN_CELL[cell.status])
             continue
         shown, label = _escape(text), cell.label
         mark = PROFILE_MARK if cell.profile_only else ""
         waiver = f"<small>{_escape(cell.waiver)}</small>" if cell.waiver else ""
         cells.append(
             f'\n  <td class="s {cell.status}" title="{shown}"><a class="cell" '
-            f'href="#d-{control}-{i}" data-row="r-{control}-{first}" '
-            f'data-item="d-{control}-{i}">{label}{mark}</a>{waiver}</td>'
+            f'href="#d-{ref}-{i}" data-row="r-{ref}-{first}" '
+            f'data-item="d-{ref}-{i}">{label}{mark}</a>{waiver}</td>'
         )
         lines, link = shown.replace("\n", "; "), _escape(p.report_link or "")
         details.append(
-            f'\n  <li id="d-{control}-{i}"><strong>{_escape(p.name)}</strong>, {control} '
-            f'{label}: {lines} — <a href="{link}.html#{control}">in the report</a></li>'
+            f'\n  <li id="d-{ref}-{i}"><strong>{_escape(p.name)}</strong>, {ref} '
+            f'{label}: {lines} — <a href="{link}.html#{ref}">in the report</a></li>'
         )
-    return _HtmlRow(Markup("".join(cells)), Markup("".join(details)))
+    cells.append("\n</tr>")
+    if details:
+        cells.append(
+            f'\n<tr class="details" id="r-{ref}-{first}" data-family="{_escape(control.family)}" '
+            f'data-statuses="{_escape(statuses)}"><td colspan="{2 + len(chunk)}"><ul>'
+        )
+        cells += details
+        cells.append("\n</ul></td></tr>")
+    return "".join(cells)
 
 
 def _escape(text: str) -> str:
@@ -351,13 +389,9 @@ def verdict_rows(matrix: Matrix) -> list[list[str]]:
 
 def render_csv(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> str:
     """`rows`: finding_rows(matrix), when the caller has them already (the XLSX has too)."""
-    inert = _Inert()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FINDING_COLUMNS)
+    field = _CsvFields().__getitem__
     found = finding_rows(matrix) if rows is None else rows
-    writer.writerows(map(inert.__getitem__, row) for row in found)
-    return buffer.getvalue()
+    return "\n".join([",".join(map(field, row)) for row in (FINDING_COLUMNS, *found)]) + "\n"
 
 
 def render_xlsx(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> bytes:
@@ -375,14 +409,21 @@ def render_xlsx(matrix: Matrix, rows: Sequence[Sequence[str]] | None = None) -> 
     )
 
 
-class _Inert(dict[str, str]):
-    """Text from a submission, made inert for spreadsheets: a cell starting with = + - @
-    would run as a formula when the CSV is opened (CSV injection), so it gets a quote.
-    Each distinct text is looked at once: most of a round's cells repeat another's."""
+class _CsvFields(dict[str, str]):
+    """Each text as a field of the CSV, written by the csv module (quoted if it holds a
+    comma, a quote or a line break) after being made inert for spreadsheets: text from a
+    submission starting with = + - @ would run as a formula when the CSV is opened (CSV
+    injection), so it gets a quote. The csv module writes a row as its fields, each
+    quoted on its own, joined by commas (but a row of one empty field), so a row is a
+    join of these; each distinct text is written once, and most of a round's cells
+    repeat another's: for 400 platforms 20 ms, where the csv writer took 48."""
 
     def __missing__(self, text: str) -> str:
-        inert = self[text] = text if text[:1] not in FORMULA_START else "'" + text
-        return inert
+        inert = text if text[:1] not in FORMULA_START else "'" + text
+        line = io.StringIO()  # with an empty second field, never the row of one empty field
+        csv.writer(line, lineterminator="\n").writerow([inert, ""])
+        field = self[text] = line.getvalue()[: -len(",\n")]
+        return field
 
 
 def _code(text: str) -> str:
@@ -439,7 +480,7 @@ def _unassessed(matrix: Matrix) -> list[str]:
 def _cell_markdown(cell: Cell | None) -> str:
     if cell is None:
         return "—"
-    text = f"{STATUS_ICON[cell.status]} {cell.label}"
+    text = _MARKDOWN_STATUS[cell.status]
     if cell.profile_only:
         text += " (profile)"
     if cell.waiver:

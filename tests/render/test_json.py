@@ -4,7 +4,9 @@ The renderer writes with orjson; these tests hold it to what the standard librar
 from the same report (`json.dumps(asdict(report), indent=2, ensure_ascii=False)`, the
 renderer before orjson) on every example, under each profile and with waivers, on the
 report of every control case, and on reports whose texts and parameter values are drawn
-from what orjson and the standard library could write differently.
+from what orjson and the standard library could write differently. `dumps_sorted` (a
+round's record) is held to `json.dumps(indent=2, ensure_ascii=False, sort_keys=True)`
+on such values too, floats included.
 """
 
 from __future__ import annotations
@@ -93,3 +95,39 @@ def test_any_text_and_parameter_value_is_written_as_before(
         ],
     )
     assert rendered(report) == as_before(report)
+
+
+def sorted_as_python(value: Any) -> str | type[Exception]:
+    """What the standard library writes with sorted keys, or the error it raises (keys
+    of different types cannot be sorted): dumps_sorted must do the same."""
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+    except TypeError as exc:
+        return type(exc)
+
+
+@settings(max_examples=300, deadline=None)
+# Each of these orjson writes otherwise (or refuses): the text must not change.
+@example(value={"scores": [87.5, 0.0, -0.0, 100.0, 33.3, 0.1], "n": None})
+@example(value={"x": [1e-05, 1e-7, 1e16, 1.5e300, float("nan"), float("-inf")]})
+@example(value={"é": 1, "e": 2, "😀": 3, "\uffff": 4, "Z": 5, "\x7f": [], "": {}})
+@example(value={"\ud800": "a\udfffb", "big": 2**64, "small": -(2**63) - 1})
+@example(value={1: "one", 2: "two"})
+@example(value={"k": {1: "one", "a": "mixed"}})
+@given(value=st.dictionaries(st.text(), VALUES, max_size=4))
+def test_sorted_json_is_written_as_the_standard_library_writes_it(value: dict[str, Any]) -> None:
+    expected = sorted_as_python(value)
+    if isinstance(expected, str):
+        assert json_format.dumps_sorted(value) == expected
+    else:
+        with pytest.raises(expected):
+            json_format.dumps_sorted(value)
+
+
+def test_sorted_json_with_plain_scores_is_written_by_orjson(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    value = {"b": [{"score": 87.5, "x": None}, {"score": 100.0}], "a": {"z": "ünï ✅", "y": 2**40}}
+    expected = sorted_as_python(value)
+    monkeypatch.setattr(json_format.json, "dumps", None)  # the standard library is not used
+    assert json_format.dumps_sorted(value) == expected

@@ -4,11 +4,17 @@ written from the records in hand, the same as one rebuilt from the archive."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from pyrules import rounds
@@ -16,10 +22,13 @@ from pyrules.assess import Settings, collect, run, write_outputs
 from pyrules.profile import load_profile
 from pyrules.render.matrix import (
     FINDING_COLUMNS,
+    FORMULA_START,
     VERDICT_COLUMNS,
     Matrix,
     _escape,
     finding_rows,
+    render_csv,
+    render_html,
     verdict_rows,
 )
 from pyrules.standard import Standard
@@ -84,6 +93,54 @@ def test_the_html_matrix_escapes_what_a_platform_wrote(written: tuple[Matrix, Pa
     assert (folder / "reports" / "kestrel-video.html").is_file()
     for text in (ODD_NAME, "a\nb", "&amp; already", "<>&'\"", "plain", "", "ünï ✅"):
         assert _escape(text) == str(escape(text)), text
+
+
+def test_the_table_of_verdicts_escapes_what_a_platform_wrote(written: tuple[Matrix, Path]) -> None:
+    table = written[0]
+    notes = (f"INC-01 waiver expired {ODD_NAME}", ODD_NAME)
+    platforms = [replace(p, evidence=ODD_NAME, waiver_notes=notes) for p in table.platforms]
+    page = render_html(replace(table, platforms=platforms))
+    assert ODD_NAME not in page
+    shown = str(escape(ODD_NAME))
+    rows = re.findall(r"(?s)\n<tr>\n  <td class=\"mono\">.*?</tr>", page)
+    assert [re.search(r'mono">([^<]*)<', row).group(1) for row in rows] == [  # type: ignore[union-attr]
+        "aurora-social.yaml", "broken.yaml", "kestrel-video.yaml",
+    ]  # fmt: skip
+    aurora, broken, kestrel = rows
+    assert f"\n  <td>{shown}</td>\n" in kestrel and "not-compliant" in kestrel
+    assert f'<br><span class="evidence">Evidence: the {shown}</span></td>' in kestrel
+    waivers = f'<span class="expired">INC-01 waiver expired {shown}</span>; <span class="">{shown}'
+    assert all(waivers in row for row in rows)
+    assert '<td class="num">—</td>' * 4 in broken and '<td><span class="reason">' in broken
+    assert '<a href="reports/aurora-social.json">JSON</a>' in aurora
+
+
+# Texts the CSV must quote, or make inert (a formula's first character), in any mix.
+CSV_TEXTS = st.text(alphabet=st.sampled_from(list(",\"'\n\r\t =+-@aé😀")), max_size=6) | st.text()
+CSV_ROW = st.lists(CSV_TEXTS, min_size=len(FINDING_COLUMNS), max_size=len(FINDING_COLUMNS))
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@example(rows=[["", "=1", "a,b", 'say "x"', "a\nb", "\r", "\t=x", "-", "@", "+", " =", "'"]])
+@example(rows=[[""] * len(FINDING_COLUMNS)])
+@given(rows=st.lists(CSV_ROW, max_size=4))
+def test_the_csv_is_what_the_csv_module_writes(
+    written: tuple[Matrix, Path], rows: list[list[str]]
+) -> None:
+    """render_csv joins fields it had the csv module write one by one: the file must be
+    what the module's writer writes of the rows made inert, as it did before."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FINDING_COLUMNS)
+    writer.writerows([f"'{t}" if t[:1] in FORMULA_START else t for t in row] for row in rows)
+    assert render_csv(written[0], rows) == buffer.getvalue()
+
+
+def test_the_csv_holds_the_findings_rows(written: tuple[Matrix, Path]) -> None:
+    table, folder = written
+    read = list(csv.reader(io.StringIO(folder.joinpath("matrix.csv").read_text("utf-8"))))
+    assert read == [FINDING_COLUMNS, *finding_rows(table)]
+    assert any(ODD_NAME in row for row in read)
 
 
 def test_the_index_is_what_a_rebuild_from_the_archive_writes(
