@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from importlib.resources import files
 
 from pyrules.render.markdown import esc
 from pyrules.rounds import RoundPlatform, RoundRecord
@@ -228,13 +227,10 @@ def render_markdown(comparison: Comparison) -> str:
 
 
 def render_html(comparison: Comparison) -> str:
-    from jinja2 import Environment, StrictUndefined
-
     from pyrules import __version__
+    from pyrules.render import jinja
 
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/compare.html.j2").read_text("utf-8")
-    return env.from_string(source).render(
+    return jinja.template("compare.html.j2").render(
         c=comparison,
         tool_version=__version__,
         score=_score,

@@ -385,17 +385,11 @@ def write_index(archive: Path, records: Sequence[RoundRecord] | None = None) -> 
             for r in records
         ]
     }
-    from importlib.resources import files
-
-    from jinja2 import Environment, StrictUndefined
 
     from pyrules import __version__
+    from pyrules.render import jinja, not_assessed_groups
 
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/index.html.j2").read_text("utf-8")
-    from pyrules.render import not_assessed_groups
-
-    html = env.from_string(source).render(
+    html = jinja.template("index.html.j2").render(
         rounds=index["rounds"], tool_version=__version__, groups=not_assessed_groups
     )
     try:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from pyrules.ads.audit import Audit, RuleResult
+from pyrules.render import jinja
 
 if TYPE_CHECKING:
-    from jinja2 import Template
-
     from pyrules.render import RenderContext
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -82,7 +79,7 @@ def markdown(audit: Audit) -> str:
 
 def html_section(audit: Audit, url: Callable[[str], str]) -> str:
     """The evidence section the HTML report includes: claim and evidence side by side."""
-    return _template().render(
+    return jinja.template("evidence.html.j2", trailing_newline=False).render(
         audit=audit,
         ads=ads_text(audit),
         contradicted=sum(r.status == "fail" for r in audit.results),
@@ -109,17 +106,10 @@ def unreadable_context(declaration_text: str | None, reason: str) -> RenderConte
     section says so in one line instead of showing evidence."""
     from pyrules.render import RenderContext
 
-    section = _template().render(audit=None, unreadable=reason)
+    section = jinja.template("evidence.html.j2", trailing_newline=False).render(
+        audit=None, unreadable=reason
+    )
     return RenderContext(declaration_text=declaration_text, evidence_html=section)
-
-
-@cache
-def _template() -> Template:
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined)
-    source = files("pyrules.render").joinpath("templates/evidence.html.j2").read_text("utf-8")
-    return env.from_string(source)
 
 
 def _value(value: object) -> str:

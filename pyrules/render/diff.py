@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from pyrules.diff import Area, Change, StandardDiff, version_problems
+from pyrules.render import jinja
 
 if TYPE_CHECKING:
-    from jinja2 import Template
-
     from pyrules.impact import Impact, PlatformImpact
 
 AREAS: tuple[tuple[Area, str, str], ...] = (
@@ -135,7 +132,7 @@ def reasons(platform: PlatformImpact) -> list[str]:
 
 
 def to_html(diff: StandardDiff, impact: Impact | None) -> str:
-    return _template().render(
+    return jinja.template("diff.html.j2").render(
         title=title(diff),
         counts=counts(diff),
         problems=version_problems(diff),
@@ -143,15 +140,6 @@ def to_html(diff: StandardDiff, impact: Impact | None) -> str:
         impact=impact,
         reasons=reasons,
     )
-
-
-@cache
-def _template() -> Template:
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/diff.html.j2").read_text("utf-8")
-    return env.from_string(source)
 
 
 def _breaking(change: Change) -> str:

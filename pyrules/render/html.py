@@ -10,15 +10,13 @@ checked. Jinja2 renders it with autoescaping on: declaration text is never marku
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-from importlib.resources import files
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pyrules.model import ControlResult, Finding, Report, severity_rank
-from pyrules.render import RenderContext, control_url, not_assessed_groups
+from pyrules.render import RenderContext, control_url, jinja, not_assessed_groups
 
 if TYPE_CHECKING:
-    from jinja2 import Template
     from markupsafe import Markup
 
 EXCERPT_CONTEXT = 3  # lines shown above and below a finding's line
@@ -35,7 +33,7 @@ _ATTENTION_ORDER = {"fail": 0, "error": 1, "waived": 2}
 def render(report: Report, context: RenderContext) -> str:
     from markupsafe import Markup
 
-    template = _template()
+    template = jinja.template("report.html.j2")
     lines = context.declaration_text.split("\n") if context.declaration_text else []
     docs_url = context.docs_url
     return template.render(
@@ -84,17 +82,6 @@ def _control_row(docs_url: str, control_id: str, severity: str, title: str, stat
         status=status,
         status_text=STATUS_TEXT[status],
     )
-
-
-@cache
-def _template() -> Template:
-    """Compiled once per process: compiling costs ten times what rendering a report does,
-    which matters when `assess` renders hundreds."""
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/report.html.j2").read_text("utf-8")
-    return env.from_string(source)
 
 
 def excerpt(lines: list[str], finding: Finding) -> list[tuple[int, str, bool]]:

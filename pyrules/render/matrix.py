@@ -37,18 +37,14 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from pyrules import __version__
 from pyrules.model import SEVERITIES, Digest, Severity, Status
-from pyrules.render import not_assessed_groups
+from pyrules.render import jinja, not_assessed_groups
 from pyrules.render.markdown import esc
 
 if TYPE_CHECKING:
-    from jinja2 import Template
-
     from pyrules.compare import Comparison
 
 STATUS_LABEL: dict[str, str] = {
@@ -228,7 +224,7 @@ def render_html(matrix: Matrix) -> str:
         for chunk in chunks
         for family, controls in by_family.items()
     }
-    return _matrix_template().render(
+    return jinja.template("matrix.html.j2").render(
         m=matrix,
         tool_version=__version__,
         label=STATUS_LABEL,
@@ -239,15 +235,6 @@ def render_html(matrix: Matrix) -> str:
         score_text=score_text,
         not_assessed=not_assessed_groups({c.id: why for c, why in matrix.not_assessed}),
     )
-
-
-@cache
-def _matrix_template() -> Template:
-    from jinja2 import Environment, StrictUndefined
-
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    source = files("pyrules.render").joinpath("templates/matrix.html.j2").read_text("utf-8")
-    return env.from_string(source)
 
 
 def _html_verdicts(p: PlatformColumn, controls: Sequence[ControlRow]) -> str:

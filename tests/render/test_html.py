@@ -61,7 +61,7 @@ def test_every_report_reads_as_the_template_wrote_it_before(
         )
         before = env.from_string(source)
         with monkeypatch.context() as patch:
-            patch.setattr(html_format, "_template", lambda before=before: before)
+            patch.setattr(html_format.jinja, "template", lambda _name, before=before: before)
             for (report, _), context, page in zip(reports, contexts, pages, strict=True):
                 assert page == render(report, context), report.declaration.name
 
