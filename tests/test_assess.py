@@ -17,6 +17,7 @@ from pyrules.assess import (
     Settings,
     Submission,
     assess_one,
+    batches,
     build_checker,
     collect,
     exit_code,
@@ -380,3 +381,13 @@ def test_the_workers_environment_adds_what_is_unset_and_only_for_the_pool(
     with go_runtime_for_workers():
         assert (os.environ["GOGC"], os.environ["GOMEMLIMIT"]) == (GO_RUNTIME["GOGC"], "3GiB")
     assert "GOGC" not in os.environ and os.environ["GOMEMLIMIT"] == "3GiB"
+
+
+@pytest.mark.parametrize(("count", "workers"), [(400, 2), (37, 3), (5, 2), (1, 4)])
+def test_batches_shrink_so_no_worker_is_left_with_a_long_last_one(count: int, workers: int) -> None:
+    submissions = [Submission(f"p{i}", Path(f"p{i}.yaml")) for i in range(count)]
+    sizes = [len(batch) for batch in batches(submissions, workers, 16)]
+    assert [s for batch in batches(submissions, workers, 16) for s in batch] == submissions
+    assert sizes == sorted(sizes, reverse=True)  # the largest first, the last ones of one
+    assert max(sizes) <= 16
+    assert sizes[-workers:] == [1] * min(workers, len(sizes))
