@@ -36,7 +36,7 @@ def write_entry(path: Path, data: bytes, pattern: str, keep: int) -> None:
 
     temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # this user's alone
         fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -6,14 +6,18 @@ worker as it starts. Jinja's bytecode cache keeps the compiled code in pyrules' 
 (`pyrules.cache`), under the template's name, its source and how it is compiled, so a
 changed template is compiled afresh. As for every entry of that cache, a missing,
 damaged or unwritable one costs time, never a page: a digest written with the code is
-checked before Jinja reads it.
+checked before Jinja reads it. Unlike the cache's other entries, these are code that runs:
+they are read only from a folder that this user owns and that no one else may write to
+(as Python's own bytecode, anyone who could write there could run code as the assessor).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,18 +52,19 @@ def _bytecode_cache(compiled_as: str) -> object:
     imported until a template is asked for)."""
     from jinja2.bccache import BytecodeCache
 
-    from pyrules.cache import default_cache_dir, read_entry, write_entry
+    from pyrules.cache import read_entry, write_entry
 
     class Cache(BytecodeCache):
-        def _entry(self, bucket: Bucket) -> str:
+        def _entry(self, bucket: Bucket) -> Path | None:
+            folder = private_cache_dir()
+            if folder is None:
+                return None
             key = hashlib.sha256(f"{bucket.key} {bucket.checksum} {compiled_as}".encode())
-            return CACHE_PATTERN.replace("*", key.hexdigest())
+            return folder / CACHE_PATTERN.replace("*", key.hexdigest())
 
         def load_bytecode(self, bucket: Bucket) -> None:
-            try:
-                data = read_entry(default_cache_dir() / self._entry(bucket))
-            except RuntimeError:  # Path.home() without a home: nothing is cached
-                return
+            entry = self._entry(bucket)
+            data = read_entry(entry) if entry is not None else None
             if data is None:
                 return
             digest, _, code = data.partition(b"\n")
@@ -71,12 +76,29 @@ def _bytecode_cache(compiled_as: str) -> object:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: Bucket) -> None:
-            code = bucket.bytecode_to_string()
-            try:
-                entry = default_cache_dir() / self._entry(bucket)
-            except RuntimeError:
-                return
-            digest = hashlib.sha256(code).hexdigest().encode()
-            write_entry(entry, digest + b"\n" + code, CACHE_PATTERN, CACHE_KEEP)
+            entry = self._entry(bucket)
+            if entry is not None:
+                code = bucket.bytecode_to_string()
+                digest = hashlib.sha256(code).hexdigest().encode()
+                write_entry(entry, digest + b"\n" + code, CACHE_PATTERN, CACHE_KEEP)
 
     return Cache()
+
+
+def private_cache_dir() -> Path | None:
+    """pyrules' cache folder when compiled code may be kept there: it does not exist yet
+    (it is then made for this user), or this user owns it and only they may write to it.
+    None otherwise, and without a home."""
+    from pyrules.cache import default_cache_dir
+
+    try:
+        folder = default_cache_dir()
+        status = os.stat(folder)
+    except FileNotFoundError:
+        return folder
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() without a home
+        return None
+    owner = getattr(os, "getuid", None)
+    if owner is not None and status.st_uid != owner():
+        return None
+    return None if status.st_mode & 0o022 else folder

@@ -109,3 +109,28 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
         assert render().startswith("<!DOCTYPE html>")
     finally:
         jinja.template.cache_clear()
+
+
+def test_a_folder_others_may_write_to_is_not_trusted_with_code(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are code that runs: one planted in a folder another user may
+    write to (a shared PYRULES_CACHE_DIR, say) is never read, so never run."""
+    page = render()
+    assert (cache.stat().st_mode & 0o777) == 0o700  # made for this user alone
+    cache.chmod(0o777)
+    jinja.template.cache_clear()
+    compiled = compiled_afresh(monkeypatch)
+    assert render() == page
+    assert compiled == [NAME]
+
+
+def test_a_folder_of_another_user_is_not_trusted_with_code(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = render()
+    monkeypatch.setattr(jinja.os, "getuid", lambda: cache.stat().st_uid + 1)
+    jinja.template.cache_clear()
+    compiled = compiled_afresh(monkeypatch)
+    assert render() == page
+    assert compiled == [NAME]
