@@ -1,4 +1,4 @@
-"""Where pyrules keeps what only saves time: compiled regopy bundles and the parsed standard.
+"""Where pyrules keeps what only saves time: regopy bundles, the parsed standard, templates.
 
 $PYRULES_CACHE_DIR, else $XDG_CACHE_HOME/pyrules, else ~/.cache/pyrules. Nothing in it is
 ever needed: a missing, stale, damaged or unwritable entry costs time, never a result, so
