@@ -345,7 +345,13 @@ def _init_worker(settings_file: str, threads: int) -> None:
     import pickle
 
     global _worker
-    with open(settings_file, "rb") as handle:
+    try:
+        handle = open(settings_file, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        # The run ended (stopped) before this worker started: there is nothing to do, and
+        # an exception here would print the pool's traceback under the run's last line.
+        os._exit(0)
+    with handle:
         settings = pickle.load(handle)
     _worker = _Worker(settings, threads)
 
@@ -482,15 +488,26 @@ def _in_pool(
             initializer=_init_worker,
             initargs=(settings_file, shape.threads),
         )
+        # Submitted, not pool.map: map cancels what is left when the loop is left early (a
+        # stop), and Python 3.11's pool then fails on those futures in a thread of its own
+        # if a worker ends meanwhile (InvalidStateError, printed after the run's last line);
+        # shutdown's own cancelling does not.
+        pending = [
+            pool.submit(_assess_in_worker, batch)
+            for batch in batches(submissions, shape.workers, shape.batch)
+        ]
         try:
             with suppress(BrokenProcessPool):
-                for done in pool.map(
-                    _assess_in_worker, batches(submissions, shape.workers, shape.batch)
-                ):
-                    for outcome in done:
+                for future in pending:
+                    for outcome in future.result():
                         outcomes.append(outcome)
                         if on_done:
                             on_done(outcome)
+        except BaseException:
+            # Stopped (Ctrl-C, SIGTERM) or failed: the workers finish the batch they hold
+            # and end before their settings file goes, so none starts without it.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         finally:
             # The workers end (their interpreter and Go runtime take some 30 ms) while the
             # caller goes on, to write the round; nothing more is asked of them.

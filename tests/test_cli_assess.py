@@ -309,3 +309,35 @@ def test_a_crashed_engine_loses_one_submission_even_in_a_small_run(
     assert [p["verdict"] for p in record["platforms"]] == ["compliant", "could not be assessed"]
     assert "the engine crashed" in (out / "r" / "matrix.html").read_text()
     assert (out / "r" / "reports" / "aurora-social.json").is_file()
+
+
+def test_a_run_stopped_by_sigterm_leaves_nothing_half_done(tmp_path: Path) -> None:
+    """A scheduler cancels the job: the run ends through its clean-ups, with exit 143 (not
+    1, "not compliant"), one line, and neither a hidden half-written round in the archive
+    nor the workers' settings in the temporary folder."""
+    import signal
+    import time
+
+    folder, temporary, out = tmp_path / "submissions", tmp_path / "tmp", tmp_path / "out"
+    folder.mkdir()
+    temporary.mkdir()
+    for index in range(300):
+        shutil.copy(AURORA, folder / f"platform-{index}.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pyrules", "assess", folder, "--out", out, "--jobs", "2",
+         "--engine", "regopy"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list(temporary.glob("pyrules-assess-*")):  # the workers are starting
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never started its workers"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert stderr.strip().splitlines()[-1] == "pyrules assess: stopped by SIGTERM before the end"
+    assert "Traceback" not in stderr
+    assert list(temporary.iterdir()) == []
+    assert not out.exists() or [p.name for p in out.iterdir() if p.name.startswith(".")] == []
