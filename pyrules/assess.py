@@ -341,10 +341,44 @@ class _Worker:
 _worker: _Worker | None = None
 
 
+@contextmanager
+def _stops_held() -> Iterator[None]:
+    """While the workers start, a SIGTERM waits, and Ctrl-C is ignored. Either, arriving
+    while a worker was handed its start-up data, left that worker to die on half of it,
+    with a traceback under the run's last line. The workers inherit the ignored Ctrl-C (it
+    reaches the whole process group; the parent stops the run and lets each worker finish
+    its batch and end); a SIGTERM that came is raised again after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or None in (
+        signal.getsignal(signal.SIGINT),
+        signal.getsignal(signal.SIGTERM),
+    ):
+        yield  # handlers belong to the main thread; None: set outside Python, left alone
+        return
+    arrived: list[int] = []
+    handlers = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda number, _: arrived.append(number)),
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    }
+    try:
+        yield
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])  # handled now as it would have been then
+
+
 def _init_worker(settings_file: str, threads: int) -> None:
     import pickle
+    import signal
 
     global _worker
+    # Ctrl-C reaches the whole process group: the parent stops the run, and lets each
+    # worker finish its batch and end rather than print where the key press found it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         handle = open(settings_file, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
@@ -488,15 +522,16 @@ def _in_pool(
             initializer=_init_worker,
             initargs=(settings_file, shape.threads),
         )
-        # Submitted, not pool.map: map cancels what is left when the loop is left early (a
-        # stop), and Python 3.11's pool then fails on those futures in a thread of its own
-        # if a worker ends meanwhile (InvalidStateError, printed after the run's last line);
-        # shutdown's own cancelling does not.
-        pending = [
-            pool.submit(_assess_in_worker, batch)
-            for batch in batches(submissions, shape.workers, shape.batch)
-        ]
         try:
+            with _stops_held():  # the workers start here, as the first batches are submitted
+                # Submitted, not pool.map: map cancels what is left when the loop is left
+                # early (a stop), and Python 3.11's pool then fails on those futures in a
+                # thread of its own if a worker ends meanwhile (InvalidStateError, printed
+                # after the run's last line); shutdown's own cancelling does not.
+                pending = [
+                    pool.submit(_assess_in_worker, batch)
+                    for batch in batches(submissions, shape.workers, shape.batch)
+                ]
             with suppress(BrokenProcessPool):
                 for future in pending:
                     for outcome in future.result():

@@ -181,7 +181,7 @@ def test_worker_processes_give_the_same_files(
 ) -> None:
     if engine == "opa":
         pytest.importorskip("opa_bindings")
-    for index in range(4):  # 9 submissions: --jobs 1 takes them in batches of 2 (OPA: threads)
+    for index in range(12):  # 17 submissions: --jobs 1 starts with batches of 2 (OPA: threads)
         shutil.copy(submissions / "aurora-social.yaml", submissions / f"copy-{index}.yaml")
     # A profile with stricter values: each worker also needs its checker of the defaults.
     profile = load_profile(PROFILES / "ruritania.yaml", standard)

@@ -29,26 +29,33 @@ from pyrules.errors import InputError
 
 @contextmanager
 def stopped_cleanly(command: str) -> Iterator[None]:
-    """A run stopped by SIGTERM (a job scheduler's, a CI runner's cancel) ends as Ctrl-C
-    does, through every `finally`: no hidden half-written round left in the archive, no
-    workers' settings left in the temporary folder. By default SIGTERM ends the process
-    where it stands. Exit 143 (128 + SIGTERM), not 1, which says "not compliant"."""
+    """A run stopped by Ctrl-C or by SIGTERM (a job scheduler's, a CI runner's cancel) ends
+    through every `finally`: no hidden half-written round left in the archive, no
+    workers' settings left in the temporary folder (by default SIGTERM ends the process
+    where it stands). One line, and exit 128 + the signal (130, 143), not 1, which says
+    "not compliant"."""
     import signal
 
     def stop(signum: int, _frame: object) -> None:
         raise Stopped(signum)
 
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        yield  # an embedding program handles it
-        return
-    signal.signal(signal.SIGTERM, stop)
+    ours = signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # else the embedding program's
+    if ours:
+        signal.signal(signal.SIGTERM, stop)
     try:
         yield
-    except Stopped as stopped:
-        click.echo(f"{command}: stopped by SIGTERM before the end", err=True)
-        sys.exit(128 + stopped.signum)
+    except KeyboardInterrupt:
+        stopped(command, "Ctrl-C", signal.SIGINT)
+    except Stopped as stop_signal:
+        stopped(command, "SIGTERM", stop_signal.signum)
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if ours:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def stopped(command: str, by: str, signum: int) -> None:
+    click.echo(f"{command}: stopped by {by} before the end", err=True)
+    sys.exit(128 + signum)
 
 
 class Stopped(BaseException):
