@@ -47,6 +47,14 @@ def compiled_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return compiled
 
 
+def assert_compiled_afresh(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
+    """A new process compiles the template from its source, and it renders the same page."""
+    jinja.template.cache_clear()
+    compiled = compiled_afresh(monkeypatch)
+    assert render() == page
+    assert compiled == [NAME]
+
+
 def test_the_next_process_reads_the_compiled_template(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,10 +86,7 @@ def test_a_damaged_entry_is_compiled_afresh(
     page = render()
     (entry,) = entries(cache)
     entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
-    jinja.template.cache_clear()
-    compiled = compiled_afresh(monkeypatch)
-    assert render() == page
-    assert compiled == [NAME]
+    assert_compiled_afresh(monkeypatch, page)
 
 
 def test_code_jinja_cannot_read_is_compiled_afresh(
@@ -94,10 +99,7 @@ def test_code_jinja_cannot_read_is_compiled_afresh(
     (entry,) = entries(cache)
     code = b"not a pickle, not marshalled code"
     entry.write_bytes(hashlib.sha256(code).hexdigest().encode() + b"\n" + code)
-    jinja.template.cache_clear()
-    compiled = compiled_afresh(monkeypatch)
-    assert render() == page
-    assert compiled == [NAME]
+    assert_compiled_afresh(monkeypatch, page)
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,10 +121,7 @@ def test_a_folder_others_may_write_to_is_not_trusted_with_code(
     page = render()
     assert (cache.stat().st_mode & 0o777) == 0o700  # made for this user alone
     cache.chmod(0o777)
-    jinja.template.cache_clear()
-    compiled = compiled_afresh(monkeypatch)
-    assert render() == page
-    assert compiled == [NAME]
+    assert_compiled_afresh(monkeypatch, page)
 
 
 def test_a_folder_of_another_user_is_not_trusted_with_code(
@@ -130,7 +129,4 @@ def test_a_folder_of_another_user_is_not_trusted_with_code(
 ) -> None:
     page = render()
     monkeypatch.setattr(jinja.os, "getuid", lambda: cache.stat().st_uid + 1)
-    jinja.template.cache_clear()
-    compiled = compiled_afresh(monkeypatch)
-    assert render() == page
-    assert compiled == [NAME]
+    assert_compiled_afresh(monkeypatch, page)
