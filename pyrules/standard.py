@@ -370,15 +370,12 @@ def _cache_file(sha256: str) -> Path | None:
 
 
 def _from_cache(cache: Path | None, texts: dict[str, str]) -> Parsed | None:
-    """The cached parse of these texts; None when there is none or it is damaged (its
-    payload no longer matches the digest written with it) or does not fit the texts."""
+    """The cached parse of these texts; None when there is none, it is damaged (see
+    `pyrules.cache`) or it does not fit the texts."""
     from pyrules.cache import read_entry
 
-    data = read_entry(cache) if cache is not None else None
-    if data is None:
-        return None
-    digest, _, payload = data.partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != digest:
+    payload = read_entry(cache) if cache is not None else None
+    if payload is None:
         return None
     try:
         return _decode_parsed(json.loads(payload), texts)
@@ -420,5 +417,4 @@ def _to_cache(cache: Path | None, parsed: Parsed) -> None:
     except (ValueError, TypeError):
         return
     if same:
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        write_entry(cache, digest + b"\n" + payload, CACHE_PATTERN, CACHE_KEEP)
+        write_entry(cache, payload, CACHE_PATTERN, CACHE_KEEP)

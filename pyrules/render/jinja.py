@@ -5,16 +5,15 @@ report's, 14 ms for the matrix's, paid by every `check --format html` and by eac
 worker as it starts. Jinja's bytecode cache keeps the compiled code in pyrules' cache
 (`pyrules.cache`), under the template's name, its source and how it is compiled, so a
 changed template is compiled afresh. As for every entry of that cache, a missing,
-damaged or unwritable one costs time, never a page: a digest written with the code is
-checked before Jinja reads it. Unlike the cache's other entries, these are code that runs:
-they are read only from a folder that this user owns and that no one else may write to
-(as Python's own bytecode, anyone who could write there could run code as the assessor).
+damaged or unwritable one costs time, never a page. Unlike the cache's other entries,
+these are code that runs: they are read only from a folder that this user owns and that
+no one else may write to (`pyrules.cache.private_cache_dir`; as with Python's own bytecode,
+anyone who could write there could run code as the assessor).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -52,7 +51,7 @@ def _bytecode_cache(compiled_as: str) -> object:
     imported until a template is asked for)."""
     from jinja2.bccache import BytecodeCache
 
-    from pyrules.cache import read_entry, write_entry
+    from pyrules.cache import private_cache_dir, read_entry, write_entry
 
     class Cache(BytecodeCache):
         def _entry(self, bucket: Bucket) -> Path | None:
@@ -64,11 +63,8 @@ def _bytecode_cache(compiled_as: str) -> object:
 
         def load_bytecode(self, bucket: Bucket) -> None:
             entry = self._entry(bucket)
-            data = read_entry(entry) if entry is not None else None
-            if data is None:
-                return
-            digest, _, code = data.partition(b"\n")
-            if hashlib.sha256(code).hexdigest().encode() != digest:
+            code = read_entry(entry) if entry is not None else None
+            if code is None:
                 return
             try:
                 bucket.bytecode_from_string(code)  # Jinja checks its version and the source's
@@ -78,27 +74,6 @@ def _bytecode_cache(compiled_as: str) -> object:
         def dump_bytecode(self, bucket: Bucket) -> None:
             entry = self._entry(bucket)
             if entry is not None:
-                code = bucket.bytecode_to_string()
-                digest = hashlib.sha256(code).hexdigest().encode()
-                write_entry(entry, digest + b"\n" + code, CACHE_PATTERN, CACHE_KEEP)
+                write_entry(entry, bucket.bytecode_to_string(), CACHE_PATTERN, CACHE_KEEP)
 
     return Cache()
-
-
-def private_cache_dir() -> Path | None:
-    """pyrules' cache folder when compiled code may be kept there: it does not exist yet
-    (it is then made for this user), or this user owns it and only they may write to it.
-    None otherwise, and without a home."""
-    from pyrules.cache import default_cache_dir
-
-    try:
-        folder = default_cache_dir()
-        status = os.stat(folder)
-    except FileNotFoundError:
-        return folder
-    except (OSError, RuntimeError):  # RuntimeError: Path.home() without a home
-        return None
-    owner = getattr(os, "getuid", None)
-    if owner is not None and status.st_uid != owner():
-        return None
-    return None if status.st_mode & 0o022 else folder

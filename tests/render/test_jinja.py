@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
+import pyrules.cache
 from pyrules.render import jinja
 
 NAME = "index.html.j2"
@@ -128,5 +129,5 @@ def test_a_folder_of_another_user_is_not_trusted_with_code(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = render()
-    monkeypatch.setattr(jinja.os, "getuid", lambda: cache.stat().st_uid + 1)
+    monkeypatch.setattr(pyrules.cache.os, "getuid", lambda: cache.stat().st_uid + 1)
     assert_compiled_afresh(monkeypatch, page)
