@@ -522,6 +522,7 @@ def _in_pool(
             initializer=_init_worker,
             initargs=(settings_file, shape.threads),
         )
+        finished = False
         try:
             with _stops_held():  # the workers start here, as the first batches are submitted
                 # Submitted, not pool.map: map cancels what is left when the loop is left
@@ -538,15 +539,13 @@ def _in_pool(
                         outcomes.append(outcome)
                         if on_done:
                             on_done(outcome)
-        except BaseException:
-            # Stopped (Ctrl-C, SIGTERM) or failed: the workers finish the batch they hold
-            # and end before their settings file goes, so none starts without it.
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            finished = True
         finally:
-            # The workers end (their interpreter and Go runtime take some 30 ms) while the
-            # caller goes on, to write the round; nothing more is asked of them.
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Finished: the workers end (their interpreter and Go runtime take some 30 ms)
+            # while the caller writes the round. Stopped (Ctrl-C, SIGTERM) or failed: they
+            # finish the batch they hold and end before their settings file goes, so none
+            # starts without it.
+            pool.shutdown(wait=not finished, cancel_futures=True)
     return outcomes
 
 
