@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from pyrules import rounds
+from pyrules import rounds, stops
 from pyrules.errors import InputError, printable, source_name
 from pyrules.evaluate import Checker, check_declaration, default_engine, is_blocking
 from pyrules.loader import Document, Limits
@@ -341,36 +341,6 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-@contextmanager
-def _stops_held() -> Iterator[None]:
-    """While the workers start, a SIGTERM waits, and Ctrl-C is ignored. Either, arriving
-    while a worker was handed its start-up data, left that worker to die on half of it,
-    with a traceback under the run's last line. The workers inherit the ignored Ctrl-C (it
-    reaches the whole process group; the parent stops the run and lets each worker finish
-    its batch and end); a SIGTERM that came is raised again after."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread() or None in (
-        signal.getsignal(signal.SIGINT),
-        signal.getsignal(signal.SIGTERM),
-    ):
-        yield  # handlers belong to the main thread; None: set outside Python, left alone
-        return
-    arrived: list[int] = []
-    handlers = {
-        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda number, _: arrived.append(number)),
-        signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    }
-    try:
-        yield
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-        if arrived:
-            signal.raise_signal(arrived[0])  # handled now as it would have been then
-
-
 def _init_worker(settings_file: str, threads: int) -> None:
     import pickle
     import signal
@@ -524,7 +494,8 @@ def _in_pool(
         )
         finished = False
         try:
-            with _stops_held():  # the workers start here, as the first batches are submitted
+            # The workers start here, as the first batches are submitted.
+            with stops.held(workers_ignore_ctrl_c=True):
                 # Submitted, not pool.map: map cancels what is left when the loop is left
                 # early (a stop), and Python 3.11's pool then fails on those futures in a
                 # thread of its own if a worker ends meanwhile (InvalidStateError, printed
@@ -880,8 +851,10 @@ def write_outputs(
 
             files[rounds.ATTESTATION] = attest_round(shipped | files, record, signer).encode()
         writer.write(files)
-        writer.finish()
-    # The index reads the record as written (JSON sorts its keys), not the one in memory.
-    written = RoundRecord.from_dict(json.loads(record_text))
-    rounds.write_index(out, plan.rounds_after(written))
+        with stops.held():  # a stop does not cut putting the round in place and listing it
+            writer.finish()
+            # The index reads the record as written (JSON sorts its keys), not the one
+            # in memory.
+            written = RoundRecord.from_dict(json.loads(record_text))
+            rounds.write_index(out, plan.rounds_after(written))
     return table

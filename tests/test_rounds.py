@@ -532,3 +532,51 @@ def test_a_round_that_cannot_be_written_is_one_line_and_leaves_nothing(
     monkeypatch.undo()
     assert tree(archive) == before
     assert sorted(p.name for p in archive.iterdir()) == ["first", "index.html", "index.json"]
+
+
+class _Cancelled(BaseException):
+    """What the command's SIGTERM handler raises (pyrules.cli.assess)."""
+
+
+def test_a_stop_while_a_round_is_replaced_waits_until_it_is_in_place(
+    standard: Standard, submissions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGTERM once the old round's files are gone, before the new ones are moved in:
+    raised where it came, it would leave a round of neither run, and the files not yet
+    moved would go with the hidden folder they wait in. It is raised once the new round
+    is in place and listed."""
+    import signal
+
+    from pyrules import rounds
+
+    settings = Settings(standard)
+    everyone = run(collect([submissions]), settings)
+    write_outputs(everyone, settings, tmp_path / "expected", round_name="a")
+    archive = tmp_path / "archive"
+    only = run(collect([submissions / "aurora-social.yaml"]), settings)
+    write_outputs(only, settings, archive, round_name="a")
+    remove_own_files = rounds._remove_own_files
+
+    def cancelled_midway(folder: Path, record: RoundRecord) -> None:
+        remove_own_files(folder, record)
+        signal.raise_signal(signal.SIGTERM)
+
+    def cancel(_number: int, _frame: object) -> None:
+        raise _Cancelled
+
+    monkeypatch.setattr(rounds, "_remove_own_files", cancelled_midway)
+    previous = signal.signal(signal.SIGTERM, cancel)
+    try:
+        with pytest.raises(_Cancelled):
+            write_outputs(everyone, settings, archive, round_name="a", replace_round=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    written = tree(archive / "a")
+    assert sorted(written) == sorted(tree(tmp_path / "expected" / "a"))
+    assert (
+        json.loads(written["round.json"])["platforms"]
+        == json.loads(tree(tmp_path / "expected" / "a")["round.json"])["platforms"]
+    )
+    assert [p.name for p in archive.iterdir() if p.name.startswith(".")] == []
+    index = json.loads((archive / "index.json").read_text())
+    assert [r["name"] for r in index["rounds"]] == ["a"]
