@@ -223,10 +223,11 @@ def test_pointers_escape_tilde_and_slash() -> None:
         f"{name} := data.edhs.lib.pointer({json.dumps(p)})" for name, p in paths.items()
     )
     expected = {"plain": "/a/0/b", "escaped": "/a~1b/c~0d/12/~0~1", "root": ""}
-    lib = ROOT / "policies" / "edhs" / "lib" / "declaration.rego"
+    lib = sorted((ROOT / "policies" / "edhs" / "lib").glob("*.rego"))
     opa = OpaEngine()
-    opa.add_policy(str(lib), lib.read_text(encoding="utf-8"))
-    assert opa.eval_query(query, {}) == [expected]
     interpreter = regopy.Interpreter()
-    interpreter.add_module(str(lib), lib.read_text(encoding="utf-8"))
+    for module in lib:
+        opa.add_policy(str(module), module.read_text(encoding="utf-8"))
+        interpreter.add_module(str(module), module.read_text(encoding="utf-8"))
+    assert opa.eval_query(query, {}) == [expected]
     assert json.loads(str(interpreter.query(query)))["bindings"] == expected

@@ -22,6 +22,7 @@ from pyrules.schema import validator_for
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schemas" / "declaration.schema.json"
 GENERATOR = ROOT / "scripts" / "generate_schema_enums.py"
+VOCABULARIES = ROOT / "policies" / "edhs" / "lib" / "vocabularies.rego"
 REFERENCE = ROOT / "tests" / "cases" / "reference.yaml"
 EXAMPLES_DIR = ROOT / "examples" / "declarations"
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
@@ -348,11 +349,45 @@ def test_generator_is_reproducible(tmp_path: Path) -> None:
     pytest.importorskip("fideslang")
     pytest.importorskip("pycountry")
     copy_path = tmp_path / "declaration.schema.json"
+    rego_path = tmp_path / "vocabularies.rego"
     shutil.copyfile(SCHEMA_PATH, copy_path)
     for _ in range(2):
         subprocess.run(
-            [sys.executable, str(GENERATOR), "--schema", str(copy_path)],
+            [sys.executable, str(GENERATOR), "--schema", copy_path, "--vocabularies", rego_path],
             check=True,
             capture_output=True,
         )
         assert copy_path.read_bytes() == SCHEMA_PATH.read_bytes()
+        assert rego_path.read_bytes() == VOCABULARIES.read_bytes()
+
+
+def test_the_policies_know_the_schemas_codes() -> None:
+    """What a policy counts as a country, a language or a data category
+    (`lib.vocabulary_item`) is what the schema accepts, on both engines, with no fideslang
+    or pycountry installed."""
+    import regopy
+    from opa_bindings import OpaEngine
+
+    defs = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    lists = {"country_codes": "country_code", "language_codes": "language_code"}
+    lists["data_categories"] = "data_category"
+    listed = {rule: sorted(defs[name]["enum"]) for rule, name in lists.items()}
+    made_up = ["EU", "xx", "user.political_opinions", "", "HU|EE", "|", "user.", 7]
+    query = "; ".join(
+        f"{rule} := sort([item | some item in split(data.edhs.lib.{rule}, `|`);"
+        f' trim_space(item) != ""]); '
+        f"{rule}_found := [item | some item in input.{rule};"
+        f" data.edhs.lib.vocabulary_item(data.edhs.lib.{rule}, item)]"
+        for rule in lists
+    )
+    asked = {rule: [*values, *made_up] for rule, values in listed.items()}
+    expected = {**listed, **{f"{rule}_found": values for rule, values in listed.items()}}
+    modules = sorted(VOCABULARIES.parent.glob("*.rego"))
+    opa = OpaEngine()
+    interpreter = regopy.Interpreter()
+    for module in modules:
+        opa.add_policy(str(module), module.read_text(encoding="utf-8"))
+        interpreter.add_module(str(module), module.read_text(encoding="utf-8"))
+    assert opa.eval_query(query, asked) == [expected]
+    interpreter.set_input(regopy.Input(asked))
+    assert json.loads(str(interpreter.query(query)))["bindings"] == expected

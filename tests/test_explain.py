@@ -57,7 +57,9 @@ def test_an_unknown_control_is_one_line_and_exit_2() -> None:
 def test_an_erroring_control_shows_opas_error_at_its_line(tmp_path: Path) -> None:
     root = copy_standard(tmp_path / "standard")
     policy = "edhs/inc/inc_01_breach_notification.rego"
-    rego = edit_policy(root, policy, "\tis_number(hours)\n", '\tto_number("many") > 0\n')
+    rego = edit_policy(
+        root, policy, "\tlib.non_negative_number(hours)\n", '\tto_number("many") > 0\n'
+    )
     result = pyrules("explain", "INC-01", KESTREL, "--standard", root)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("INC-01 error: ")

@@ -36,7 +36,7 @@ applicable if lib.vlop
 
 field := ["data_access", "vetted_researchers", "process_url"]
 
-access_process_published if lib.non_empty_text(input.data_access.vetted_researchers.process_url)
+access_process_published if lib.web_address(input.data_access.vetted_researchers.process_url)
 
 deny contains lib.finding(field, msg) if {
 	applicable

@@ -52,7 +52,7 @@ anyone_can_notify if input.moderation.notice_and_action.available == true
 
 notices_handled_fast if {
 	hours := input.moderation.election_notices_median_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

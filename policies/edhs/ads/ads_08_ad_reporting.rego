@@ -51,7 +51,7 @@ reportable_from_the_ad if input.political_ads.reporting_mechanism.available_on_a
 
 reports_handled_in_time if {
 	hours := input.political_ads.reporting_mechanism.median_response_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

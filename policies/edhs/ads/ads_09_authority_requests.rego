@@ -47,7 +47,7 @@ field := ["political_ads", "authority_requests", "max_response_days"]
 
 answered_in_time if {
 	days := input.political_ads.authority_requests.max_response_days
-	is_number(days)
+	lib.non_negative_number(days)
 	days <= max_days
 }
 

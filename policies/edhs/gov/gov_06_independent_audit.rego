@@ -47,7 +47,7 @@ report_field := ["governance", "independent_audit", "report_url"]
 
 audited_recently if lib.within_months(input.governance.independent_audit.last_completed, lib.reference_date, max_age)
 
-report_published if lib.non_empty_text(input.governance.independent_audit.report_url)
+report_published if lib.web_address(input.governance.independent_audit.report_url)
 
 deny contains lib.finding(completed_field, msg) if {
 	applicable

@@ -55,7 +55,8 @@ elections_field := ["metadata", "elections"]
 
 jurisdictions_field := ["metadata", "jurisdictions"]
 
-declared_jurisdictions := {code | some code in lib.listed(object.get(input, jurisdictions_field, [])); is_string(code)}
+# The country codes the declaration lists (a made-up code covers no jurisdiction).
+declared_jurisdictions := {code | some code in lib.listed(object.get(input, jurisdictions_field, [])); lib.vocabulary_item(lib.country_codes, code)}
 
 emb_jurisdictions := {election.jurisdiction | some election in lib.emb_elections}
 
@@ -96,6 +97,23 @@ deny contains lib.finding(elections_field, msg) if {
 		"metadata.elections is {declared}; the standard requires the elections the declaration covers, at least one",
 		{"declared": lib.declared(elections_field)},
 	)
+}
+
+# An election is known by where and when it is held: one listed without a country code or
+# a polling day covers nothing.
+deny contains lib.finding(field, msg) if {
+	some i, election in declared_list
+	not names_place_and_day(election)
+	field := array.concat(elections_field, [i])
+	msg := lib.message(
+		"metadata.elections[{index}] states no jurisdiction (a country code) or no polling day (YYYY-MM-DD); the standard requires both for every election the declaration covers",
+		{"index": i},
+	)
+}
+
+names_place_and_day(election) if {
+	lib.vocabulary_item(lib.country_codes, election.jurisdiction)
+	lib.is_date(election.date)
 }
 
 deny contains lib.finding(jurisdictions_field, msg) if {

@@ -36,7 +36,7 @@ field := ["incident_response", "breach_notification_hours"]
 
 notified_in_time if {
 	hours := input.incident_response.breach_notification_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

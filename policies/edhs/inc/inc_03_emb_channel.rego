@@ -53,7 +53,7 @@ staffed_around_the_clock if input.incident_response.emb_channel.hours == "24/7"
 
 answers_in_time if {
 	hours := input.incident_response.emb_channel.first_response_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

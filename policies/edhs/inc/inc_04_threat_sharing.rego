@@ -57,7 +57,7 @@ shares_with_emb if input.incident_response.threat_sharing.with_emb == true
 
 serious_threats_shared_in_time if {
 	hours := input.incident_response.threat_sharing.serious_threat_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

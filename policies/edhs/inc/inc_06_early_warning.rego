@@ -35,7 +35,7 @@ field := ["incident_response", "early_warning_hours"]
 
 warned_in_time if {
 	hours := input.incident_response.early_warning_hours
-	is_number(hours)
+	lib.non_negative_number(hours)
 	hours <= max_hours
 }
 

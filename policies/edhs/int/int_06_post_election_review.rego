@@ -44,7 +44,7 @@ review_committed if input.integrity.post_election_review.committed == true
 
 published_in_time if {
 	months := input.integrity.post_election_review.within_months
-	is_number(months)
+	lib.non_negative_number(months)
 	months <= max_months
 }
 

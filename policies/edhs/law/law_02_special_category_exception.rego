@@ -95,3 +95,17 @@ deny contains lib.finding(field, msg) if {
 		{"purpose": lib.declared(array.concat(purposes_field, [i, "name"]))},
 	)
 }
+
+# A category the taxonomy does not hold cannot be shown to stay clear of special-category
+# data either.
+deny contains lib.finding(field, msg) if {
+	some i, purpose in input.processing.purposes
+	unknown := lib.unknown_categories(purpose.data_categories)
+	count(unknown) > 0
+	not under_explicit_consent(purpose)
+	field := array.concat(purposes_field, [i, "data_categories"])
+	msg := lib.message(
+		"purpose '{purpose}' declares data categories the fideslang taxonomy does not hold ({unknown}); the standard cannot tell whether they are special-category data, which requires explicit_consent",
+		{"purpose": lib.declared(array.concat(purposes_field, [i, "name"])), "unknown": unknown},
+	)
+}

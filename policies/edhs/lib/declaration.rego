@@ -65,13 +65,6 @@ pointer(path) := concat("/", array.concat([""], keys)) if {
 
 escaped_key(key) := replace(replace(sprintf("%v", [key]), "~", "~0"), "/", "~1")
 
-# True when value is a text a reader can see: not empty, and not made only of spaces
-# (Unicode ones too) or characters that show nothing.
-non_empty_text(value) if {
-	is_string(value)
-	visible(value) != ""
-}
-
 # The text as a reader sees it, without its surrounding spaces (see unseen). A short text
 # of printable ASCII characters has none to replace, and most texts are such: they skip
 # building the table (a pattern on a long text could overflow the embedded engine's stack).
@@ -119,11 +112,33 @@ reference_date := today if not is_date(assessment("reference_date", ""))
 
 today := sprintf("%04d-%02d-%02d", time.date(time.now_ns()))
 
-# True when value is a "YYYY-MM-DD" text (the length is checked before the pattern).
-is_date(value) if {
+# True when value is a "YYYY-MM-DD" text that names a day of the calendar: "2026-02-30",
+# "2026-13-01" and "0000-01-01" are no dates (the length is checked before the patterns).
+# Every month has days 1 to 28, so most dates need only the first, short pattern; a 29th,
+# 30th or 31st the month decides, and 29 February the year.
+is_date(value) := true if {
 	is_string(value)
 	count(value) == 10
-	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, value)
+	regex.match(`^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])$`, value)
+	value >= "0001"
+} else := true if {
+	is_string(value)
+	count(value) == 10
+	regex.match(`^[0-9]{4}-(?:(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)$`, value)
+	value >= "0001"
+} else := true if {
+	is_string(value)
+	count(value) == 10
+	regex.match(`^[0-9]{4}-02-29$`, value)
+	value >= "0001"
+	leap_year(date_part(value, 0))
+}
+
+# True when value is an amount of hours, days or months that a platform can keep to: a
+# number, and not below zero ("-1 hours" is within any deadline, and means nothing).
+non_negative_number(value) if {
+	is_number(value)
+	value >= 0
 }
 
 # The name of the profile the assessor applies, for messages ("" without one).
@@ -160,11 +175,12 @@ elections_source := concat("", ["the elections of the profile ", authority]) if 
 
 elections_source := "the covered elections" if not emb_states_elections
 
-# Every language of every election in force.
+# Every language of every election in force: the codes the schema lists (vocabularies.rego),
+# so that an election "in" a made-up language asks for no real one.
 election_languages contains language if {
 	some election in elections
 	some language in listed(object.get(election, "languages", []))
-	is_string(language)
+	vocabulary_item(language_codes, language)
 }
 
 # True when a declared list lacks none of the languages of the elections in force, and
@@ -186,7 +202,8 @@ voting_ages contains age if {
 	is_number(age)
 }
 
-# The jurisdictions in force: those of the EMB's elections, else the declaration's.
+# The jurisdictions in force: those of the EMB's elections, else the declaration's country
+# codes (a made-up code is no jurisdiction).
 jurisdictions contains code if {
 	some election in emb_elections
 	code := election.jurisdiction
@@ -195,7 +212,7 @@ jurisdictions contains code if {
 jurisdictions contains code if {
 	not emb_states_elections
 	some code in listed(object.get(input, ["metadata", "jurisdictions"], []))
-	is_string(code)
+	vocabulary_item(country_codes, code)
 }
 
 jurisdictions_source := concat("", ["the jurisdictions of the profile ", authority]) if emb_states_elections
@@ -422,15 +439,35 @@ leap_year(year) if year % 400 == 0
 # as special too, to fail safe: user.demographic, or user, may hold political opinions, so
 # declaring it says nothing that rules them out. Keys are compared with a dot after them,
 # so that user.demographics does not count as lying below user.demographic. One call per
-# list, the test inline: a function call per category costs OPA more than the test.
+# list, the test inline: a function call per category costs OPA more than the test. An
+# item that is not a text is no key of the taxonomy (see unknown_categories).
 special_categories(categories) := {category |
 	# Is a special category or lies below one: "user.biometric.face." starts "user.biometric.".
 	some category in categories
+	is_string(category)
 	strings.any_prefix_match(concat("", [category, "."]), special_category_prefixes)
 } | {category |
 	# Lies above one: "user.biometric." starts "user.".
 	some category in categories
+	is_string(category)
 	strings.any_prefix_match(special_category_prefixes, concat("", [category, "."]))
 }
 
 special_category_prefixes := {concat("", [special, "."]) | some special in data.edhs.params.special_categories}
+
+# The categories of a list that the fideslang taxonomy does not hold (vocabularies.rego): a
+# made-up or misspelt key ("user.political_opinions") cannot be shown to stay clear of the
+# special categories, so the controls that rule them out do not count it as clear.
+unknown_categories(categories) := {category |
+	some category in listed(categories)
+	not vocabulary_item(data_categories, category)
+}
+
+# True when value is an item of a list of vocabularies.rego, e.g.
+#   vocabulary_item(country_codes, "HU"). The characters test keeps the search to whole
+# items: no item holds a bar or a space.
+vocabulary_item(vocabulary, value) if {
+	is_string(value)
+	regex.match(`^[A-Za-z0-9_.]+$`, value)
+	contains(vocabulary, concat("", ["|", value, "|"]))
+}

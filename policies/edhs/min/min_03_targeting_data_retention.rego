@@ -46,7 +46,7 @@ field := ["retention", "targeting_data_months"]
 
 retention_bounded if {
 	months := input.retention.targeting_data_months
-	is_number(months)
+	lib.non_negative_number(months)
 	months <= max_months
 }
 

@@ -38,7 +38,7 @@ field := ["retention", "integrity_data_months"]
 
 retention_bounded if {
 	months := input.retention.integrity_data_months
-	is_number(months)
+	lib.non_negative_number(months)
 	months <= max_months
 }
 

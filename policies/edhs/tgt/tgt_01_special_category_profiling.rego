@@ -77,3 +77,14 @@ deny contains lib.finding(criteria_field, msg) if {
 		{"special": special_criteria},
 	)
 }
+
+# A category the taxonomy does not hold cannot be ruled out either.
+deny contains lib.finding(criteria_field, msg) if {
+	applicable
+	unknown := lib.unknown_categories(input.political_ads.targeting.criteria)
+	count(unknown) > 0
+	msg := lib.message(
+		"political_ads.targeting.criteria includes categories the fideslang taxonomy does not hold ({unknown}); the standard cannot rule out special categories of data among them",
+		{"unknown": unknown},
+	)
+}

@@ -33,7 +33,7 @@ applicable if lib.sells_political_ads
 
 field := ["political_ads", "targeting", "internal_policy_url"]
 
-policy_published if lib.non_empty_text(input.political_ads.targeting.internal_policy_url)
+policy_published if lib.web_address(input.political_ads.targeting.internal_policy_url)
 
 deny contains lib.finding(field, msg) if {
 	applicable
