@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from helpers import ROOT
 
-from pyrules.engine import Engine, RawResult
-from pyrules.evaluate import engine_params, make_engine
+from pyrules.engine import Engine
+from pyrules.evaluate import engine_params, make_engine, status_of
 from pyrules.loader import load
 from pyrules.schema import declaration_problems, fast_valid
 from pyrules.standard import load_standard
@@ -59,16 +59,8 @@ def changed(path: Path, value: Any = None, *, remove: bool = False) -> dict[str,
     return declaration
 
 
-def status(result: RawResult) -> str:
-    if result.error is not None:
-        return "error"
-    if not result.applicable:
-        return "not_applicable"
-    return "fail" if result.deny else "pass"
-
-
 def statuses(engine: Engine, declaration: dict[str, Any]) -> dict[str, str]:
-    return {cid: status(result) for cid, result in engine.evaluate(declaration).items()}
+    return {cid: status_of(result) for cid, result in engine.evaluate(declaration).items()}
 
 
 @pytest.fixture(scope="module")
