@@ -175,10 +175,19 @@ elections_source := concat("", ["the elections of the profile ", authority]) if 
 
 elections_source := "the covered elections" if not emb_states_elections
 
-# Every language of every election in force: the codes the schema lists (vocabularies.rego),
-# so that an election "in" a made-up language asks for no real one.
+# Every language of every election in force: each the EMB's profile states, or, without
+# one, each code of the schema's list (vocabularies.rego) the declaration states, so that
+# an election the platform declares "in" a made-up language asks for no real one.
 election_languages contains language if {
-	some election in elections
+	emb_states_elections
+	some election in emb_elections
+	some language in listed(object.get(election, "languages", []))
+	is_string(language)
+}
+
+election_languages contains language if {
+	not emb_states_elections
+	some election in declared_elections
 	some language in listed(object.get(election, "languages", []))
 	vocabulary_item(language_codes, language)
 }
