@@ -46,6 +46,8 @@ Decisions:
   ``max_*`` raised, ``min_*`` or a version lowered, a list of required items shortened, a
   list of accepted items (``approved_*``, ``accepted_*``) lengthened, and for the two
   unprefixed numbers (blackout months, voting age) a lower value.
+- An election's ``jurisdiction`` and ``languages`` must be codes of the declaration
+  schema's lists: a code that no platform can declare would fail every platform.
 - ``elections``, ``designated_services`` and ``as_of`` are the EMB's facts: they reach the
   policies through ``data.edhs.params.assessment`` (see ``evaluate.engine_params``), which
   a profile may therefore not set as a parameter.
@@ -135,6 +137,7 @@ def load_profile(
             f"the profile tailors EDHS {version}, but this standard is EDHS "
             f"{standard.version}; use a {version} standard (--standard) or update the profile",
         )
+    _check_election_codes(document, standard, data.get("elections") or [])
     selected, left_out = _selection(document, standard, data.get("controls") or {})
     overrides = _parameters(document, standard, data.get("parameters") or {})
     return Profile(
@@ -155,6 +158,35 @@ def load_profile(
 
 def _error(document: Document, pointer: str, message: str) -> InputError:
     return InputError(document.located(pointer, message))
+
+
+# An election's code fields and the list of the declaration schema each must come from.
+ELECTION_CODES = {"jurisdiction": "country_code", "languages": "language_code"}
+
+
+def _check_election_codes(
+    document: Document, standard: Standard, elections: list[dict[str, Any]]
+) -> None:
+    """Each election's jurisdiction and languages are codes a declaration can state (the
+    declaration schema's lists): a language the platforms cannot declare, such as "gr" for
+    Greek (ISO 639-1 says "el"), would fail every platform, for the EMB's typo."""
+    defs = standard.schema.get("$defs", {})
+    for index, election in enumerate(elections):
+        for name, vocabulary in ELECTION_CODES.items():
+            known = defs.get(vocabulary, {}).get("enum")
+            stated = election.get(name)
+            codes = stated if isinstance(stated, list) else [stated]
+            for position, code in enumerate(codes):
+                if known is None or code is None or code in known:
+                    continue
+                pointer = f"/elections/{index}/{name}"
+                pointer += f"/{position}" if isinstance(stated, list) else ""
+                raise _error(
+                    document,
+                    pointer,
+                    f"{quote(code)} is no code a declaration can state for {name} "
+                    f"(the declaration schema's {vocabulary} list){_guess(code, known)}",
+                )
 
 
 Selection = tuple[frozenset[str], dict[str, str]]

@@ -237,6 +237,18 @@ BAD_PROFILES = {
         7,
         "ACC-01 is excluded twice",
     ),
+    "a language no declaration can state": (
+        "elections:\n  - name: Greek parliamentary election\n    date: '2027-06-01'\n"
+        "    jurisdiction: GR\n    languages: [en, gr]\n",
+        8,
+        '"gr" is no code a declaration can state for languages',
+    ),
+    "a jurisdiction no declaration can state": (
+        "elections:\n  - name: Greek parliamentary election\n    date: '2027-06-01'\n"
+        "    jurisdiction: EL\n    languages: [el]\n",
+        7,
+        '"EL" is no code a declaration can state for jurisdiction',
+    ),
     "unknown field": ("weights: {}\n", 4, 'unknown field "weights"'),
     "not a severity": ("severities:\n  INC-01: urgent\n", 5, ""),
 }
