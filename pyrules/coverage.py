@@ -8,8 +8,12 @@ the lines no case can reach (each with its reason) live in one file, `tests/cove
     threshold: 100        # percent of each control's and lib/'s rule lines
     exceptions:
       - file: edhs/lib/declaration.rego
-        lines: [40]
+        at: ["today := sprintf("]   # the lines that start so (leading tabs aside)
         reason: why no case can reach it
+
+An exception names its lines by how they start, not by number: an edit above them moves
+them without making the exception excuse another line, and a line that changed or went
+is an error naming the exception, not a silent excuse.
 """
 
 from __future__ import annotations
@@ -50,7 +54,26 @@ class FileCoverage:
 @dataclass(frozen=True)
 class CoverageConfig:
     threshold: float
-    exceptions: dict[str, dict[int, str]]  # file -> row -> reason
+    exceptions: dict[str, dict[str, str]]  # file -> how an excused line starts -> reason
+    source: str = "the coverage settings"
+
+    def excused(self, path: str, policy: str) -> set[int]:
+        """The rows of `policy` (the text of file `path`) that an exception names."""
+        rows: set[int] = set()
+        for start in self.exceptions.get(path, {}):
+            found = [
+                row
+                for row, line in enumerate(policy.splitlines(), start=1)
+                if line.lstrip().startswith(start)
+            ]
+            if len(found) != 1:
+                count = "no line" if not found else f"{len(found)} lines"
+                raise InputError(
+                    f"{self.source}: {path} has {count} starting with {start!r}; an "
+                    "exception names lines by how each starts, one line each"
+                )
+            rows.add(found[0])
+        return rows
 
 
 @dataclass
@@ -73,18 +96,18 @@ def load_config(path: Path) -> CoverageConfig:
     threshold = data.get("threshold")
     if not isinstance(threshold, int | float) or not 0 <= threshold <= 100:
         raise InputError(f"{path}: 'threshold' must be a percentage from 0 to 100")
-    exceptions: dict[str, dict[int, str]] = {}
+    exceptions: dict[str, dict[str, str]] = {}
     for index, entry in enumerate(data.get("exceptions") or []):
         where = f"{path}: exceptions[{index}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            raise InputError(f"{where}: give file, lines and reason")
-        lines, reason = entry.get("lines"), entry.get("reason")
-        if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
-            raise InputError(f"{where}: 'lines' must be a list of line numbers")
+            raise InputError(f"{where}: give file, at and reason")
+        starts, reason = entry.get("at"), entry.get("reason")
+        if not isinstance(starts, list) or not all(isinstance(t, str) and t for t in starts):
+            raise InputError(f"{where}: 'at' must list how each excused line starts")
         if not isinstance(reason, str) or not reason.strip():
             raise InputError(f"{where}: every exception needs its reason")
-        exceptions.setdefault(entry["file"], {}).update(dict.fromkeys(lines, reason))
-    return CoverageConfig(float(threshold), exceptions)
+        exceptions.setdefault(entry["file"], {}).update(dict.fromkeys(starts, reason))
+    return CoverageConfig(float(threshold), exceptions, str(path))
 
 
 def _rows(ranges: Iterable[dict[str, Any]]) -> set[int]:
@@ -145,9 +168,12 @@ def measure(
     for path in coverable:
         if path.startswith(LIB_PREFIX):
             lib.setdefault(path, FileCoverage(path))
+    sources = {m.path: m.source for m in standard.modules}
+    for path in sorted(set(config.exceptions) - set(sources)):
+        raise InputError(f"{config.source}: an exception names {path}, no policy of the standard")
     for cov in [*controls.values(), *lib.values()]:
         cov.coverable = coverable.get(cov.path, set())
-        cov.excused = set(config.exceptions.get(cov.path, {})) & cov.coverable
+        cov.excused = config.excused(cov.path, sources.get(cov.path, "")) & cov.coverable
     return CoverageReport(controls, lib, config.threshold)
 
 

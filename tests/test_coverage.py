@@ -63,10 +63,12 @@ def test_an_exception_with_its_reason_excuses_a_line(tmp_path: Path) -> None:
     covered_rows = measure(load_standard(), reference, inc, CoverageConfig(100, {}))
     missed = covered_rows.controls["INC-01"].missed
     assert rule_head_line() in missed
+    source = (ROOT / "policies" / RULE).read_text().splitlines()
+    starts = [source[row - 1].strip() for row in missed]
     (tmp_path / "coverage.yaml").write_text(
         yaml.safe_dump(
             {"threshold": 100, "exceptions": [
-                {"file": RULE, "lines": missed, "reason": "only failing cases in this copy"}
+                {"file": RULE, "at": starts, "reason": "only failing cases in this copy"}
             ]}
         )
     )  # fmt: skip
@@ -77,11 +79,47 @@ def test_an_exception_with_its_reason_excuses_a_line(tmp_path: Path) -> None:
 
 def test_an_exception_without_a_reason_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "coverage.yaml"
-    config.write_text("threshold: 100\nexceptions:\n  - file: x.rego\n    lines: [3]\n")
+    config.write_text("threshold: 100\nexceptions:\n  - file: x.rego\n    at: ['x :=']\n")
     with pytest.raises(InputError, match=r"exceptions\[0\]: every exception needs its reason"):
         load_config(config)
     result = pyrules("test", "--coverage", "--coverage-config", config, "--control", "INC-01")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"{config}: exceptions[0]: every exception needs its reason"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("at", "problem"),
+    [
+        ("max_hours :=", "has no line starting with 'max_hours :='"),
+        ("deny contains", "has 2 lines starting with 'deny contains'"),
+    ],
+)
+def test_an_exception_names_exactly_one_line_by_how_it_starts(
+    tmp_path: Path, at: str, problem: str
+) -> None:
+    """An edit that moves, changes or removes an excused line makes the exception an
+    error, instead of excusing whatever line now stands at its old number."""
+    policy = "edhs/sec/sec_06_vulnerability_patching.rego"
+    config = tmp_path / "coverage.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {"threshold": 100, "exceptions": [{"file": policy, "at": [at], "reason": "a test"}]}
+        )
+    )
+    result = pyrules("test", "--coverage", "--coverage-config", config, "--control", "SEC-06")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"{config}: {policy} {problem}; an exception names lines by how each starts, one line each"
+    ]
+
+
+def test_an_exception_for_a_file_the_standard_lacks_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "coverage.yaml"
+    config.write_text("threshold: 100\nexceptions:\n  - {file: x.rego, at: [x], reason: a test}\n")
+    result = pyrules("test", "--coverage", "--coverage-config", config, "--control", "INC-01")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"{config}: an exception names x.rego, no policy of the standard"
     ]
