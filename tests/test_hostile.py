@@ -72,6 +72,38 @@ def test_the_engine_survives_a_40_kb_contact_without_the_schema() -> None:
     assert "/governance/dpo/contact" in json.loads(child.stdout.splitlines()[-1])
 
 
+def test_the_engine_survives_codes_of_megabytes_without_the_schema() -> None:
+    """A country code and a data category of 2 MB each (the loader reads up to 10 MB),
+    evaluated without the schema: GOV-08 and TGT-01 fail them instead of the vocabulary's
+    pattern overflowing the native stack; in a child process, as above."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from pyrules.engine.embedded import EmbeddedEngine
+        from pyrules.loader import load
+        from pyrules.standard import load_standard
+        standard = load_standard()
+        data = load(sys.argv[1]).data
+        data["metadata"]["jurisdictions"] = ["H" * 2_000_000]
+        data["political_ads"]["targeting"]["criteria"] = ["u" * 2_000_000]
+        engine = EmbeddedEngine(standard.modules, standard.params, standard.controls)
+        verdicts = engine.evaluate(data)
+        print(json.dumps({c: [f.path for f in verdicts[c].deny] for c in ("GOV-08", "TGT-01")}))
+        """
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(REFERENCE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    denied = json.loads(child.stdout.splitlines()[-1])
+    assert "/metadata/jurisdictions" in denied["GOV-08"]
+    assert "/political_ads/targeting/criteria" in denied["TGT-01"]
+
+
 def test_a_deep_regex_match_runs_on_the_large_stack() -> None:
     import regopy
 

@@ -474,9 +474,14 @@ unknown_categories(categories) := {category |
 
 # True when value is an item of a list of vocabularies.rego, e.g.
 #   vocabulary_item(country_codes, "HU"). The characters test keeps the search to whole
-# items: no item holds a bar or a space.
+# items: no item holds a bar or a space. No item is longer than max_vocabulary_item_length
+# either, and a longer text is not matched at all (a pattern on a text of megabytes
+# overflows the embedded engine's native stack).
 vocabulary_item(vocabulary, value) if {
 	is_string(value)
+	count(value) <= max_vocabulary_item_length
 	regex.match(`^[A-Za-z0-9_.]+$`, value)
 	contains(vocabulary, concat("", ["|", value, "|"]))
 }
+
+max_vocabulary_item_length := 100
