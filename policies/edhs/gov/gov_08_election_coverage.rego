@@ -55,8 +55,7 @@ elections_field := ["metadata", "elections"]
 
 jurisdictions_field := ["metadata", "jurisdictions"]
 
-# The country codes the declaration lists (a made-up code covers no jurisdiction).
-declared_jurisdictions := {code | some code in lib.listed(object.get(input, jurisdictions_field, [])); lib.vocabulary_item(lib.country_codes, code)}
+declared_jurisdictions := lib.declared_jurisdictions
 
 emb_jurisdictions := {election.jurisdiction | some election in lib.emb_elections}
 

@@ -211,8 +211,7 @@ voting_ages contains age if {
 	is_number(age)
 }
 
-# The jurisdictions in force: those of the EMB's elections, else the declaration's country
-# codes (a made-up code is no jurisdiction).
+# The jurisdictions in force: those of the EMB's elections, else the declaration's.
 jurisdictions contains code if {
 	some election in emb_elections
 	code := election.jurisdiction
@@ -220,7 +219,12 @@ jurisdictions contains code if {
 
 jurisdictions contains code if {
 	not emb_states_elections
-	some code in listed(object.get(input, ["metadata", "jurisdictions"], []))
+	some code in declared_jurisdictions
+}
+
+# The country codes the declaration lists (a made-up code is no jurisdiction).
+declared_jurisdictions := {code |
+	some code in listed(input.metadata.jurisdictions)
 	vocabulary_item(country_codes, code)
 }
 
