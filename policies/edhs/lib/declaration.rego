@@ -114,24 +114,22 @@ today := sprintf("%04d-%02d-%02d", time.date(time.now_ns()))
 
 # True when value is a "YYYY-MM-DD" text that names a day of the calendar: "2026-02-30",
 # "2026-13-01" and "0000-01-01" are no dates (the length is checked before the patterns).
+is_date(value) if {
+	is_string(value)
+	count(value) == 10
+	value >= "0001"
+	calendar_day(value)
+}
+
 # Every month has days 1 to 28, so most dates need only the first, short pattern; a 29th,
 # 30th or 31st the month decides, and 29 February the year.
-is_date(value) := true if {
-	is_string(value)
-	count(value) == 10
-	regex.match(`^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])$`, value)
-	value >= "0001"
+calendar_day(date) := true if {
+	regex.match(`^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])$`, date)
 } else := true if {
-	is_string(value)
-	count(value) == 10
-	regex.match(`^[0-9]{4}-(?:(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)$`, value)
-	value >= "0001"
+	regex.match(`^[0-9]{4}-(?:(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)$`, date)
 } else := true if {
-	is_string(value)
-	count(value) == 10
-	regex.match(`^[0-9]{4}-02-29$`, value)
-	value >= "0001"
-	leap_year(date_part(value, 0))
+	regex.match(`^[0-9]{4}-02-29$`, date)
+	leap_year(date_part(date, 0))
 }
 
 # True when value is an amount of hours, days or months that a platform can keep to: a
